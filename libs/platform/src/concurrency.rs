@@ -1,0 +1,82 @@
+//! Optimistic concurrency: resources carry a `version`; `If-Match` with a stale one is a 412.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::{ready, Ready};
+
+use crate::error::ApiError;
+
+/// The strong ETag of a resource version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The `If-Match` header of a request, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// No header: the write is unconditional.
+    Absent,
+    /// `*`: any current version.
+    Any,
+    /// One or more versions, one of which must be current.
+    Versions(Vec<i64>),
+}
+
+impl IfMatch {
+    /// Parses the header value: `"3"`, `W/"3"`, `"3", "4"` or `*`.
+    pub fn parse(value: &str) -> Result<Self, ApiError> {
+        let value = value.trim();
+        if value == "*" {
+            return Ok(Self::Any);
+        }
+        let versions = value
+            .split(',')
+            .map(|tag| {
+                let tag = tag.trim().trim_start_matches("W/").trim_matches('"');
+                tag.parse::<i64>()
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ApiError::field("If-Match", "must be an ETag returned by this API"))?;
+        Ok(Self::Versions(versions))
+    }
+
+    /// `Err(412)` unless the header allows writing over `current`.
+    pub fn check(&self, current: i64) -> Result<(), ApiError> {
+        match self {
+            Self::Absent | Self::Any => Ok(()),
+            Self::Versions(versions) if versions.contains(&current) => Ok(()),
+            Self::Versions(_) => Err(ApiError::PreconditionFailed),
+        }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.headers().get(header::IF_MATCH) {
+            None => Ok(Self::Absent),
+            Some(value) => value
+                .to_str()
+                .map_err(|_| ApiError::field("If-Match", "is not readable text"))
+                .and_then(Self::parse),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_version_fails() {
+        let header = IfMatch::parse("\"3\"").expect("parses");
+        assert!(header.check(3).is_ok());
+        assert!(matches!(header.check(4), Err(ApiError::PreconditionFailed)));
+        assert!(IfMatch::parse("W/\"4\"").expect("weak").check(4).is_ok());
+        assert!(IfMatch::parse("*").expect("any").check(9).is_ok());
+        assert!(IfMatch::parse("\"abc\"").is_err());
+    }
+}

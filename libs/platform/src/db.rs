@@ -1,0 +1,120 @@
+//! Database connection and migration for SQLite (embedded) and PostgreSQL.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+/// Opens a pool to `url`; SQLite files (and their folder) are created if missing.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if let Some(path) = sqlite_file(url) {
+        if let Some(parent) = std::path::Path::new(&path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+            }
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .connect_timeout(Duration::from_secs(3))
+        .acquire_timeout(Duration::from_secs(2))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // One writer at a time; in-memory databases must share one connection.
+        let max = if url.contains(":memory:") || url.contains("mode=memory") {
+            1
+        } else {
+            4
+        };
+        options.max_connections(max).min_connections(1);
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("connecting to the database {}", redact_url(url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        for pragma in [
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA busy_timeout=5000",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA synchronous=NORMAL",
+        ] {
+            db.execute_unprepared(pragma).await?;
+        }
+    }
+    Ok(db)
+}
+
+/// Connects and applies every pending migration of `M`.
+pub async fn connect_and_migrate<M: MigratorTrait>(
+    url: &str,
+) -> anyhow::Result<DatabaseConnection> {
+    let db = connect(url).await?;
+    M::up(&db, None).await.context("applying migrations")?;
+    Ok(db)
+}
+
+/// The file path of a `sqlite://` URL, if it names a file.
+fn sqlite_file(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next()?;
+    if path.is_empty() || path.contains(":memory:") {
+        None
+    } else {
+        Some(path.to_string())
+    }
+}
+
+/// A URL with its password replaced, fit for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether a database error means the database is unreachable (→ 503), not a bug.
+pub fn is_connection_error(err: &DbErr) -> bool {
+    matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+/// Whether a database error is a unique-constraint violation.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// Whether the URL is a production database (not the embedded SQLite).
+pub fn is_production_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://kefu:s3cret@db:5432/accounts"),
+            "postgres://kefu:***@db:5432/accounts"
+        );
+    }
+
+    #[test]
+    fn finds_sqlite_files() {
+        assert_eq!(
+            sqlite_file("sqlite://data/accounts.db?mode=rwc").as_deref(),
+            Some("data/accounts.db")
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+    }
+}

@@ -1,0 +1,72 @@
+//! Tracing: JSON logs on stdout, and OTLP export when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+
+use std::sync::OnceLock;
+
+use opentelemetry::trace::TracerProvider as _;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+static PROVIDER: OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> = OnceLock::new();
+
+/// Installs the global subscriber once. `KEFU_LOG` (or `RUST_LOG`) sets the filter;
+/// `KEFU_LOG_FORMAT=pretty` switches from JSON to human-readable lines.
+pub fn init(service_name: &str) {
+    let filter = crate::config::var("KEFU_LOG")
+        .or_else(|| crate::config::var("RUST_LOG"))
+        .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".into());
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let pretty = crate::config::var("KEFU_LOG_FORMAT").as_deref() == Some("pretty");
+    let fmt_layer = if pretty {
+        tracing_subscriber::fmt::layer().boxed()
+    } else {
+        tracing_subscriber::fmt::layer()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .boxed()
+    };
+    let otel_layer = crate::config::var("OTEL_EXPORTER_OTLP_ENDPOINT").and_then(|_| {
+        match otlp_tracer(service_name) {
+            Ok(tracer) => Some(tracing_opentelemetry::layer().with_tracer(tracer)),
+            Err(err) => {
+                eprintln!("OTLP exporter disabled: {err:#}");
+                None
+            }
+        }
+    });
+    opentelemetry::global::set_text_map_propagator(
+        opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+    );
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt_layer)
+        .with(otel_layer)
+        .try_init();
+}
+
+fn otlp_tracer(service_name: &str) -> anyhow::Result<opentelemetry_sdk::trace::Tracer> {
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .build()?;
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(
+            opentelemetry_sdk::Resource::builder()
+                .with_service_name(service_name.to_string())
+                .build(),
+        )
+        .build();
+    let tracer = provider.tracer("kefu");
+    opentelemetry::global::set_tracer_provider(provider.clone());
+    let _ = PROVIDER.set(provider);
+    Ok(tracer)
+}
+
+/// Flushes pending spans; call before the process exits.
+pub fn shutdown() {
+    if let Some(provider) = PROVIDER.get() {
+        let _ = provider.shutdown();
+    }
+}
