@@ -131,3 +131,70 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
     .run();
     Ok(server)
 }
+
+/// Adds the bearer-token security scheme and the problem schemas to a service's OpenAPI document.
+pub struct BearerSecurity;
+
+impl utoipa::Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from POST /oauth/token"))
+                    .build(),
+            ),
+        );
+        use utoipa::{PartialSchema, ToSchema};
+        components.schemas.insert(
+            crate::error::Problem::name().into_owned(),
+            crate::error::Problem::schema(),
+        );
+        components.schemas.insert(
+            crate::error::FieldError::name().into_owned(),
+            crate::error::FieldError::schema(),
+        );
+    }
+}
+
+/// The problem+json error responses every operation documents.
+pub struct ErrorResponses;
+
+impl utoipa::IntoResponses for ErrorResponses {
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+                .into()
+        };
+        [
+            ("400", "Malformed request (bad JSON, bad parameter)"),
+            ("401", "Missing, invalid or expired token"),
+            ("403", "The token lacks the required scope"),
+            ("404", "No such resource in this tenant"),
+            ("409", "Conflict with the current state"),
+            ("412", "If-Match names a stale version"),
+            ("422", "Validation failed; `errors` names each field"),
+            ("429", "Rate limited; see Retry-After"),
+            ("503", "A dependency is unavailable; see Retry-After"),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_string(), problem(description)))
+        .collect()
+    }
+}

@@ -1,0 +1,55 @@
+//! HTTP handlers and their request/response bodies. Thin: extract, call the
+//! store or domain, map the result.
+
+pub mod api_clients;
+pub mod audit;
+pub mod invitations;
+pub mod me;
+pub mod platform;
+pub mod roles;
+pub mod signup;
+pub mod teams;
+pub mod tenant;
+pub mod token;
+pub mod users;
+pub mod views;
+
+use actix_web::{HttpRequest, HttpResponse};
+use kefu_platform::concurrency::etag;
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every accounts route.
+pub fn routes(cfg: &mut ServiceConfig) {
+    signup::routes(cfg);
+    token::routes(cfg);
+    tenant::routes(cfg);
+    me::routes(cfg);
+    users::routes(cfg);
+    invitations::routes(cfg);
+    roles::routes(cfg);
+    teams::routes(cfg);
+    api_clients::routes(cfg);
+    audit::routes(cfg);
+    platform::routes(cfg);
+}
+
+/// The client address for the audit log (the gateway sets X-Forwarded-For).
+pub fn client_ip(req: &HttpRequest) -> Option<String> {
+    req.connection_info().realip_remote_addr().map(String::from)
+}
+
+/// A 200 with the resource and its ETag.
+pub fn with_etag<T: Serialize>(version: i64, body: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("ETag", etag(version)))
+        .json(body)
+}
+
+/// A 201 with the resource, its ETag and Location.
+pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header(("ETag", etag(version)))
+        .insert_header(("Location", location))
+        .json(body)
+}

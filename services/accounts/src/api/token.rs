@@ -1,0 +1,526 @@
+//! `POST /oauth/token` (RFC 6749: password, refresh_token, client_credentials)
+//! and `GET /.well-known/jwks.json`.
+
+use actix_web::http::header;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::domain::lockout::Counters;
+use crate::domain::{opaque_token, password};
+use crate::state::AppState;
+use crate::store::entities::{operator, tenant, user};
+use crate::store::{api_clients, audit, decode_list, roles, sessions, tenants, users};
+use crate::tokens::{self, Principal, TokenResponse};
+
+/// The form of a token request (fields depend on `grant_type`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct TokenForm {
+    /// `password`, `refresh_token` or `client_credentials`.
+    pub grant_type: Option<String>,
+    /// Email (password grant).
+    pub username: Option<String>,
+    /// Password (password grant).
+    pub password: Option<String>,
+    /// Tenant slug (password grant; operators omit it).
+    pub tenant: Option<String>,
+    /// Refresh token (refresh grant).
+    pub refresh_token: Option<String>,
+    /// Requested scopes, space-separated (client credentials: a subset of the client's).
+    pub scope: Option<String>,
+    /// Client id (client credentials, if not in HTTP Basic).
+    pub client_id: Option<String>,
+    /// Client secret (client credentials, if not in HTTP Basic).
+    pub client_secret: Option<String>,
+}
+
+/// The RFC 6749 error object.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_grant", "error_description": "invalid credentials"}))]
+pub struct OAuthError {
+    /// RFC 6749 error code.
+    pub error: &'static str,
+    /// Human explanation.
+    pub error_description: String,
+}
+
+fn oauth_error(status: u16, error: &'static str, description: impl Into<String>) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(status)
+        .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
+    let mut builder = HttpResponse::build(status);
+    builder.insert_header((header::CACHE_CONTROL, "no-store"));
+    if status == actix_web::http::StatusCode::UNAUTHORIZED {
+        builder.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"kefu\""));
+    }
+    builder.json(OAuthError {
+        error,
+        error_description: description.into(),
+    })
+}
+
+fn invalid_grant() -> HttpResponse {
+    oauth_error(400, "invalid_grant", "invalid credentials")
+}
+
+fn server_error(err: impl std::fmt::Debug) -> HttpResponse {
+    tracing::error!(error = ?err, "token endpoint failed");
+    oauth_error(500, "server_error", "an unexpected error occurred")
+}
+
+fn ok(response: TokenResponse) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(response)
+}
+
+/// Issues tokens.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded",
+        example = json!({"grant_type": "password", "username": "li.wei@acme.example", "password": "a long and unusual passphrase", "tenant": "acme"})),
+    responses(
+        (status = 200, description = "Tokens issued", body = TokenResponse),
+        (status = 400, description = "RFC 6749 error (invalid_request, invalid_grant, unsupported_grant_type, invalid_scope)", body = OAuthError),
+        (status = 401, description = "Client authentication failed (invalid_client)", body = OAuthError),
+    ),
+    security(())
+)]
+#[post("/oauth/token")]
+pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let form: TokenForm = match serde_urlencoded::from_bytes(&body) {
+        Ok(form) => form,
+        Err(_) => {
+            return oauth_error(
+                400,
+                "invalid_request",
+                "the body must be application/x-www-form-urlencoded",
+            )
+        }
+    };
+    let result = match form.grant_type.as_deref() {
+        Some("password") => password_grant(&state, &req, &form).await,
+        Some("refresh_token") => refresh_grant(&state, &form).await,
+        Some("client_credentials") => client_credentials_grant(&state, &req, &form).await,
+        Some(_) => Ok(oauth_error(
+            400,
+            "unsupported_grant_type",
+            "use password, refresh_token or client_credentials",
+        )),
+        None => Ok(oauth_error(
+            400,
+            "invalid_request",
+            "grant_type is required",
+        )),
+    };
+    result.unwrap_or_else(server_error)
+}
+
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, HttpResponse> {
+    value
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| oauth_error(400, "invalid_request", format!("{name} is required")))
+}
+
+async fn password_grant(
+    state: &AppState,
+    req: &HttpRequest,
+    form: &TokenForm,
+) -> anyhow::Result<HttpResponse> {
+    let (username, secret) = match (
+        required(&form.username, "username"),
+        required(&form.password, "password"),
+    ) {
+        (Ok(u), Ok(p)) => (u, p),
+        (Err(e), _) | (_, Err(e)) => return Ok(e),
+    };
+    let ip = super::client_ip(req);
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    match form.tenant.as_deref().filter(|t| !t.is_empty()) {
+        None => operator_login(state, username, secret, ip, user_agent).await,
+        Some(slug) => {
+            let Some(tenant) = tenants::find_by_slug(&state.db, slug).await? else {
+                password::dummy_verify(secret);
+                return Ok(invalid_grant());
+            };
+            user_login(state, tenant, username, secret, ip, user_agent).await
+        }
+    }
+}
+
+async fn user_login(
+    state: &AppState,
+    tenant: tenant::Model,
+    email: &str,
+    secret: &str,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> anyhow::Result<HttpResponse> {
+    let store = users::UserStore::new(&state.db, tenant.id.into());
+    let Some(found) = store.find_by_email(email).await? else {
+        password::dummy_verify(secret);
+        audit::record(
+            &state.db,
+            audit::AuditRecord {
+                tenant_id: Some(tenant.id),
+                action: "login.failed",
+                ip,
+                details: serde_json::json!({"reason": "unknown_user"}),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(invalid_grant());
+    };
+    let now = Utc::now();
+    let counters = Counters {
+        failures: found.failed_logins,
+        window_start: found.failed_window_start,
+        locked_until: found.locked_until,
+    };
+    if let Some(seconds) = state.settings.lockout.locked_for(&counters, now) {
+        return Ok(locked(seconds));
+    }
+    let valid = found
+        .password_hash
+        .as_deref()
+        .is_some_and(|stored| password::verify(secret, stored));
+    if !valid {
+        let after = state.settings.lockout.after_failure(&counters, now);
+        let mut updated = found.clone();
+        updated.failed_logins = after.failures;
+        updated.failed_window_start = after.window_start;
+        updated.locked_until = after.locked_until;
+        store_counters(&state.db, updated).await?;
+        let locked_now = state.settings.lockout.locked_for(&after, now);
+        audit::record(
+            &state.db,
+            audit::AuditRecord {
+                tenant_id: Some(tenant.id),
+                actor_id: Some(found.id),
+                action: if locked_now.is_some() {
+                    "login.locked"
+                } else {
+                    "login.failed"
+                },
+                target_type: Some("user"),
+                target_id: Some(found.id),
+                ip,
+                details: serde_json::json!({"reason": "bad_password"}),
+            },
+        )
+        .await?;
+        return Ok(match locked_now {
+            Some(seconds) => locked(seconds),
+            None => invalid_grant(),
+        });
+    }
+    if found.status != "active" || tenant.status != "active" {
+        return Ok(oauth_error(
+            400,
+            "invalid_grant",
+            "the account is not active",
+        ));
+    }
+    let mut updated = found.clone();
+    updated.failed_logins = 0;
+    updated.failed_window_start = None;
+    updated.locked_until = None;
+    updated.last_login_at = Some(now);
+    store_counters(&state.db, updated).await?;
+    let expires = now + Duration::from_std(state.settings.refresh_ttl)?;
+    let (session, refresh) =
+        sessions::start(&state.db, Some(tenant.id), found.id, user_agent, expires).await?;
+    let role_keys = decode_list(&found.roles);
+    let principal = Principal {
+        subject: found.id,
+        tenant: Some(tenant.id),
+        scopes: roles::scopes_for(&state.db, tenant.id.into(), &role_keys).await?,
+        roles: role_keys,
+        customer: found.customer_id,
+        session: Some(session.id),
+    };
+    Ok(ok(tokens::respond(state, &principal, Some(refresh)).await?))
+}
+
+/// Writes lock-out counters and last login without bumping the user's version:
+/// they are not part of the resource a client edits.
+async fn store_counters(db: &DatabaseConnection, model: user::Model) -> anyhow::Result<()> {
+    let active = sea_orm::ActiveModelTrait::reset_all(user::ActiveModel::from(model));
+    user::Entity::update(active).exec(db).await?;
+    Ok(())
+}
+
+fn locked(seconds: u64) -> HttpResponse {
+    let mut response = oauth_error(
+        400,
+        "invalid_grant",
+        format!("the account is locked after repeated failed logins; try again in {seconds} s"),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+async fn operator_login(
+    state: &AppState,
+    email: &str,
+    secret: &str,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> anyhow::Result<HttpResponse> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let found = operator::Entity::find()
+        .filter(operator::Column::Email.eq(users::normalize_email(email)))
+        .one(&state.db)
+        .await?;
+    let Some(found) = found else {
+        password::dummy_verify(secret);
+        return Ok(invalid_grant());
+    };
+    let now = Utc::now();
+    let counters = Counters {
+        failures: found.failed_logins,
+        window_start: found.failed_window_start,
+        locked_until: found.locked_until,
+    };
+    if let Some(seconds) = state.settings.lockout.locked_for(&counters, now) {
+        return Ok(locked(seconds));
+    }
+    let mut updated = found.clone();
+    if !password::verify(secret, &found.password_hash) {
+        let after = state.settings.lockout.after_failure(&counters, now);
+        updated.failed_logins = after.failures;
+        updated.failed_window_start = after.window_start;
+        updated.locked_until = after.locked_until;
+        let active = sea_orm::ActiveModelTrait::reset_all(operator::ActiveModel::from(updated));
+        operator::Entity::update(active).exec(&state.db).await?;
+        audit::record(
+            &state.db,
+            audit::AuditRecord {
+                actor_id: Some(found.id),
+                action: "operator.login_failed",
+                ip,
+                details: serde_json::json!({}),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(invalid_grant());
+    }
+    updated.failed_logins = 0;
+    updated.failed_window_start = None;
+    updated.locked_until = None;
+    updated.last_login_at = Some(now);
+    let active = sea_orm::ActiveModelTrait::reset_all(operator::ActiveModel::from(updated));
+    operator::Entity::update(active).exec(&state.db).await?;
+    let expires = now + Duration::from_std(state.settings.refresh_ttl)?;
+    let (session, refresh) =
+        sessions::start(&state.db, None, found.id, user_agent, expires).await?;
+    let principal = Principal {
+        subject: found.id,
+        tenant: None,
+        scopes: vec!["platform:admin".into()],
+        roles: vec!["operator".into()],
+        customer: None,
+        session: Some(session.id),
+    };
+    Ok(ok(tokens::respond(state, &principal, Some(refresh)).await?))
+}
+
+async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<HttpResponse> {
+    let secret = match required(&form.refresh_token, "refresh_token") {
+        Ok(s) => s,
+        Err(e) => return Ok(e),
+    };
+    let Some(presented) = sessions::find_refresh_token(&state.db, secret).await? else {
+        return Ok(invalid_grant());
+    };
+    let Some(session) = sessions::get(&state.db, presented.session_id).await? else {
+        return Ok(invalid_grant());
+    };
+    let now = Utc::now();
+    if session.revoked_at.is_some() || session.expires_at <= now || presented.expires_at <= now {
+        return Ok(invalid_grant());
+    }
+    // A used token presented again means it leaked: revoke the whole family.
+    if presented.used_at.is_some() || !sessions::mark_used(&state.db, presented.id).await? {
+        sessions::revoke(&state.db, session.id, "refresh_token_reuse").await?;
+        audit::record(
+            &state.db,
+            audit::AuditRecord {
+                tenant_id: session.tenant_id,
+                actor_id: Some(session.subject_id),
+                action: "session.reuse_detected",
+                target_type: Some("session"),
+                target_id: Some(session.id),
+                details: serde_json::json!({}),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(invalid_grant());
+    }
+    let principal = match session.tenant_id {
+        Some(tenant_id) => {
+            let tenant = tenants::get(&state.db, tenant_id.into()).await?;
+            let found = users::UserStore::new(&state.db, tenant_id.into())
+                .get(session.subject_id)
+                .await?;
+            let (Some(tenant), Some(found)) = (tenant, found) else {
+                return Ok(invalid_grant());
+            };
+            if tenant.status != "active" || found.status != "active" {
+                return Ok(invalid_grant());
+            }
+            let role_keys = decode_list(&found.roles);
+            Principal {
+                subject: found.id,
+                tenant: Some(tenant.id),
+                scopes: roles::scopes_for(&state.db, tenant.id.into(), &role_keys).await?,
+                roles: role_keys,
+                customer: found.customer_id,
+                session: Some(session.id),
+            }
+        }
+        None => Principal {
+            subject: session.subject_id,
+            tenant: None,
+            scopes: vec!["platform:admin".into()],
+            roles: vec!["operator".into()],
+            customer: None,
+            session: Some(session.id),
+        },
+    };
+    let refresh = sessions::issue_refresh_token(&state.db, session.id, session.expires_at).await?;
+    sessions::touch(&state.db, session.id).await?;
+    Ok(ok(tokens::respond(state, &principal, Some(refresh)).await?))
+}
+
+/// The client id and secret from HTTP Basic, else from the form.
+fn client_credentials(req: &HttpRequest, form: &TokenForm) -> Option<(String, String)> {
+    let basic = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Basic ")
+                .or_else(|| v.strip_prefix("basic "))
+        })
+        .and_then(|encoded| STANDARD.decode(encoded.trim()).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|pair| {
+            pair.split_once(':')
+                .map(|(id, secret)| (id.to_string(), secret.to_string()))
+        });
+    basic.or_else(|| Some((form.client_id.clone()?, form.client_secret.clone()?)))
+}
+
+async fn client_credentials_grant(
+    state: &AppState,
+    req: &HttpRequest,
+    form: &TokenForm,
+) -> anyhow::Result<HttpResponse> {
+    let Some((client_id, secret)) = client_credentials(req, form) else {
+        return Ok(oauth_error(
+            401,
+            "invalid_client",
+            "client authentication failed",
+        ));
+    };
+    let client = api_clients::find_by_client_id(&state.db, &client_id).await?;
+    let Some(client) = client.filter(|c| {
+        c.status == "active"
+            && opaque_token::digests_equal(&c.secret_hash, &opaque_token::digest(&secret))
+    }) else {
+        audit::record(
+            &state.db,
+            audit::AuditRecord {
+                action: "client.auth_failed",
+                ip: super::client_ip(req),
+                details: serde_json::json!({"client_id": client_id}),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Ok(oauth_error(
+            401,
+            "invalid_client",
+            "client authentication failed",
+        ));
+    };
+    let tenant = tenants::get(&state.db, client.tenant_id.into()).await?;
+    if tenant.is_none_or(|t| t.status != "active") {
+        return Ok(oauth_error(
+            400,
+            "invalid_grant",
+            "the tenant is not active",
+        ));
+    }
+    let allowed = decode_list(&client.scopes);
+    let scopes: Vec<String> = match form
+        .scope
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => allowed,
+        Some(requested) => {
+            let requested: Vec<String> = requested
+                .split_ascii_whitespace()
+                .map(String::from)
+                .collect();
+            if let Some(bad) = requested.iter().find(|s| !allowed.contains(s)) {
+                return Ok(oauth_error(
+                    400,
+                    "invalid_scope",
+                    format!("the client may not request `{bad}`"),
+                ));
+            }
+            requested
+        }
+    };
+    let principal = Principal {
+        subject: client.id,
+        tenant: Some(client.tenant_id),
+        scopes,
+        roles: Vec::new(),
+        customer: None,
+        session: None,
+    };
+    Ok(ok(tokens::respond(state, &principal, None).await?))
+}
+
+/// The public signing keys (active and recently rotated).
+#[utoipa::path(
+    tag = "auth",
+    responses((status = 200, description = "JSON Web Key Set", body = Object, example = json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": "k0193...", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}))),
+    security(())
+)]
+#[get("/.well-known/jwks.json")]
+pub async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, kefu_platform::ApiError> {
+    let set = state
+        .keyring
+        .jwks()
+        .await
+        .map_err(kefu_platform::ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .json(set))
+}
+
+/// Registers the token and JWKS routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(token).service(jwks);
+}

@@ -1,0 +1,573 @@
+//! `/api/v1/users`: list, create (with a password, or invited), read, update, disable.
+
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
+use kefu_platform::auth::TenantContext;
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::http::ErrorResponses;
+use kefu_platform::json::Json;
+use kefu_platform::pagination::{Page, PageQuery};
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::signup::unique_as_conflict;
+use super::views::{UserPage, UserView};
+use crate::domain::plans::Plan;
+use crate::domain::{opaque_token, password};
+use crate::state::AppState;
+use crate::store::entities::{invitation, user};
+use crate::store::{audit, decode_list, encode_list, roles, teams, tenants, users};
+
+/// A new user. Without `password` the user is invited and must accept.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "zhang.min@acme.example", "name": "Zhang Min", "roles": ["agent"], "team_ids": [], "phone": "+86 10 5555 0101"}))]
+pub struct NewUserBody {
+    /// Email, unique in the tenant.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Role keys (default `["agent"]`).
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    /// Teams to join.
+    #[serde(default)]
+    pub team_ids: Vec<Uuid>,
+    /// Initial password; omit to send an invitation instead.
+    pub password: Option<String>,
+}
+
+impl Validate for NewUserBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks
+            .email("email", &self.email)
+            .length("name", &self.name, 1, 200);
+        checks.length_opt("phone", self.phone.as_deref(), 3, 40);
+        if let Some(roles) = &self.roles {
+            checks.ensure(!roles.is_empty(), "roles", "must name at least one role");
+            checks.ensure(roles.len() <= 20, "roles", "must name at most 20 roles");
+        }
+        checks.ensure(
+            self.team_ids.len() <= 50,
+            "team_ids",
+            "must name at most 50 teams",
+        );
+        if let Some(password) = &self.password {
+            if let Err(rule) = password::check_policy(password, &self.email) {
+                checks.fail("password", rule);
+            }
+        }
+        checks.finish()
+    }
+}
+
+/// An invitation to accept, returned once when a user is invited.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InvitationIssued {
+    /// Single-use token for `POST /api/v1/user-invitations/accept`.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A created user, with the invitation when one was issued.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedUser {
+    /// The user.
+    #[serde(flatten)]
+    pub user: UserView,
+    /// Present when the user was invited (no password given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationIssued>,
+}
+
+/// What `create_user` needs besides the body.
+pub struct NewUser {
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Role keys.
+    pub roles: Vec<String>,
+    /// Teams.
+    pub team_ids: Vec<Uuid>,
+    /// Argon2 hash when a password was given.
+    pub password_hash: Option<String>,
+    /// Customer of a portal user.
+    pub customer_id: Option<Uuid>,
+    /// Contact of a portal user.
+    pub contact_id: Option<Uuid>,
+}
+
+/// Creates a user in one transaction: checks, quota, insert, teams, invitation, audit.
+pub async fn create_user(
+    state: &AppState,
+    ctx: &TenantContext,
+    new: NewUser,
+    ip: Option<String>,
+) -> Result<CreatedUser, ApiError> {
+    let ctx = ctx.clone();
+    let invitation_ttl =
+        Duration::from_std(state.settings.invitation_ttl).map_err(ApiError::internal)?;
+    state
+        .db
+        .transaction::<_, CreatedUser, ApiError>(|txn| {
+            Box::pin(async move {
+                check_roles_grantable(txn, &ctx, &new.roles).await?;
+                check_teams(txn, &ctx, &new.team_ids).await?;
+                let store = users::UserStore::new(txn, ctx.tenant_id);
+                if store.find_by_email(&new.email).await?.is_some() {
+                    return Err(ApiError::conflict(
+                        "email_taken",
+                        "a user with this email exists in the tenant",
+                    ));
+                }
+                if new.customer_id.is_none() {
+                    let tenant = tenants::get(txn, ctx.tenant_id)
+                        .await?
+                        .ok_or(ApiError::NotFound)?;
+                    let plan = Plan::parse(&tenant.plan).unwrap_or(Plan::Free);
+                    if !plan.allows_another_user(store.count_staff().await?) {
+                        return Err(ApiError::QuotaExceeded {
+                            detail: format!(
+                                "the {} plan allows {:?} staff users",
+                                plan.as_str(),
+                                plan.quotas().max_users
+                            ),
+                        });
+                    }
+                }
+                let now = Utc::now();
+                let invited = new.password_hash.is_none();
+                let created = store
+                    .insert(user::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: ctx.tenant_id.uuid(),
+                        email: new.email.trim().to_string(),
+                        email_normalized: users::normalize_email(&new.email),
+                        name: new.name.trim().to_string(),
+                        phone: new.phone,
+                        password_hash: new.password_hash,
+                        status: if invited { "invited" } else { "active" }.into(),
+                        roles: encode_list(&new.roles),
+                        customer_id: new.customer_id,
+                        contact_id: new.contact_id,
+                        failed_logins: 0,
+                        failed_window_start: None,
+                        locked_until: None,
+                        last_login_at: None,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .await
+                    .map_err(|e| {
+                        unique_as_conflict(
+                            e,
+                            "email_taken",
+                            "a user with this email exists in the tenant",
+                        )
+                    })?;
+                store.set_teams(created.id, &new.team_ids).await?;
+                let invitation = if invited {
+                    Some(issue_invitation(txn, &created, now + invitation_ttl).await?)
+                } else {
+                    None
+                };
+                audit::record(
+                    txn,
+                    audit::AuditRecord {
+                        tenant_id: Some(ctx.tenant_id.uuid()),
+                        actor_id: Some(ctx.actor),
+                        action: "user.created",
+                        target_type: Some("user"),
+                        target_id: Some(created.id),
+                        ip,
+                        details: serde_json::json!({"roles": new.roles, "invited": invited}),
+                    },
+                )
+                .await?;
+                let team_ids = store.team_ids(created.id).await?;
+                Ok(CreatedUser {
+                    user: UserView::new(created, team_ids),
+                    invitation,
+                })
+            })
+        })
+        .await
+        .map_err(ApiError::from)
+}
+
+/// Stores a new invitation for `user` and returns its token (shown once).
+pub async fn issue_invitation(
+    txn: &DatabaseTransaction,
+    user: &user::Model,
+    expires_at: DateTime<Utc>,
+) -> Result<InvitationIssued, ApiError> {
+    use sea_orm::EntityTrait;
+    let token = opaque_token::generate("ki_");
+    invitation::Entity::insert(invitation::ActiveModel::from(invitation::Model {
+        id: Uuid::now_v7(),
+        tenant_id: user.tenant_id,
+        user_id: user.id,
+        token_hash: opaque_token::digest(&token),
+        expires_at,
+        accepted_at: None,
+        created_at: Utc::now(),
+    }))
+    .exec(txn)
+    .await?;
+    Ok(InvitationIssued { token, expires_at })
+}
+
+/// Role keys must exist, and nobody grants scopes they do not hold themselves.
+async fn check_roles_grantable(
+    txn: &DatabaseTransaction,
+    ctx: &TenantContext,
+    keys: &[String],
+) -> Result<(), ApiError> {
+    let unknown = roles::unknown_keys(txn, ctx.tenant_id, keys).await?;
+    if let Some(first) = unknown.first() {
+        return Err(ApiError::field(
+            "roles",
+            format!("`{first}` is not a role of this tenant"),
+        ));
+    }
+    let granted = roles::scopes_for(txn, ctx.tenant_id, keys).await?;
+    if let Some(scope) = granted
+        .iter()
+        .find(|s| !ctx.has_scope(s) && s.as_str() != "portal")
+    {
+        return Err(ApiError::Forbidden(scope.clone()));
+    }
+    Ok(())
+}
+
+async fn check_teams(
+    txn: &DatabaseTransaction,
+    ctx: &TenantContext,
+    ids: &[Uuid],
+) -> Result<(), ApiError> {
+    let unknown = teams::unknown_ids(txn, ctx.tenant_id, ids).await?;
+    if let Some(first) = unknown.first() {
+        let index = ids.iter().position(|id| id == first).unwrap_or(0);
+        return Err(ApiError::field(
+            format!("team_ids[{index}]"),
+            "is not a team of this tenant",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a user; with `password` the user is active, otherwise invited.
+#[utoipa::path(
+    tag = "users",
+    request_body = NewUserBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 255 chars)")),
+    responses((status = 201, description = "User created", body = CreatedUser), ErrorResponses),
+    security(("bearer" = ["accounts:write"]))
+)]
+#[post("/api/v1/users")]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsWrite>,
+    req: HttpRequest,
+    body: Json<NewUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let roles = body.roles.unwrap_or_else(|| vec!["agent".into()]);
+    if roles.iter().any(|r| r == "customer") {
+        return Err(ApiError::field(
+            "roles",
+            "portal users are invited through /api/v1/user-invitations/portal",
+        ));
+    }
+    let password_hash = match &body.password {
+        Some(p) => Some(password::hash(p).map_err(ApiError::internal)?),
+        None => None,
+    };
+    let created = create_user(
+        &state,
+        &auth.ctx,
+        NewUser {
+            email: body.email,
+            name: body.name,
+            phone: body.phone,
+            roles,
+            team_ids: body.team_ids,
+            password_hash,
+            customer_id: None,
+            contact_id: None,
+        },
+        super::client_ip(&req),
+    )
+    .await?;
+    Ok(super::created(
+        format!("/api/v1/users/{}", created.user.id),
+        created.user.version,
+        &created,
+    ))
+}
+
+/// Filters of the user list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// Only users with this status.
+    pub status: Option<UserStatusFilter>,
+    /// Only users holding this role key.
+    pub role: Option<String>,
+    /// Only the user with this email.
+    pub email: Option<String>,
+    /// Only members of this team.
+    pub team_id: Option<Uuid>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// User statuses, for filtering.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatusFilter {
+    /// Invited, not yet accepted.
+    Invited,
+    /// Active.
+    Active,
+    /// Disabled.
+    Disabled,
+}
+
+/// Lists the tenant's users.
+#[utoipa::path(
+    tag = "users",
+    params(UserListQuery),
+    responses((status = 200, description = "A page of users", body = UserPage), ErrorResponses),
+    security(("bearer" = ["accounts:read"]))
+)]
+#[get("/api/v1/users")]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsRead>,
+    query: Query<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    }
+    .parse()?;
+    let filter = users::UserFilter {
+        status: query.status.map(|s| match s {
+            UserStatusFilter::Invited => "invited".to_string(),
+            UserStatusFilter::Active => "active".to_string(),
+            UserStatusFilter::Disabled => "disabled".to_string(),
+        }),
+        role: query.role,
+        email: query.email,
+        team_id: query.team_id,
+    };
+    let store = users::UserStore::new(&state.db, auth.tenant_id);
+    let rows = store.list(&filter, page).await?;
+    let page = Page::from_rows(rows, page, |u| u.id);
+    let mut items = Vec::with_capacity(page.items.len());
+    for u in page.items {
+        let team_ids = store.team_ids(u.id).await?;
+        items.push(UserView::new(u, team_ids));
+    }
+    Ok(HttpResponse::Ok().json(UserPage {
+        items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One user of the tenant.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, description = "The user", body = UserView), ErrorResponses),
+    security(("bearer" = ["accounts:read"]))
+)]
+#[get("/api/v1/users/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let store = users::UserStore::new(&state.db, auth.tenant_id);
+    let found = store.get(*id).await?.ok_or(ApiError::NotFound)?;
+    let team_ids = store.team_ids(found.id).await?;
+    Ok(super::with_etag(
+        found.version,
+        &UserView::new(found, team_ids),
+    ))
+}
+
+/// A status an administrator can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SettableStatus {
+    /// Can log in again.
+    Active,
+    /// Cannot log in; live sessions are revoked.
+    Disabled,
+}
+
+/// Changes to a user; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"roles": ["agent", "engineer"], "status": "active"}))]
+pub struct UserPatch {
+    /// Full name.
+    pub name: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Role keys (replaces the list).
+    pub roles: Option<Vec<String>>,
+    /// Teams (replaces the list).
+    pub team_ids: Option<Vec<Uuid>>,
+    /// `active` or `disabled`.
+    pub status: Option<SettableStatus>,
+}
+
+impl Validate for UserPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length_opt("name", self.name.as_deref(), 1, 200);
+        checks.length_opt("phone", self.phone.as_deref(), 3, 40);
+        if let Some(roles) = &self.roles {
+            checks.ensure(
+                !roles.is_empty() && roles.len() <= 20,
+                "roles",
+                "must name 1 to 20 roles",
+            );
+        }
+        checks.finish()
+    }
+}
+
+/// Updates a user: name, phone, roles, teams, status (`If-Match` guards against lost updates).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    request_body = UserPatch,
+    responses((status = 200, description = "Updated user", body = UserView), ErrorResponses),
+    security(("bearer" = ["accounts:write"]))
+)]
+#[patch("/api/v1/users/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsWrite>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    req: HttpRequest,
+    body: Json<UserPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let id = *id;
+    let ip = super::client_ip(&req);
+    let view = state
+        .db
+        .transaction::<_, UserView, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = users::UserStore::new(txn, ctx.tenant_id);
+                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if_match.check(found.version)?;
+                let old_roles = decode_list(&found.roles);
+                if let Some(name) = patch.name {
+                    found.name = name.trim().to_string();
+                }
+                if let Some(phone) = patch.phone {
+                    found.phone = Some(phone).filter(|p| !p.is_empty());
+                }
+                if let Some(new_roles) = &patch.roles {
+                    if found.customer_id.is_some() || new_roles.iter().any(|r| r == "customer") {
+                        return Err(ApiError::field("roles", "portal users keep exactly the `customer` role"));
+                    }
+                    check_roles_grantable(txn, &ctx, new_roles).await?;
+                    found.roles = encode_list(new_roles);
+                }
+                let mut disabled = false;
+                if let Some(status) = patch.status {
+                    if status == SettableStatus::Disabled && found.id == ctx.actor {
+                        return Err(ApiError::conflict("cannot_disable_self", "you cannot disable your own account"));
+                    }
+                    match (status, found.status.as_str()) {
+                        (SettableStatus::Disabled, s) if s != "disabled" => {
+                            found.status = "disabled".into();
+                            disabled = true;
+                        }
+                        (SettableStatus::Active, "disabled") => {
+                            found.status = if found.password_hash.is_some() { "active" } else { "invited" }.into();
+                        }
+                        _ => {}
+                    }
+                }
+                let roles_changed = decode_list(&found.roles) != old_roles;
+                if (roles_changed || disabled) && old_roles.iter().any(|r| r == "owner") {
+                    let still_owner = decode_list(&found.roles).iter().any(|r| r == "owner") && !disabled;
+                    if !still_owner && active_owners(txn, &ctx).await? <= 1 {
+                        return Err(ApiError::conflict("last_owner", "the tenant must keep at least one active owner"));
+                    }
+                }
+                if let Some(team_ids) = &patch.team_ids {
+                    check_teams(txn, &ctx, team_ids).await?;
+                    store.set_teams(found.id, team_ids).await?;
+                }
+                let saved = store.save(found).await?;
+                if disabled {
+                    store.revoke_sessions(saved.id, "user_disabled").await?;
+                }
+                let action = if disabled { Some("user.disabled") } else if roles_changed { Some("user.roles_changed") } else { None };
+                if let Some(action) = action {
+                    audit::record(txn, audit::AuditRecord {
+                        tenant_id: Some(ctx.tenant_id.uuid()), actor_id: Some(ctx.actor), action,
+                        target_type: Some("user"), target_id: Some(saved.id), ip,
+                        details: serde_json::json!({"old_roles": old_roles, "roles": decode_list(&saved.roles)}),
+                    }).await?;
+                }
+                let team_ids = store.team_ids(saved.id).await?;
+                Ok(UserView::new(saved, team_ids))
+            })
+        })
+        .await?;
+    Ok(super::with_etag(view.version, &view))
+}
+
+async fn active_owners(txn: &DatabaseTransaction, ctx: &TenantContext) -> Result<usize, ApiError> {
+    let page = kefu_platform::pagination::PageRequest {
+        limit: 1000,
+        after: None,
+    };
+    let filter = users::UserFilter {
+        status: Some("active".into()),
+        role: Some("owner".into()),
+        ..Default::default()
+    };
+    Ok(users::UserStore::new(txn, ctx.tenant_id)
+        .list(&filter, page)
+        .await?
+        .len())
+}
+
+/// Registers the user routes (after `/users/me…`, which must win over `/users/{id}`).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(get_one)
+        .service(update);
+}

@@ -1,0 +1,18 @@
+//! Schema migrations owned by accounts.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_schema;
+
+/// Every accounts migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(kefu_platform::idempotency::Migration),
+            Box::new(m20261123_000001_schema::Migration),
+        ]
+    }
+}

@@ -1,0 +1,94 @@
+//! The state every accounts handler shares, and the token status guard.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use kefu_platform::auth::{Claims, PrincipalGuard};
+use kefu_platform::ApiError;
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use crate::keys::Keyring;
+use crate::settings::Settings;
+use crate::store::entities::{api_client, operator, session, tenant, user};
+
+/// Shared by handlers as `web::Data<AppState>`.
+#[derive(Clone)]
+pub struct AppState {
+    /// The accounts database.
+    pub db: DatabaseConnection,
+    /// Signing keys.
+    pub keyring: Keyring,
+    /// Configuration.
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// State over a migrated database; creates the first signing key if needed.
+    pub async fn new(db: DatabaseConnection, settings: Settings) -> anyhow::Result<Self> {
+        let keyring = Keyring::new(db.clone(), settings.master_key.clone(), settings.access_ttl);
+        keyring.ensure_key().await?;
+        Ok(Self {
+            db,
+            keyring,
+            settings,
+        })
+    }
+}
+
+/// Refuses tokens of suspended tenants, disabled users, revoked sessions and revoked clients.
+/// Accounts owns this data, so it checks it on every request.
+pub struct StatusGuard {
+    db: DatabaseConnection,
+}
+
+impl StatusGuard {
+    /// A guard over the accounts database.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl PrincipalGuard for StatusGuard {
+    async fn check(&self, claims: &Claims) -> Result<(), ApiError> {
+        if let Some(tid) = claims.tid {
+            let tenant = tenant::Entity::find_by_id(tid).one(&self.db).await?;
+            if tenant.is_none_or(|t| t.status != "active") {
+                return Err(ApiError::Unauthenticated);
+            }
+        }
+        match claims.sid {
+            Some(sid) => {
+                let session = session::Entity::find_by_id(sid).one(&self.db).await?;
+                let live = session.is_some_and(|s| {
+                    s.revoked_at.is_none()
+                        && s.subject_id == claims.sub
+                        && s.expires_at > Utc::now()
+                });
+                if !live {
+                    return Err(ApiError::Unauthenticated);
+                }
+                if claims.tid.is_some() {
+                    let user = user::Entity::find_by_id(claims.sub).one(&self.db).await?;
+                    if user.is_none_or(|u| u.status != "active") {
+                        return Err(ApiError::Unauthenticated);
+                    }
+                } else if operator::Entity::find_by_id(claims.sub)
+                    .one(&self.db)
+                    .await?
+                    .is_none()
+                {
+                    return Err(ApiError::Unauthenticated);
+                }
+            }
+            None => {
+                let client = api_client::Entity::find_by_id(claims.sub)
+                    .one(&self.db)
+                    .await?;
+                if client.is_none_or(|c| c.status != "active") {
+                    return Err(ApiError::Unauthenticated);
+                }
+            }
+        }
+        Ok(())
+    }
+}
