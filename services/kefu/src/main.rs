@@ -1,1 +1,237 @@
-fn main() {}
+//! `kefu`: serve the suite or one service, migrate, print the OpenAPI document, admin commands.
+
+use std::io::BufRead;
+use std::net::TcpListener;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use kefu::{Suite, SuiteConfig};
+use kefu_platform::config::{var, CommonSettings};
+
+#[derive(Parser)]
+#[command(
+    name = "kefu",
+    version,
+    about = "Kefu: a multi-tenant customer-service suite"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start every service and the gateway (default), or one service.
+    Serve {
+        /// Run only this service (`accounts`, `gateway`), e.g. in a container.
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Apply every service's database migrations and exit.
+    Migrate,
+    /// Print the merged OpenAPI document.
+    Openapi,
+    /// Tenant administration.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Platform operators.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    /// Token signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant and its owner; the password is read from KEFU_OWNER_PASSWORD or stdin.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        owner_email: String,
+        #[arg(long)]
+        owner_name: String,
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Create a platform operator; the password is read from KEFU_OPERATOR_PASSWORD or stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new signing key; the previous one verifies until its tokens expire.
+    Rotate,
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    kefu_platform::telemetry::init("kefu");
+    let result = match cli.command.unwrap_or(Command::Serve { service: None }) {
+        Command::Serve { service: None } => serve_suite().await,
+        Command::Serve {
+            service: Some(name),
+        } => serve_one(&name).await,
+        Command::Migrate => migrate().await,
+        Command::Openapi => {
+            let common = CommonSettings::from_env()?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&kefu::openapi::merged(&common.public_url))?
+            );
+            Ok(())
+        }
+        Command::Tenant { command } => tenant(command).await,
+        Command::Operator { command } => operator(command).await,
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => {
+            let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?).await?;
+            let kid = state.keyring.rotate().await?;
+            println!("new signing key: {kid}");
+            Ok(())
+        }
+    };
+    kefu_platform::telemetry::shutdown();
+    result
+}
+
+fn listener(var_name: &str, default: &str) -> anyhow::Result<TcpListener> {
+    let addr = var(var_name).unwrap_or_else(|| default.to_string());
+    TcpListener::bind(&addr).with_context(|| format!("binding {addr} ({var_name})"))
+}
+
+async fn serve_suite() -> anyhow::Result<()> {
+    let common = CommonSettings::from_env()?;
+    let accounts = kefu_accounts::Settings::from_env()?;
+    let embedded = !kefu_platform::db::is_production_url(&accounts.database_url);
+    let gateway = kefu_gateway::Settings::from_env()?;
+    let config = SuiteConfig {
+        accounts,
+        accounts_listener: listener("KEFU_ACCOUNTS_ADDR", "127.0.0.1:8081")?,
+        gateway_listener: TcpListener::bind(&gateway.listen_addr)
+            .with_context(|| format!("binding {} (KEFU_GATEWAY_ADDR)", gateway.listen_addr))?,
+        gateway,
+    };
+    let suite = Suite::start(config).await?;
+    if embedded {
+        if let Some(demo) = kefu::demo::seed_if_empty(&suite.accounts).await? {
+            let path = kefu::demo::write_credentials(&common.data_dir, &demo)?;
+            // Printed to the terminal only, never through the log pipeline.
+            println!("Created the demo tenant `{}`. Log in with:", demo.tenant);
+            println!(
+                "  curl -s {}/oauth/token -d grant_type=password -d tenant={} -d username={} -d 'password={}'",
+                common.public_url, demo.tenant, demo.email, demo.password
+            );
+            println!("  (also saved in {}, readable only by you)", path.display());
+        }
+    }
+    println!(
+        "Kefu is ready on {} — API docs: {}/docs",
+        suite.gateway_url, common.public_url
+    );
+    suite.wait().await
+}
+
+async fn serve_one(name: &str) -> anyhow::Result<()> {
+    match name {
+        "accounts" => {
+            let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?).await?;
+            let listener = listener("KEFU_ACCOUNTS_ADDR", "0.0.0.0:8081")?;
+            let addr = listener.local_addr()?;
+            let server = kefu_platform::http::serve(kefu_accounts::spec(state), listener)?;
+            println!("Kefu accounts is ready on http://{addr}");
+            server.await?;
+        }
+        "gateway" => {
+            let settings = kefu_gateway::Settings::from_env()?;
+            let verifier = settings.verifier()?;
+            let listener = TcpListener::bind(&settings.listen_addr)?;
+            let addr = listener.local_addr()?;
+            let server = kefu_gateway::serve(settings, verifier, listener)?;
+            println!("Kefu gateway is ready on http://{addr}");
+            server.await?;
+        }
+        other => bail!("unknown service `{other}`; built so far: accounts, gateway"),
+    }
+    Ok(())
+}
+
+async fn migrate() -> anyhow::Result<()> {
+    let settings = kefu_accounts::Settings::from_env()?;
+    kefu_platform::db::connect_and_migrate::<kefu_accounts::Migrator>(&settings.database_url)
+        .await?;
+    println!("accounts: migrations applied");
+    Ok(())
+}
+
+/// Reads a secret from an environment variable, else the first line of stdin.
+fn secret_input(var_name: &str) -> anyhow::Result<String> {
+    if let Some(value) = var(var_name) {
+        return Ok(value);
+    }
+    eprintln!("password (from stdin; or set {var_name}):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']).to_string();
+    if line.is_empty() {
+        bail!("no password given");
+    }
+    Ok(line)
+}
+
+async fn tenant(command: TenantCommand) -> anyhow::Result<()> {
+    let TenantCommand::Create {
+        name,
+        slug,
+        owner_email,
+        owner_name,
+        time_zone,
+    } = command;
+    let password = secret_input("KEFU_OWNER_PASSWORD")?;
+    let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?).await?;
+    let body = serde_json::from_value(serde_json::json!({
+        "tenant": {"name": name, "slug": slug, "time_zone": time_zone},
+        "owner": {"name": owner_name, "email": owner_email, "password": password},
+    }))?;
+    let created = kefu_accounts::api::signup::create_tenant(&state, body, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+    println!(
+        "created tenant {} ({}) with owner {}",
+        created.tenant.slug, created.tenant.id, created.owner.email
+    );
+    Ok(())
+}
+
+async fn operator(command: OperatorCommand) -> anyhow::Result<()> {
+    let OperatorCommand::Create { email, name } = command;
+    let password = secret_input("KEFU_OPERATOR_PASSWORD")?;
+    if let Err(rule) = kefu_accounts::domain::password::check_policy(&password, &email) {
+        bail!("password {rule}");
+    }
+    let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?).await?;
+    let hash = kefu_accounts::domain::password::hash(&password)?;
+    let created = kefu_accounts::store::operators::create(&state.db, &email, &name, hash).await?;
+    println!("created operator {} ({})", created.email, created.id);
+    Ok(())
+}

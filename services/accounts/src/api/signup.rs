@@ -115,10 +115,21 @@ pub async fn sign_up(
     req: HttpRequest,
     body: Json<SignUpBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let created = create_tenant(&state, body.into_inner(), super::client_ip(&req)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", "/api/v1/tenant"))
+        .json(created))
+}
+
+/// Creates a tenant, its roles and its owner in one transaction (sign-up and `kefu tenant create`).
+pub async fn create_tenant(
+    state: &AppState,
+    body: SignUpBody,
+    ip: Option<String>,
+) -> Result<SignUpResponse, ApiError> {
+    body.validate()?;
     // Hash before the transaction: argon2 is slow and must not hold a write lock.
     let password_hash = password::hash(&body.owner.password).map_err(ApiError::internal)?;
-    let ip = super::client_ip(&req);
     let result = state
         .db
         .transaction::<_, (TenantView, UserView), ApiError>(|txn| {
@@ -191,9 +202,7 @@ pub async fn sign_up(
         })
         .await?;
     let (tenant, owner) = result;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", "/api/v1/tenant"))
-        .json(SignUpResponse { tenant, owner }))
+    Ok(SignUpResponse { tenant, owner })
 }
 
 /// Maps a unique violation (a lost race) to a 409.

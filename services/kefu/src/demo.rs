@@ -1,0 +1,62 @@
+//! The demo tenant created on the very first embedded start.
+
+use anyhow::Context;
+use base64::Engine;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+/// Login details of the demo owner.
+pub struct DemoCredentials {
+    /// Tenant slug.
+    pub tenant: String,
+    /// Owner email.
+    pub email: String,
+    /// Owner password (random).
+    pub password: String,
+}
+
+/// Creates the demo tenant if the accounts database has no tenant at all.
+pub async fn seed_if_empty(
+    state: &kefu_accounts::AppState,
+) -> anyhow::Result<Option<DemoCredentials>> {
+    let tenants = kefu_accounts::store::entities::tenant::Entity::find()
+        .count(&state.db)
+        .await?;
+    if tenants > 0 {
+        return Ok(None);
+    }
+    let mut bytes = [0u8; 18];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    let password = format!(
+        "demo-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let credentials = DemoCredentials {
+        tenant: "demo".into(),
+        email: "owner@demo.kefu.test".into(),
+        password,
+    };
+    let body: kefu_accounts::api::signup::SignUpBody = serde_json::from_value(serde_json::json!({
+        "tenant": {"name": "Demo Service Centre", "slug": credentials.tenant, "time_zone": "UTC", "locale": "en"},
+        "owner": {"name": "Demo Owner", "email": credentials.email, "password": credentials.password},
+    }))?;
+    kefu_accounts::api::signup::create_tenant(state, body, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the demo tenant: {e}"))
+        .context("demo tenant")?;
+    Ok(Some(credentials))
+}
+
+/// Writes the credentials to `<data_dir>/demo-credentials.txt`, readable by the owner only.
+pub fn write_credentials(
+    data_dir: &std::path::Path,
+    credentials: &DemoCredentials,
+) -> anyhow::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join("demo-credentials.txt");
+    let text = format!(
+        "tenant={}\nemail={}\npassword={}\n",
+        credentials.tenant, credentials.email, credentials.password
+    );
+    kefu_accounts::settings::write_private(&path, &text)?;
+    Ok(path)
+}

@@ -1,0 +1,93 @@
+//! The one Kefu binary's library: starts the whole suite in one process (each
+//! service on its own loopback port, the gateway in front), or one service alone.
+
+pub mod demo;
+pub mod openapi;
+
+use std::net::TcpListener;
+
+use actix_web::dev::ServerHandle;
+use anyhow::Context;
+
+/// What the all-in-one suite needs.
+pub struct SuiteConfig {
+    /// Accounts settings.
+    pub accounts: kefu_accounts::Settings,
+    /// Where accounts listens (a loopback port).
+    pub accounts_listener: TcpListener,
+    /// Gateway settings; its upstreams are filled in from the listeners.
+    pub gateway: kefu_gateway::Settings,
+    /// Where the gateway listens.
+    pub gateway_listener: TcpListener,
+}
+
+/// A running suite.
+pub struct Suite {
+    /// Base URL of the gateway.
+    pub gateway_url: String,
+    /// Base URL of accounts (loopback).
+    pub accounts_url: String,
+    /// The accounts state (for admin commands and demo seeding).
+    pub accounts: kefu_accounts::AppState,
+    handles: Vec<ServerHandle>,
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Suite {
+    /// Starts every service built so far and the gateway.
+    pub async fn start(config: SuiteConfig) -> anyhow::Result<Self> {
+        let accounts_url = format!("http://{}", config.accounts_listener.local_addr()?);
+        let gateway_url = format!("http://{}", config.gateway_listener.local_addr()?);
+        let accounts = kefu_accounts::build_state(config.accounts)
+            .await
+            .context("starting accounts")?;
+        let accounts_server = kefu_platform::http::serve(
+            kefu_accounts::spec(accounts.clone()),
+            config.accounts_listener,
+        )?;
+        let gateway = config
+            .gateway
+            .with_upstream("accounts", accounts_url.clone());
+        let verifier = gateway.verifier()?;
+        let gateway_server = kefu_gateway::serve(gateway, verifier, config.gateway_listener)?;
+        let handles = vec![gateway_server.handle(), accounts_server.handle()];
+        let tasks = vec![tokio::spawn(accounts_server), tokio::spawn(gateway_server)];
+        Ok(Self {
+            gateway_url,
+            accounts_url,
+            accounts,
+            handles,
+            tasks,
+        })
+    }
+
+    /// Waits until any server stops (normally on Ctrl-C / SIGTERM).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let (result, _, rest) = futures_select_all(self.tasks).await;
+        for handle in &self.handles {
+            handle.stop(true).await;
+        }
+        for task in rest {
+            let _ = task.await;
+        }
+        result.context("server task panicked")??;
+        Ok(())
+    }
+
+    /// Stops every server gracefully.
+    pub async fn stop(&self) {
+        for handle in &self.handles {
+            handle.stop(true).await;
+        }
+    }
+}
+
+async fn futures_select_all(
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+) -> (
+    Result<std::io::Result<()>, tokio::task::JoinError>,
+    usize,
+    Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+) {
+    futures_util::future::select_all(tasks).await
+}
