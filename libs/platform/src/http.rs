@@ -106,6 +106,7 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
         let configure = spec.configure.clone();
         let openapi = openapi.clone();
         App::new()
+            .wrap(from_fn(crate::idempotency::middleware))
             .wrap(from_fn(move |req, next| {
                 crate::metrics::track(name, req, next)
             }))

@@ -1,6 +1,430 @@
-//! (being written)
+//! `/api/v1/api-clients`: OAuth2 clients of third parties (client-credentials grant).
+//! The secret is shown once, at creation or rotation, and stored only as a digest.
 
+use actix_web::http::header;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use kefu_platform::auth::scopes::AccountsAdmin;
+use kefu_platform::concurrency::etag;
+use kefu_platform::http::ErrorResponses;
+use kefu_platform::json::Json;
+use kefu_platform::pagination::{Page, PageQuery};
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz, TenantContext};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
-/// Registers this module's routes.
-pub fn routes(_cfg: &mut ServiceConfig) {}
+use super::roles::{check_scopes, normalize_scopes};
+use crate::domain::opaque_token;
+use crate::state::AppState;
+use crate::store::api_clients::ApiClientStore;
+use crate::store::entities::api_client;
+use crate::store::{audit, decode_list, encode_list};
+
+/// Status of a client that can get tokens.
+const ACTIVE: &str = "active";
+/// Status of a client whose tokens and secret no longer work.
+const REVOKED: &str = "revoked";
+/// Random characters of a client id after `kc_` (22 base64url chars ≈ 132 bits).
+const CLIENT_ID_RANDOM_CHARS: usize = 22;
+
+/// A new public client id: `kc_` and 22 random base64url characters.
+pub fn new_client_id() -> String {
+    // A client id is public, so it need not be as long as a secret; it only must not collide.
+    opaque_token::generate("kc_")
+        .chars()
+        .take(3 + CLIENT_ID_RANDOM_CHARS)
+        .collect()
+}
+
+/// An API client as clients see it (never the secret).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiClientView {
+    /// Client record id.
+    pub id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// Public client id for the token endpoint (`kc_…`).
+    pub client_id: String,
+    /// Scopes the client may request.
+    pub scopes: Vec<String>,
+    /// `active` or `revoked`.
+    pub status: String,
+    /// Last token issued to the client, if tracked.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Optimistic-concurrency version (also the ETag).
+    pub version: i64,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<api_client::Model> for ApiClientView {
+    fn from(c: api_client::Model) -> Self {
+        Self {
+            id: c.id,
+            scopes: decode_list(&c.scopes),
+            name: c.name,
+            client_id: c.client_id,
+            status: c.status,
+            last_used_at: c.last_used_at,
+            version: c.version,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A client with its secret: only in the answer that creates or rotates it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a5c4-7e1f-7c3a-9d2b-5f0e8a1b2c3d", "name": "ERP sync", "client_id": "kc_Vb3xQ9mT2pL7rK1sW8yZ4a", "scopes": ["customers:read", "tickets:read"], "status": "active", "last_used_at": null, "version": 1, "created_at": "2026-11-23T08:00:00Z", "updated_at": "2026-11-23T08:00:00Z", "client_secret": "ks_q2V1e8nS0c4T9mXoL5rJ7aB3dF6gH1kP2wY8zU0iE4"}))]
+pub struct ApiClientWithSecret {
+    /// The client.
+    #[serde(flatten)]
+    pub client: ApiClientView,
+    /// The secret (`ks_…`); store it now, it is never shown again.
+    pub client_secret: String,
+}
+
+/// A page of API clients.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiClientPage {
+    /// The clients of this page.
+    pub items: Vec<ApiClientView>,
+    /// Cursor of the next page, or null.
+    pub next_cursor: Option<String>,
+}
+
+/// A client's status, as a list filter.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiClientStatus {
+    /// Can get tokens.
+    Active,
+    /// Revoked.
+    Revoked,
+}
+
+/// Filters and paging of the client list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApiClientListQuery {
+    /// Only clients of this status.
+    pub status: Option<ApiClientStatus>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// Opaque cursor from a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// A new API client.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "ERP sync", "scopes": ["customers:read", "tickets:read"]}))]
+pub struct NewApiClientBody {
+    /// Display name (1–100 characters).
+    pub name: String,
+    /// Scopes the client may request (at least one; not `portal` or `platform:admin`).
+    pub scopes: Vec<String>,
+}
+
+impl Validate for NewApiClientBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length("name", &self.name, 1, 100).ensure(
+            !self.scopes.is_empty(),
+            "scopes",
+            "must list at least one scope",
+        );
+        check_scopes(&mut checks, "scopes", &self.scopes, false);
+        checks.finish()
+    }
+}
+
+/// An answer carrying a secret: never cached.
+fn secret_response(
+    mut builder: actix_web::HttpResponseBuilder,
+    body: &ApiClientWithSecret,
+) -> HttpResponse {
+    builder
+        .insert_header(("ETag", etag(body.client.version)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+/// An audit entry of this tenant about an API client, by the caller.
+fn audit_entry(
+    ctx: &TenantContext,
+    action: &'static str,
+    target: Uuid,
+    ip: Option<String>,
+    details: serde_json::Value,
+) -> audit::AuditRecord {
+    audit::AuditRecord {
+        tenant_id: Some(ctx.tenant_id.uuid()),
+        actor_id: Some(ctx.actor),
+        action,
+        target_type: Some("api_client"),
+        target_id: Some(target),
+        ip,
+        details,
+    }
+}
+
+/// Lists the tenant's API clients, oldest first.
+#[utoipa::path(
+    tag = "api-clients",
+    params(ApiClientListQuery),
+    responses((status = 200, description = "A page of API clients", body = ApiClientPage), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[get("/api/v1/api-clients")]
+pub async fn list_api_clients(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    query: Query<ApiClientListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
+    let status = query.status.map(|s| match s {
+        ApiClientStatus::Active => ACTIVE,
+        ApiClientStatus::Revoked => REVOKED,
+    });
+    let rows = ApiClientStore::new(&state.db, auth.tenant_id)
+        .list(status, page)
+        .await?;
+    let page = Page::from_rows(rows, page, |c| c.id).map(ApiClientView::from);
+    Ok(HttpResponse::Ok().json(ApiClientPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Creates an API client; the answer holds its secret, shown only this once.
+#[utoipa::path(
+    tag = "api-clients",
+    request_body = NewApiClientBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 255 chars)")),
+    responses((status = 201, description = "Client created, with its secret", body = ApiClientWithSecret), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[post("/api/v1/api-clients")]
+pub async fn create_api_client(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    req: HttpRequest,
+    body: Json<NewApiClientBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let secret = opaque_token::generate("ks_");
+    let secret_hash = opaque_token::digest(&secret);
+    let created = state
+        .db
+        .transaction::<_, api_client::Model, ApiError>(|txn| {
+            Box::pin(async move {
+                let now = Utc::now();
+                let scopes = normalize_scopes(&body.scopes);
+                let created = ApiClientStore::new(txn, ctx.tenant_id)
+                    .insert(api_client::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: ctx.tenant_id.uuid(),
+                        name: body.name.trim().to_string(),
+                        client_id: new_client_id(),
+                        secret_hash,
+                        scopes: encode_list(&scopes),
+                        status: ACTIVE.into(),
+                        last_used_at: None,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .await?;
+                audit::record(txn, audit_entry(&ctx, "client.created", created.id, ip, serde_json::json!({"client_id": created.client_id, "scopes": scopes}))).await?;
+                Ok(created)
+            })
+        })
+        .await?;
+    let mut builder = HttpResponse::Created();
+    builder.insert_header((
+        header::LOCATION,
+        format!("/api/v1/api-clients/{}", created.id),
+    ));
+    Ok(secret_response(
+        builder,
+        &ApiClientWithSecret {
+            client: created.into(),
+            client_secret: secret,
+        },
+    ))
+}
+
+/// One API client of the tenant (without its secret).
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = Uuid, Path, description = "Client record id")),
+    responses((status = 200, description = "The client", body = ApiClientView), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[get("/api/v1/api-clients/{id}")]
+pub async fn get_api_client(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let found = ApiClientStore::new(&state.db, auth.tenant_id)
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(super::with_etag(found.version, &ApiClientView::from(found)))
+}
+
+/// Revokes an API client: its secret and tokens stop working. Revoking twice is a no-op.
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = Uuid, Path, description = "Client record id")),
+    responses((status = 204, description = "Client revoked"), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[delete("/api/v1/api-clients/{id}")]
+pub async fn revoke_api_client(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    state
+        .db
+        .transaction::<_, (), ApiError>(|txn| {
+            Box::pin(async move {
+                let store = ApiClientStore::new(txn, ctx.tenant_id);
+                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if found.status == REVOKED {
+                    return Ok(());
+                }
+                found.status = REVOKED.into();
+                let saved = store.save(found).await?;
+                audit::record(
+                    txn,
+                    audit::AuditRecord {
+                        tenant_id: Some(ctx.tenant_id.uuid()),
+                        actor_id: Some(ctx.actor),
+                        action: "client.revoked",
+                        target_type: Some("api_client"),
+                        target_id: Some(saved.id),
+                        ip,
+                        details: serde_json::json!({"client_id": saved.client_id}),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replaces an active client's secret; the old one stops working at once.
+/// The answer holds the new secret, shown only this once.
+#[utoipa::path(
+    tag = "api-clients",
+    params(("id" = Uuid, Path, description = "Client record id")),
+    responses((status = 200, description = "The client with its new secret", body = ApiClientWithSecret), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[post("/api/v1/api-clients/{id}/secret")]
+pub async fn rotate_api_client_secret(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let secret = opaque_token::generate("ks_");
+    let secret_hash = opaque_token::digest(&secret);
+    let saved = state
+        .db
+        .transaction::<_, api_client::Model, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = ApiClientStore::new(txn, ctx.tenant_id);
+                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if found.status != ACTIVE {
+                    return Err(ApiError::conflict(
+                        "client_revoked",
+                        "a revoked client cannot get a new secret",
+                    ));
+                }
+                found.secret_hash = secret_hash;
+                let saved = store.save(found).await?;
+                audit::record(txn, audit_entry(&ctx, "client.secret_rotated", saved.id, ip, serde_json::json!({"client_id": saved.client_id}))).await?;
+                Ok(saved)
+            })
+        })
+        .await?;
+    Ok(secret_response(
+        HttpResponse::Ok(),
+        &ApiClientWithSecret {
+            client: saved.into(),
+            client_secret: secret,
+        },
+    ))
+}
+
+/// Registers the API-client routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_api_clients)
+        .service(create_api_client)
+        .service(get_api_client)
+        .service(revoke_api_client)
+        .service(rotate_api_client_secret);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_short_prefixed_and_distinct() {
+        let (a, b) = (new_client_id(), new_client_id());
+        assert!(a.starts_with("kc_"));
+        assert_eq!(a.len(), 3 + CLIENT_ID_RANDOM_CHARS);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn portal_is_not_a_client_scope() {
+        let body = NewApiClientBody {
+            name: "ERP".into(),
+            scopes: vec!["portal".into()],
+        };
+        assert_eq!(
+            body.validate()
+                .expect_err("portal refused")
+                .problem()
+                .errors[0]
+                .field,
+            "scopes"
+        );
+        let empty = NewApiClientBody {
+            name: "ERP".into(),
+            scopes: Vec::new(),
+        };
+        assert!(empty.validate().is_err());
+    }
+}

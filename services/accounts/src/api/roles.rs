@@ -1,6 +1,463 @@
-//! (being written)
+//! `/api/v1/roles`: the tenant's roles as named sets of scopes (PRODUCT.md §2).
+//! Seeded roles are editable, except the `owner` role's scopes; none can be deleted.
 
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use kefu_platform::auth::scopes::{AccountsAdmin, AccountsRead};
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::http::ErrorResponses;
+use kefu_platform::json::Json;
+use kefu_platform::pagination::{Page, PageQuery, PageRequest};
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz, TenantContext};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
-/// Registers this module's routes.
-pub fn routes(_cfg: &mut ServiceConfig) {}
+use super::signup::unique_as_conflict;
+use crate::domain::roles::{invalid_scopes, is_valid_key};
+use crate::state::AppState;
+use crate::store::entities::role;
+use crate::store::roles::RoleStore;
+use crate::store::{audit, decode_list, encode_list};
+
+/// The role whose scopes are fixed: it must always be able to administer the tenant.
+const OWNER_ROLE: &str = "owner";
+/// Most scopes a role or client may list (the catalogue is smaller).
+const MAX_SCOPES: usize = 100;
+
+/// A role as clients see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RoleView {
+    /// Role id.
+    pub id: Uuid,
+    /// Stable key, as stored on users and in tokens' `roles` claim.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// What the role is for.
+    pub description: Option<String>,
+    /// Scopes the role grants, sorted.
+    pub scopes: Vec<String>,
+    /// Seeded with the tenant (cannot be deleted).
+    pub builtin: bool,
+    /// Optimistic-concurrency version (also the ETag).
+    pub version: i64,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<role::Model> for RoleView {
+    fn from(r: role::Model) -> Self {
+        Self {
+            id: r.id,
+            scopes: decode_list(&r.scopes),
+            key: r.key,
+            name: r.name,
+            description: r.description,
+            builtin: r.builtin,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A page of roles.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RolePage {
+    /// The roles of this page.
+    pub items: Vec<RoleView>,
+    /// Cursor of the next page, or null.
+    pub next_cursor: Option<String>,
+}
+
+/// Paging of the role list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RoleListQuery {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// Opaque cursor from a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Checks a list of scopes for a role or API client: known, tenant-grantable,
+/// and (for clients) not `portal`. Errors name `field`.
+pub fn check_scopes(checks: &mut Checks, field: &str, scopes: &[String], allow_portal: bool) {
+    if scopes.len() > MAX_SCOPES {
+        checks.fail(field, format!("must list at most {MAX_SCOPES} scopes"));
+        return;
+    }
+    let mut bad = invalid_scopes(scopes);
+    if !allow_portal {
+        bad.extend(scopes.iter().filter(|s| *s == "portal").cloned());
+    }
+    if !bad.is_empty() {
+        checks.fail(field, format!("not grantable here: {}", bad.join(", ")));
+    }
+}
+
+/// Scopes as stored: sorted and without duplicates.
+pub fn normalize_scopes(scopes: &[String]) -> Vec<String> {
+    let mut out = scopes.to_vec();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A new tenant-defined role.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"key": "night_shift_lead", "name": "Night-shift lead", "description": "Leads the night shift of the call centre", "scopes": ["tickets:read", "tickets:write", "tickets:assign", "customers:read", "accounts:read"]}))]
+pub struct NewRoleBody {
+    /// Stable key: 2–40 lowercase letters, digits or `_`, starting with a letter; unique in the tenant.
+    pub key: String,
+    /// Display name (1–100 characters).
+    pub name: String,
+    /// What the role is for (up to 500 characters).
+    pub description: Option<String>,
+    /// Scopes of the catalogue (`area:action`); `platform:admin` is never grantable.
+    pub scopes: Vec<String>,
+}
+
+impl Validate for NewRoleBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks
+            .ensure(
+                is_valid_key(&self.key),
+                "key",
+                "must be 2-40 lowercase letters, digits or _, starting with a letter",
+            )
+            .length("name", &self.name, 1, 100)
+            .length_opt("description", self.description.as_deref(), 0, 500);
+        check_scopes(&mut checks, "scopes", &self.scopes, true);
+        checks.finish()
+    }
+}
+
+/// Changes to a role; absent fields stay as they are. The key cannot change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Night-shift supervisor", "scopes": ["tickets:read", "tickets:write", "tickets:assign", "accounts:read"]}))]
+pub struct RolePatch {
+    /// Display name.
+    pub name: Option<String>,
+    /// What the role is for; an empty string clears it.
+    pub description: Option<String>,
+    /// The complete new set of scopes.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Validate for RolePatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks
+            .length_opt("name", self.name.as_deref(), 1, 100)
+            .length_opt("description", self.description.as_deref(), 0, 500);
+        if let Some(scopes) = &self.scopes {
+            check_scopes(&mut checks, "scopes", scopes, true);
+        }
+        checks.finish()
+    }
+}
+
+fn page_of(limit: Option<u64>, cursor: Option<String>) -> Result<PageRequest, ApiError> {
+    PageQuery { limit, cursor }.parse()
+}
+
+/// An audit entry of this tenant about a role, by the caller.
+fn audit_entry(
+    ctx: &TenantContext,
+    action: &'static str,
+    target: Uuid,
+    ip: Option<String>,
+    details: serde_json::Value,
+) -> audit::AuditRecord {
+    audit::AuditRecord {
+        tenant_id: Some(ctx.tenant_id.uuid()),
+        actor_id: Some(ctx.actor),
+        action,
+        target_type: Some("role"),
+        target_id: Some(target),
+        ip,
+        details,
+    }
+}
+
+/// Lists the tenant's roles, oldest first.
+#[utoipa::path(
+    tag = "roles",
+    params(RoleListQuery),
+    responses((status = 200, description = "A page of roles", body = RolePage), ErrorResponses),
+    security(("bearer" = ["accounts:read"]))
+)]
+#[get("/api/v1/roles")]
+pub async fn list_roles(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsRead>,
+    query: Query<RoleListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let page = page_of(query.limit, query.cursor)?;
+    let rows = RoleStore::new(&state.db, auth.tenant_id).list(page).await?;
+    let page = Page::from_rows(rows, page, |r| r.id).map(RoleView::from);
+    Ok(HttpResponse::Ok().json(RolePage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Creates a tenant-defined role.
+#[utoipa::path(
+    tag = "roles",
+    request_body = NewRoleBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 255 chars)")),
+    responses((status = 201, description = "Role created", body = RoleView), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[post("/api/v1/roles")]
+pub async fn create_role(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    req: HttpRequest,
+    body: Json<NewRoleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let created = state
+        .db
+        .transaction::<_, role::Model, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = RoleStore::new(txn, ctx.tenant_id);
+                if store.find_by_key(&body.key).await?.is_some() {
+                    return Err(ApiError::conflict(
+                        "role_key_taken",
+                        "a role with this key exists",
+                    ));
+                }
+                let now = Utc::now();
+                let scopes = normalize_scopes(&body.scopes);
+                let created = store
+                    .insert(role::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: ctx.tenant_id.uuid(),
+                        key: body.key,
+                        name: body.name.trim().to_string(),
+                        description: body
+                            .description
+                            .map(|d| d.trim().to_string())
+                            .filter(|d| !d.is_empty()),
+                        scopes: encode_list(&scopes),
+                        builtin: false,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .await
+                    .map_err(|e| {
+                        unique_as_conflict(e, "role_key_taken", "a role with this key exists")
+                    })?;
+                audit::record(txn, audit_entry(&ctx, "role.created", created.id, ip, serde_json::json!({"key": created.key, "scopes": scopes}))).await?;
+                Ok(created)
+            })
+        })
+        .await?;
+    let location = format!("/api/v1/roles/{}", created.id);
+    Ok(super::created(
+        location,
+        created.version,
+        &RoleView::from(created),
+    ))
+}
+
+/// One role of the tenant.
+#[utoipa::path(
+    tag = "roles",
+    params(("id" = Uuid, Path, description = "Role id")),
+    responses((status = 200, description = "The role", body = RoleView), ErrorResponses),
+    security(("bearer" = ["accounts:read"]))
+)]
+#[get("/api/v1/roles/{id}")]
+pub async fn get_role(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let found = RoleStore::new(&state.db, auth.tenant_id)
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(super::with_etag(found.version, &RoleView::from(found)))
+}
+
+/// Updates a role's name, description or scopes (`If-Match` guards against lost updates).
+/// The `owner` role's scopes are fixed. Holders get the new scopes with their next token.
+#[utoipa::path(
+    tag = "roles",
+    request_body = RolePatch,
+    params(
+        ("id" = Uuid, Path, description = "Role id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read"),
+    ),
+    responses((status = 200, description = "Updated role", body = RoleView), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[patch("/api/v1/roles/{id}")]
+pub async fn update_role(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    req: HttpRequest,
+    body: Json<RolePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let saved = state
+        .db
+        .transaction::<_, role::Model, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = RoleStore::new(txn, ctx.tenant_id);
+                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if_match.check(found.version)?;
+                let before = decode_list(&found.scopes);
+                if let Some(scopes) = &patch.scopes {
+                    let scopes = normalize_scopes(scopes);
+                    if found.key == OWNER_ROLE && scopes != before {
+                        return Err(ApiError::conflict("owner_role_fixed", "the scopes of the owner role cannot change"));
+                    }
+                    found.scopes = encode_list(&scopes);
+                }
+                if let Some(name) = patch.name {
+                    found.name = name.trim().to_string();
+                }
+                if let Some(description) = patch.description {
+                    found.description = Some(description.trim().to_string()).filter(|d| !d.is_empty());
+                }
+                let saved = store.save(found).await?;
+                let after = decode_list(&saved.scopes);
+                audit::record(txn, audit_entry(&ctx, "role.updated", saved.id, ip, serde_json::json!({"key": saved.key, "scopes_before": before, "scopes_after": after}))).await?;
+                Ok(saved)
+            })
+        })
+        .await?;
+    Ok(super::with_etag(saved.version, &RoleView::from(saved)))
+}
+
+/// Deletes a tenant-defined role that no user holds.
+#[utoipa::path(
+    tag = "roles",
+    params(("id" = Uuid, Path, description = "Role id")),
+    responses((status = 204, description = "Role deleted"), ErrorResponses),
+    security(("bearer" = ["accounts:admin"]))
+)]
+#[delete("/api/v1/roles/{id}")]
+pub async fn delete_role(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsAdmin>,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    state
+        .db
+        .transaction::<_, (), ApiError>(|txn| {
+            Box::pin(async move {
+                let store = RoleStore::new(txn, ctx.tenant_id);
+                let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if found.builtin {
+                    return Err(ApiError::conflict(
+                        "builtin_role",
+                        "a seeded role cannot be deleted",
+                    ));
+                }
+                let holders = store.holder_count(&found.key).await?;
+                if holders > 0 {
+                    return Err(ApiError::conflict(
+                        "role_in_use",
+                        format!("{holders} user(s) hold this role; remove it from them first"),
+                    ));
+                }
+                store.delete(found.id).await?;
+                audit::record(
+                    txn,
+                    audit::AuditRecord {
+                        tenant_id: Some(ctx.tenant_id.uuid()),
+                        actor_id: Some(ctx.actor),
+                        action: "role.deleted",
+                        target_type: Some("role"),
+                        target_id: Some(found.id),
+                        ip,
+                        details: serde_json::json!({"key": found.key}),
+                    },
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Registers the role routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_roles)
+        .service(create_role)
+        .service(get_role)
+        .service(update_role)
+        .service(delete_role);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn scopes_are_sorted_and_deduplicated() {
+        let scopes = normalize_scopes(&strings(&["tickets:write", "kb:read", "tickets:write"]));
+        assert_eq!(scopes, strings(&["kb:read", "tickets:write"]));
+    }
+
+    #[test]
+    fn unknown_and_platform_scopes_name_the_field() {
+        let mut checks = Checks::new();
+        check_scopes(
+            &mut checks,
+            "scopes",
+            &strings(&["tickets:read", "nope", "platform:admin"]),
+            true,
+        );
+        let problem = checks.finish().expect_err("must fail").problem();
+        assert_eq!(problem.errors[0].field, "scopes");
+        assert!(problem.errors[0].message.contains("nope"));
+        assert!(problem.errors[0].message.contains("platform:admin"));
+    }
+
+    #[test]
+    fn portal_only_where_allowed() {
+        let portal = strings(&["portal"]);
+        let mut for_role = Checks::new();
+        check_scopes(&mut for_role, "scopes", &portal, true);
+        assert!(for_role.finish().is_ok());
+        let mut for_client = Checks::new();
+        check_scopes(&mut for_client, "scopes", &portal, false);
+        assert!(for_client.finish().is_err());
+    }
+}

@@ -1,6 +1,492 @@
-//! (being written)
+//! `/api/v1/teams`: teams and departments (after-sales, call centre …) and their members.
+//! Tickets are routed to teams, so membership changes are audited.
 
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use kefu_platform::auth::TenantContext;
+use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::http::ErrorResponses;
+use kefu_platform::json::Json;
+use kefu_platform::pagination::{Page, PageQuery};
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::Authz;
+use kefu_platform::{ApiError, FieldError};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
 
-/// Registers this module's routes.
-pub fn routes(_cfg: &mut ServiceConfig) {}
+use super::signup::unique_as_conflict;
+use crate::state::AppState;
+use crate::store::audit;
+use crate::store::entities::{team, user};
+use crate::store::teams::TeamStore;
+
+/// Most members one team may have in a single replace.
+const MAX_MEMBERS: usize = 1000;
+
+/// A team as clients see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TeamView {
+    /// Team id.
+    pub id: Uuid,
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// What the team does.
+    pub description: Option<String>,
+    /// Users in the team, sorted.
+    pub member_ids: Vec<Uuid>,
+    /// Optimistic-concurrency version (also the ETag).
+    pub version: i64,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at (name, description or members).
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TeamView {
+    /// The view of a team with its members.
+    pub fn new(t: team::Model, member_ids: Vec<Uuid>) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            member_ids,
+            version: t.version,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+/// A page of teams.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TeamPage {
+    /// The teams of this page.
+    pub items: Vec<TeamView>,
+    /// Cursor of the next page, or null.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters and paging of the team list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TeamListQuery {
+    /// Only the team with exactly this name.
+    pub name: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u64>,
+    /// Opaque cursor from a previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// A new team.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "After-sales", "description": "Repairs, returns and field service"}))]
+pub struct NewTeamBody {
+    /// Name (1–100 characters), unique in the tenant.
+    pub name: String,
+    /// What the team does (up to 500 characters).
+    pub description: Option<String>,
+}
+
+impl Validate for NewTeamBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        Checks::new()
+            .length("name", &self.name, 1, 100)
+            .length_opt("description", self.description.as_deref(), 0, 500)
+            .finish()
+    }
+}
+
+/// Changes to a team; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "After-sales East", "description": ""}))]
+pub struct TeamPatch {
+    /// Name, unique in the tenant.
+    pub name: Option<String>,
+    /// What the team does; an empty string clears it.
+    pub description: Option<String>,
+}
+
+impl Validate for TeamPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        Checks::new()
+            .length_opt("name", self.name.as_deref(), 1, 100)
+            .length_opt("description", self.description.as_deref(), 0, 500)
+            .finish()
+    }
+}
+
+/// The complete new member list of a team.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_ids": ["0193a5c4-7e1f-7c3a-9d2b-5f0e8a1b2c3d", "0193a5c4-9a0b-7d4e-8f1a-2b3c4d5e6f70"]}))]
+pub struct TeamMembersBody {
+    /// Staff users of the tenant; duplicates are ignored.
+    pub user_ids: Vec<Uuid>,
+}
+
+impl Validate for TeamMembersBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        Checks::new()
+            .ensure(
+                self.user_ids.len() <= MAX_MEMBERS,
+                "user_ids",
+                "must list at most 1000 users",
+            )
+            .finish()
+    }
+}
+
+/// Field errors for member ids that are not staff users of the tenant, named `user_ids[i]`.
+pub fn member_errors(requested: &[Uuid], found: &[user::Model]) -> Vec<FieldError> {
+    requested
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let message = match found.iter().find(|u| u.id == *id) {
+                None => "is not a user of this tenant",
+                // Portal users are customers, not staff: they never work tickets.
+                Some(u) if u.customer_id.is_some() => "is a portal user; teams hold staff only",
+                Some(_) => return None,
+            };
+            Some(FieldError::new(format!("user_ids[{i}]"), message))
+        })
+        .collect()
+}
+
+fn team_name_taken() -> ApiError {
+    ApiError::conflict("team_name_taken", "a team with this name exists")
+}
+
+/// An audit entry of this tenant about a team, by the caller.
+fn audit_entry(
+    ctx: &TenantContext,
+    action: &'static str,
+    target: Uuid,
+    ip: Option<String>,
+    details: serde_json::Value,
+) -> audit::AuditRecord {
+    audit::AuditRecord {
+        tenant_id: Some(ctx.tenant_id.uuid()),
+        actor_id: Some(ctx.actor),
+        action,
+        target_type: Some("team"),
+        target_id: Some(target),
+        ip,
+        details,
+    }
+}
+
+/// Lists the tenant's teams, oldest first.
+#[utoipa::path(
+    tag = "teams",
+    params(TeamListQuery),
+    responses((status = 200, description = "A page of teams", body = TeamPage), ErrorResponses),
+    security(("bearer" = ["accounts:read"]))
+)]
+#[get("/api/v1/teams")]
+pub async fn list_teams(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsRead>,
+    query: Query<TeamListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
+    let store = TeamStore::new(&state.db, auth.tenant_id);
+    let rows = store.list(query.name.as_deref(), page).await?;
+    let page = Page::from_rows(rows, page, |t| t.id);
+    let ids: Vec<Uuid> = page.items.iter().map(|t| t.id).collect();
+    let mut members = store.members_of(&ids).await?;
+    let page = page.map(|t| {
+        let member_ids = members.remove(&t.id).unwrap_or_default();
+        TeamView::new(t, member_ids)
+    });
+    Ok(HttpResponse::Ok().json(TeamPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Creates a team (without members; add them with `PUT /api/v1/teams/{id}/members`).
+#[utoipa::path(
+    tag = "teams",
+    request_body = NewTeamBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 255 chars)")),
+    responses((status = 201, description = "Team created", body = TeamView), ErrorResponses),
+    security(("bearer" = ["accounts:write"]))
+)]
+#[post("/api/v1/teams")]
+pub async fn create_team(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsWrite>,
+    req: HttpRequest,
+    body: Json<NewTeamBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let created = state
+        .db
+        .transaction::<_, team::Model, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = TeamStore::new(txn, ctx.tenant_id);
+                let name = body.name.trim().to_string();
+                if store.find_by_name(&name).await?.is_some() {
+                    return Err(team_name_taken());
+                }
+                let now = Utc::now();
+                let created = store
+                    .insert(team::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: ctx.tenant_id.uuid(),
+                        name,
+                        description: body
+                            .description
+                            .map(|d| d.trim().to_string())
+                            .filter(|d| !d.is_empty()),
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .await
+                    .map_err(|e| {
+                        unique_as_conflict(e, "team_name_taken", "a team with this name exists")
+                    })?;
+                audit::record(txn, audit_entry(&ctx, "team.created", created.id, ip, serde_json::json!({"name": created.name}))).await?;
+                Ok(created)
+            })
+        })
+        .await?;
+    let location = format!("/api/v1/teams/{}", created.id);
+    Ok(super::created(
+        location,
+        created.version,
+        &TeamView::new(created, Vec::new()),
+    ))
+}
+
+/// One team of the tenant, with its members.
+#[utoipa::path(
+    tag = "teams",
+    params(("id" = Uuid, Path, description = "Team id")),
+    responses((status = 200, description = "The team", body = TeamView), ErrorResponses),
+    security(("bearer" = ["accounts:read"]))
+)]
+#[get("/api/v1/teams/{id}")]
+pub async fn get_team(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let store = TeamStore::new(&state.db, auth.tenant_id);
+    let found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let members = store.member_ids(found.id).await?;
+    Ok(super::with_etag(
+        found.version,
+        &TeamView::new(found, members),
+    ))
+}
+
+/// Renames a team or changes its description (`If-Match` guards against lost updates).
+#[utoipa::path(
+    tag = "teams",
+    request_body = TeamPatch,
+    params(
+        ("id" = Uuid, Path, description = "Team id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read"),
+    ),
+    responses((status = 200, description = "Updated team", body = TeamView), ErrorResponses),
+    security(("bearer" = ["accounts:write"]))
+)]
+#[patch("/api/v1/teams/{id}")]
+pub async fn update_team(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsWrite>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    req: HttpRequest,
+    body: Json<TeamPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let view = state
+        .db
+        .transaction::<_, TeamView, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = TeamStore::new(txn, ctx.tenant_id);
+                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if_match.check(found.version)?;
+                if let Some(name) = patch.name.map(|n| n.trim().to_string()) {
+                    if name != found.name && store.find_by_name(&name).await?.is_some() {
+                        return Err(team_name_taken());
+                    }
+                    found.name = name;
+                }
+                if let Some(description) = patch.description {
+                    found.description =
+                        Some(description.trim().to_string()).filter(|d| !d.is_empty());
+                }
+                let saved = store.save(found).await.map_err(|e| {
+                    unique_as_conflict(e, "team_name_taken", "a team with this name exists")
+                })?;
+                audit::record(txn, audit_entry(&ctx, "team.updated", saved.id, ip, serde_json::json!({"name": saved.name}))).await?;
+                let members = store.member_ids(saved.id).await?;
+                Ok(TeamView::new(saved, members))
+            })
+        })
+        .await?;
+    Ok(super::with_etag(view.version, &view))
+}
+
+/// Deletes a team and its memberships.
+#[utoipa::path(
+    tag = "teams",
+    params(("id" = Uuid, Path, description = "Team id")),
+    responses((status = 204, description = "Team deleted"), ErrorResponses),
+    security(("bearer" = ["accounts:write"]))
+)]
+#[delete("/api/v1/teams/{id}")]
+pub async fn delete_team(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsWrite>,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    state
+        .db
+        .transaction::<_, (), ApiError>(|txn| {
+            Box::pin(async move {
+                let store = TeamStore::new(txn, ctx.tenant_id);
+                let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                store.delete(found.id).await?;
+                audit::record(txn, audit_entry(&ctx, "team.deleted", found.id, ip, serde_json::json!({"name": found.name}))).await?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replaces a team's members; every id must be a staff user of the tenant.
+#[utoipa::path(
+    tag = "teams",
+    request_body = TeamMembersBody,
+    params(
+        ("id" = Uuid, Path, description = "Team id"),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read"),
+    ),
+    responses((status = 200, description = "The team with its new members", body = TeamView), ErrorResponses),
+    security(("bearer" = ["accounts:write"]))
+)]
+#[put("/api/v1/teams/{id}/members")]
+pub async fn set_team_members(
+    state: web::Data<AppState>,
+    auth: Authz<AccountsWrite>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    req: HttpRequest,
+    body: Json<TeamMembersBody>,
+) -> Result<HttpResponse, ApiError> {
+    let requested = body.into_inner().user_ids;
+    let id = id.into_inner();
+    let ctx = auth.ctx.clone();
+    let ip = super::client_ip(&req);
+    let view = state
+        .db
+        .transaction::<_, TeamView, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = TeamStore::new(txn, ctx.tenant_id);
+                let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                if_match.check(found.version)?;
+                let users = store.users_among(&requested).await?;
+                let errors = member_errors(&requested, &users);
+                if !errors.is_empty() {
+                    return Err(ApiError::Validation(errors));
+                }
+                let mut members = requested;
+                members.sort();
+                members.dedup();
+                let before = store.member_ids(found.id).await?;
+                store.set_members(found.id, &members).await?;
+                let saved = store.save(found).await?;
+                audit::record(txn, audit_entry(&ctx, "team.members_changed", saved.id, ip, serde_json::json!({"before": before, "after": members}))).await?;
+                Ok(TeamView::new(saved, members))
+            })
+        })
+        .await?;
+    Ok(super::with_etag(view.version, &view))
+}
+
+/// Registers the team routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_teams)
+        .service(create_team)
+        .service(get_team)
+        .service(update_team)
+        .service(delete_team)
+        .service(set_team_members);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: Uuid, customer_id: Option<Uuid>) -> user::Model {
+        let now = Utc::now();
+        user::Model {
+            id,
+            tenant_id: Uuid::now_v7(),
+            email: "a@example.com".into(),
+            email_normalized: "a@example.com".into(),
+            name: "A".into(),
+            phone: None,
+            password_hash: None,
+            status: "active".into(),
+            roles: "[]".into(),
+            customer_id,
+            contact_id: None,
+            failed_logins: 0,
+            failed_window_start: None,
+            locked_until: None,
+            last_login_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn unknown_and_portal_users_are_named_by_index() {
+        let (staff, portal, stranger) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let found = vec![user(staff, None), user(portal, Some(Uuid::now_v7()))];
+        let errors = member_errors(&[staff, stranger, portal], &found);
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["user_ids[1]", "user_ids[2]"]);
+    }
+
+    #[test]
+    fn staff_members_pass() {
+        let staff = Uuid::now_v7();
+        assert!(member_errors(&[staff, staff], &[user(staff, None)]).is_empty());
+    }
+}

@@ -1,0 +1,12 @@
+//! Accounts through HTTP: one test binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod invitations;
+mod matrix;
+mod signup;
+mod tenant_settings;
+mod token_attacks;
+mod tokens;
+mod users;
