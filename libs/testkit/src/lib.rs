@@ -66,14 +66,20 @@ pub fn unique_slug(prefix: &str) -> String {
 pub fn init_test_logging() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let Some(dir) = std::env::var_os("KEFU_TEST_LOG_DIR") else { return };
+        let Some(dir) = std::env::var_os("KEFU_TEST_LOG_DIR") else {
+            return;
+        };
         let name = std::env::current_exe()
             .ok()
             .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "tests".into());
         let _ = std::fs::create_dir_all(&dir);
         let path = std::path::Path::new(&dir).join(format!("{name}.log"));
-        if let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        if let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             let _ = tracing_subscriber::fmt()
                 .json()
                 .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))

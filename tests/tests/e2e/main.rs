@@ -15,16 +15,30 @@ async fn sign_up_log_in_and_read_me_through_the_gateway() {
     let slug = kefu_testkit::unique_slug("e2e");
 
     let signed_up = gateway
-        .post("/api/v1/tenants", &json!({
-            "tenant": {"name": "E2E Centre", "slug": slug},
-            "owner": {"name": "Erin", "email": "erin@e2e.example", "password": PASSWORD}
-        }))
+        .post(
+            "/api/v1/tenants",
+            &json!({
+                "tenant": {"name": "E2E Centre", "slug": slug},
+                "owner": {"name": "Erin", "email": "erin@e2e.example", "password": PASSWORD}
+            }),
+        )
         .await;
     let tokens = gateway
-        .post_form("/oauth/token", &[("grant_type", "password"), ("tenant", &slug), ("username", "erin@e2e.example"), ("password", PASSWORD)])
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("tenant", &slug),
+                ("username", "erin@e2e.example"),
+                ("password", PASSWORD),
+            ],
+        )
         .await
         .expect(200);
-    let me = gateway.with_token(tokens["access_token"].as_str().unwrap()).get("/api/v1/users/me").await;
+    let me = gateway
+        .with_token(tokens["access_token"].as_str().unwrap())
+        .get("/api/v1/users/me")
+        .await;
 
     signed_up.expect(201);
     let me_body = me.expect(200);
@@ -39,8 +53,15 @@ async fn the_gateway_refuses_bad_tokens_before_any_service() {
     let suite = suite::start().await;
     let gateway = kefu_testkit::TestClient::new(&suite.gateway_url);
 
-    gateway.get("/api/v1/users/me").await.expect_problem(401, "unauthenticated");
-    gateway.with_token("not-a-token").get("/api/v1/users").await.expect_problem(401, "unauthenticated");
+    gateway
+        .get("/api/v1/users/me")
+        .await
+        .expect_problem(401, "unauthenticated");
+    gateway
+        .with_token("not-a-token")
+        .get("/api/v1/users")
+        .await
+        .expect_problem(401, "unauthenticated");
     suite.stop().await;
 }
 
@@ -53,12 +74,27 @@ async fn merged_openapi_and_offline_docs() {
     let docs = gateway.get("/docs/").await;
 
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/tenants", "/oauth/token", "/api/v1/users/{id}", "/api/v1/teams", "/api/v1/platform/tenants"] {
-        assert!(doc["paths"].get(path).is_some(), "{path} missing from the merged document");
+    for path in [
+        "/api/v1/tenants",
+        "/oauth/token",
+        "/api/v1/users/{id}",
+        "/api/v1/teams",
+        "/api/v1/platform/tenants",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the merged document"
+        );
     }
     assert_eq!(docs.status, 200, "{}", docs.text);
-    assert!(!docs.text.contains("https://") && !docs.text.contains("http://"), "docs must load no outside asset");
+    assert!(
+        !docs.text.contains("https://") && !docs.text.contains("http://"),
+        "docs must load no outside asset"
+    );
     let offline = kefu::openapi::merged("http://localhost:8080");
-    assert_eq!(offline["paths"].as_object().unwrap().len(), doc["paths"].as_object().unwrap().len());
+    assert_eq!(
+        offline["paths"].as_object().unwrap().len(),
+        doc["paths"].as_object().unwrap().len()
+    );
     suite.stop().await;
 }

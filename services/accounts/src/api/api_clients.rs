@@ -251,7 +251,17 @@ pub async fn create_api_client(
                         updated_at: now,
                     })
                     .await?;
-                audit::record(txn, audit_entry(&ctx, "client.created", created.id, ip, serde_json::json!({"client_id": created.client_id, "scopes": scopes}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "client.created",
+                        created.id,
+                        ip,
+                        serde_json::json!({"client_id": created.client_id, "scopes": scopes}),
+                    ),
+                )
+                .await?;
                 Ok(created)
             })
         })
@@ -372,7 +382,17 @@ pub async fn rotate_api_client_secret(
                 }
                 found.secret_hash = secret_hash;
                 let saved = store.save(found).await?;
-                audit::record(txn, audit_entry(&ctx, "client.secret_rotated", saved.id, ip, serde_json::json!({"client_id": saved.client_id}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "client.secret_rotated",
+                        saved.id,
+                        ip,
+                        serde_json::json!({"client_id": saved.client_id}),
+                    ),
+                )
+                .await?;
                 Ok(saved)
             })
         })

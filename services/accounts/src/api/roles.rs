@@ -266,7 +266,17 @@ pub async fn create_role(
                     .map_err(|e| {
                         unique_as_conflict(e, "role_key_taken", "a role with this key exists")
                     })?;
-                audit::record(txn, audit_entry(&ctx, "role.created", created.id, ip, serde_json::json!({"key": created.key, "scopes": scopes}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "role.created",
+                        created.id,
+                        ip,
+                        serde_json::json!({"key": created.key, "scopes": scopes}),
+                    ),
+                )
+                .await?;
                 Ok(created)
             })
         })

@@ -3,8 +3,8 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use kefu_platform::auth::TenantContext;
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
+use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
@@ -264,7 +264,17 @@ pub async fn create_team(
                     .map_err(|e| {
                         unique_as_conflict(e, "team_name_taken", "a team with this name exists")
                     })?;
-                audit::record(txn, audit_entry(&ctx, "team.created", created.id, ip, serde_json::json!({"name": created.name}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "team.created",
+                        created.id,
+                        ip,
+                        serde_json::json!({"name": created.name}),
+                    ),
+                )
+                .await?;
                 Ok(created)
             })
         })
@@ -346,7 +356,17 @@ pub async fn update_team(
                 let saved = store.save(found).await.map_err(|e| {
                     unique_as_conflict(e, "team_name_taken", "a team with this name exists")
                 })?;
-                audit::record(txn, audit_entry(&ctx, "team.updated", saved.id, ip, serde_json::json!({"name": saved.name}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "team.updated",
+                        saved.id,
+                        ip,
+                        serde_json::json!({"name": saved.name}),
+                    ),
+                )
+                .await?;
                 let members = store.member_ids(saved.id).await?;
                 Ok(TeamView::new(saved, members))
             })
@@ -379,7 +399,17 @@ pub async fn delete_team(
                 let store = TeamStore::new(txn, ctx.tenant_id);
                 let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
                 store.delete(found.id).await?;
-                audit::record(txn, audit_entry(&ctx, "team.deleted", found.id, ip, serde_json::json!({"name": found.name}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "team.deleted",
+                        found.id,
+                        ip,
+                        serde_json::json!({"name": found.name}),
+                    ),
+                )
+                .await?;
                 Ok(())
             })
         })
@@ -429,7 +459,17 @@ pub async fn set_team_members(
                 let before = store.member_ids(found.id).await?;
                 store.set_members(found.id, &members).await?;
                 let saved = store.save(found).await?;
-                audit::record(txn, audit_entry(&ctx, "team.members_changed", saved.id, ip, serde_json::json!({"before": before, "after": members}))).await?;
+                audit::record(
+                    txn,
+                    audit_entry(
+                        &ctx,
+                        "team.members_changed",
+                        saved.id,
+                        ip,
+                        serde_json::json!({"before": before, "after": members}),
+                    ),
+                )
+                .await?;
                 Ok(TeamView::new(saved, members))
             })
         })

@@ -121,11 +121,15 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
     result.unwrap_or_else(server_error)
 }
 
-fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, HttpResponse> {
-    value
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| oauth_error(400, "invalid_request", format!("{name} is required")))
+/// A required form field, or the RFC 6749 `invalid_request` answer naming it.
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, Box<HttpResponse>> {
+    value.as_deref().filter(|v| !v.is_empty()).ok_or_else(|| {
+        Box::new(oauth_error(
+            400,
+            "invalid_request",
+            format!("{name} is required"),
+        ))
+    })
 }
 
 async fn password_grant(
@@ -138,7 +142,7 @@ async fn password_grant(
         required(&form.password, "password"),
     ) {
         (Ok(u), Ok(p)) => (u, p),
-        (Err(e), _) | (_, Err(e)) => return Ok(e),
+        (Err(e), _) | (_, Err(e)) => return Ok(*e),
     };
     let ip = super::client_ip(req);
     let user_agent = req
@@ -342,7 +346,7 @@ async fn operator_login(
 async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<HttpResponse> {
     let secret = match required(&form.refresh_token, "refresh_token") {
         Ok(s) => s,
-        Err(e) => return Ok(e),
+        Err(e) => return Ok(*e),
     };
     let Some(presented) = sessions::find_refresh_token(&state.db, secret).await? else {
         return Ok(invalid_grant());

@@ -30,8 +30,12 @@ pub struct Tenant {
 
 pub async fn spawn_app() -> TestApp {
     kefu_testkit::init_test_logging();
-    let url = kefu_testkit::fresh_database_url("accounts").await.expect("database");
-    let state = kefu_accounts::build_state(Settings::for_tests(&url, ISSUER)).await.expect("state");
+    let url = kefu_testkit::fresh_database_url("accounts")
+        .await
+        .expect("database");
+    let state = kefu_accounts::build_state(Settings::for_tests(&url, ISSUER))
+        .await
+        .expect("state");
     let server = kefu_testkit::spawn_service(kefu_accounts::spec(state.clone())).expect("server");
     TestApp { server, state }
 }
@@ -54,32 +58,61 @@ impl TestApp {
 
     pub async fn login(&self, slug: &str, email: &str, password: &str) -> TestResponse {
         self.client()
-            .post_form("/oauth/token", &[("grant_type", "password"), ("tenant", slug), ("username", email), ("password", password)])
+            .post_form(
+                "/oauth/token",
+                &[
+                    ("grant_type", "password"),
+                    ("tenant", slug),
+                    ("username", email),
+                    ("password", password),
+                ],
+            )
             .await
     }
 
     /// Signs up a fresh tenant and logs its owner in.
     pub async fn tenant(&self) -> Tenant {
         let slug = kefu_testkit::unique_slug("t");
-        let body = self.client().post("/api/v1/tenants", &Self::signup_body(&slug)).await.expect(201);
+        let body = self
+            .client()
+            .post("/api/v1/tenants", &Self::signup_body(&slug))
+            .await
+            .expect(201);
         let owner_email = body["owner"]["email"].as_str().expect("email").to_string();
         let tokens = self.login(&slug, &owner_email, PASSWORD).await.expect(200);
         Tenant {
-            id: body["tenant"]["id"].as_str().expect("id").parse().expect("uuid"),
+            id: body["tenant"]["id"]
+                .as_str()
+                .expect("id")
+                .parse()
+                .expect("uuid"),
             slug,
-            owner_id: body["owner"]["id"].as_str().expect("id").parse().expect("uuid"),
+            owner_id: body["owner"]["id"]
+                .as_str()
+                .expect("id")
+                .parse()
+                .expect("uuid"),
             owner_email,
             token: tokens["access_token"].as_str().expect("token").to_string(),
-            refresh_token: tokens["refresh_token"].as_str().expect("refresh").to_string(),
+            refresh_token: tokens["refresh_token"]
+                .as_str()
+                .expect("refresh")
+                .to_string(),
         }
     }
 
     /// A token of `user` in `tenant` holding exactly `scopes`, with a live session.
     pub async fn token_with_scopes(&self, tenant: &Tenant, user: Uuid, scopes: &[&str]) -> String {
         let expires = Utc::now() + chrono::Duration::days(1);
-        let (session, _) = kefu_accounts::store::sessions::start(&self.state.db, Some(tenant.id), user, None, expires)
-            .await
-            .expect("session");
+        let (session, _) = kefu_accounts::store::sessions::start(
+            &self.state.db,
+            Some(tenant.id),
+            user,
+            None,
+            expires,
+        )
+        .await
+        .expect("session");
         let principal = Principal {
             subject: user,
             tenant: Some(tenant.id),
@@ -96,11 +129,17 @@ impl TestApp {
         let email = format!("{}@{}.example", Uuid::now_v7().simple(), tenant.slug);
         let body = self
             .as_token(&tenant.token)
-            .post("/api/v1/users", &json!({"email": email, "name": "Uma User", "roles": roles, "password": PASSWORD}))
+            .post(
+                "/api/v1/users",
+                &json!({"email": email, "name": "Uma User", "roles": roles, "password": PASSWORD}),
+            )
             .await
             .expect(201);
         let id = body["id"].as_str().expect("id").parse().expect("uuid");
         let tokens = self.login(&tenant.slug, &email, PASSWORD).await.expect(200);
-        (id, tokens["access_token"].as_str().expect("token").to_string())
+        (
+            id,
+            tokens["access_token"].as_str().expect("token").to_string(),
+        )
     }
 }

@@ -10,21 +10,45 @@ async fn an_invited_user_accepts_once_and_logs_in() {
     let tenant = app.tenant().await;
     let invited = app
         .as_token(&tenant.token)
-        .post("/api/v1/user-invitations", &json!({"email": "new.agent@x.example", "name": "New Agent", "roles": ["agent"]}))
+        .post(
+            "/api/v1/user-invitations",
+            &json!({"email": "new.agent@x.example", "name": "New Agent", "roles": ["agent"]}),
+        )
         .await
         .expect(201);
     assert_eq!(invited["status"], "invited");
     let token = invited["invitation"]["token"].as_str().unwrap().to_string();
-    app.login(&tenant.slug, "new.agent@x.example", PASSWORD).await.expect(400);
+    app.login(&tenant.slug, "new.agent@x.example", PASSWORD)
+        .await
+        .expect(400);
 
-    let accepted = app.client().post("/api/v1/user-invitations/accept", &json!({"token": token, "password": PASSWORD})).await;
-    let again = app.client().post("/api/v1/user-invitations/accept", &json!({"token": token, "password": PASSWORD})).await;
+    let accepted = app
+        .client()
+        .post(
+            "/api/v1/user-invitations/accept",
+            &json!({"token": token, "password": PASSWORD}),
+        )
+        .await;
+    let again = app
+        .client()
+        .post(
+            "/api/v1/user-invitations/accept",
+            &json!({"token": token, "password": PASSWORD}),
+        )
+        .await;
 
     assert_eq!(accepted.expect(200)["status"], "active");
     again.expect_problem(404, "not_found");
-    let tokens = app.login(&tenant.slug, "new.agent@x.example", PASSWORD).await.expect(200);
+    let tokens = app
+        .login(&tenant.slug, "new.agent@x.example", PASSWORD)
+        .await
+        .expect(200);
     assert!(tokens["scope"].as_str().unwrap().contains("tickets:write"));
-    let pending = app.as_token(&tenant.token).get("/api/v1/user-invitations").await.expect(200);
+    let pending = app
+        .as_token(&tenant.token)
+        .get("/api/v1/user-invitations")
+        .await
+        .expect(200);
     assert!(pending["items"].as_array().unwrap().is_empty());
 }
 
@@ -35,20 +59,45 @@ async fn portal_users_carry_their_customer_and_do_not_use_staff_quota() {
     let customer_id = uuid::Uuid::now_v7();
     let invited = app
         .as_token(&tenant.token)
-        .post("/api/v1/user-invitations/portal", &json!({"email": "buyer@client.example", "name": "Buyer", "customer_id": customer_id}))
+        .post(
+            "/api/v1/user-invitations/portal",
+            &json!({"email": "buyer@client.example", "name": "Buyer", "customer_id": customer_id}),
+        )
         .await
         .expect(201);
     let token = invited["invitation"]["token"].as_str().unwrap();
-    app.client().post("/api/v1/user-invitations/accept", &json!({"token": token, "password": PASSWORD})).await.expect(200);
+    app.client()
+        .post(
+            "/api/v1/user-invitations/accept",
+            &json!({"token": token, "password": PASSWORD}),
+        )
+        .await
+        .expect(200);
 
-    let tokens = app.login(&tenant.slug, "buyer@client.example", PASSWORD).await.expect(200);
+    let tokens = app
+        .login(&tenant.slug, "buyer@client.example", PASSWORD)
+        .await
+        .expect(200);
 
     assert_eq!(tokens["scope"], "portal");
     let claims: serde_json::Value = {
-        let payload = tokens["access_token"].as_str().unwrap().split('.').nth(1).unwrap();
+        let payload = tokens["access_token"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .nth(1)
+            .unwrap();
         use base64::Engine;
-        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap()
     };
     assert_eq!(claims["cid"], customer_id.to_string());
-    app.as_token(tokens["access_token"].as_str().unwrap()).get("/api/v1/users").await.expect_problem(403, "insufficient_scope");
+    app.as_token(tokens["access_token"].as_str().unwrap())
+        .get("/api/v1/users")
+        .await
+        .expect_problem(403, "insufficient_scope");
 }

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{spawn_app, TestApp, Tenant};
+use crate::helpers::{spawn_app, Tenant, TestApp};
 
 /// One documented operation.
 #[derive(Debug, Clone)]
@@ -35,10 +35,17 @@ fn operations() -> Vec<Operation> {
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let Ok(method) = method.to_uppercase().parse::<Method>() else { continue };
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
             let security = op["security"].as_array().cloned().unwrap_or_default();
             let scope = security.iter().find_map(|s| s.get("bearer")).map(|scopes| {
-                scopes.as_array().and_then(|a| a.first()).and_then(Value::as_str).unwrap_or_default().to_string()
+                scopes
+                    .as_array()
+                    .and_then(|a| a.first())
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
             });
             let body = &op["requestBody"]["content"]["application/json"];
             let example = body
@@ -46,21 +53,38 @@ fn operations() -> Vec<Operation> {
                 .cloned()
                 .or_else(|| resolve(&doc, &body["schema"]).get("example").cloned())
                 .unwrap_or(json!({}));
-            out.push(Operation { method, path: path.clone(), scope, example });
+            out.push(Operation {
+                method,
+                path: path.clone(),
+                scope,
+                example,
+            });
         }
     }
     out
 }
 
-async fn call(client: &kefu_testkit::TestClient, op: &Operation, path: &str) -> kefu_testkit::TestResponse {
+async fn call(
+    client: &kefu_testkit::TestClient,
+    op: &Operation,
+    path: &str,
+) -> kefu_testkit::TestResponse {
     let builder = client.request(op.method.clone(), path);
-    let builder = if op.method == Method::GET || op.method == Method::DELETE { builder } else { builder.json(&op.example) };
+    let builder = if op.method == Method::GET || op.method == Method::DELETE {
+        builder
+    } else {
+        builder.json(&op.example)
+    };
     client.send(builder).await
 }
 
 /// Every tenant scope a token can hold.
 fn tenant_scopes() -> Vec<&'static str> {
-    kefu_platform::auth::scopes::ALL.iter().copied().filter(|s| *s != "platform:admin").collect()
+    kefu_platform::auth::scopes::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != "platform:admin")
+        .collect()
 }
 
 #[tokio::test]
@@ -68,18 +92,37 @@ async fn every_operation_declares_its_security_and_an_example() {
     let ops = operations();
     assert!(ops.len() >= 30, "only {} operations documented", ops.len());
     for op in &ops {
-        assert!(op.scope.is_some() || is_public(op), "{} {} has no bearer security entry", op.method, op.path);
+        assert!(
+            op.scope.is_some() || is_public(op),
+            "{} {} has no bearer security entry",
+            op.method,
+            op.path
+        );
         if op.method == Method::POST || op.method == Method::PATCH || op.method == Method::PUT {
-            let documented = op.example != json!({}) || op.path.ends_with("/suspend") || op.path.ends_with("/restore")
-                || op.path.ends_with("/rotate") || op.path.ends_with("/logout") || op.path.ends_with("/secret")
+            let documented = op.example != json!({})
+                || op.path.ends_with("/suspend")
+                || op.path.ends_with("/restore")
+                || op.path.ends_with("/rotate")
+                || op.path.ends_with("/logout")
+                || op.path.ends_with("/secret")
                 || op.path == "/oauth/token";
-            assert!(documented, "{} {} has no request example", op.method, op.path);
+            assert!(
+                documented,
+                "{} {} has no request example",
+                op.method, op.path
+            );
         }
     }
 }
 
 fn is_public(op: &Operation) -> bool {
-    ["/api/v1/tenants", "/oauth/token", "/.well-known/jwks.json", "/api/v1/user-invitations/accept"].contains(&op.path.as_str())
+    [
+        "/api/v1/tenants",
+        "/oauth/token",
+        "/.well-known/jwks.json",
+        "/api/v1/user-invitations/accept",
+    ]
+    .contains(&op.path.as_str())
 }
 
 #[tokio::test]
@@ -88,29 +131,56 @@ async fn scope_matrix_403_without_the_scope_and_allowed_with_exactly_it() {
     let tenant = app.tenant().await;
     let all = tenant_scopes();
     for op in operations() {
-        let Some(scope) = op.scope.clone().filter(|s| !s.is_empty()) else { continue };
+        let Some(scope) = op.scope.clone().filter(|s| !s.is_empty()) else {
+            continue;
+        };
         let path = op.path.replace("{id}", &Uuid::now_v7().to_string());
         if scope == "platform:admin" {
             let everything = app.token_with_scopes(&tenant, tenant.owner_id, &all).await;
             let response = call(&app.as_token(&everything), &op, &path).await;
-            assert_eq!(response.status, 403, "{} {} with a tenant token: {}", op.method, op.path, response.text);
+            assert_eq!(
+                response.status, 403,
+                "{} {} with a tenant token: {}",
+                op.method, op.path, response.text
+            );
             continue;
         }
         let without: Vec<&str> = all.iter().copied().filter(|s| *s != scope).collect();
-        let denied = app.token_with_scopes(&tenant, tenant.owner_id, &without).await;
-        let allowed = app.token_with_scopes(&tenant, tenant.owner_id, &[scope.as_str()]).await;
+        let denied = app
+            .token_with_scopes(&tenant, tenant.owner_id, &without)
+            .await;
+        let allowed = app
+            .token_with_scopes(&tenant, tenant.owner_id, &[scope.as_str()])
+            .await;
 
         let refused = call(&app.as_token(&denied), &op, &path).await;
         let passed = call(&app.as_token(&allowed), &op, &path).await;
 
-        assert_eq!(refused.status, 403, "{} {} without {scope}: {}", op.method, op.path, refused.text);
+        assert_eq!(
+            refused.status, 403,
+            "{} {} without {scope}: {}",
+            op.method, op.path, refused.text
+        );
         assert_eq!(refused.json()["code"], "insufficient_scope");
         // A 403 may still come from a rule behind the scope gate (e.g. granting roles whose
         // scopes the caller lacks), but never for the operation's own scope.
-        let gate_passed = passed.status != 401 && !(passed.status == 403 && passed.json()["detail"].as_str().unwrap_or_default().contains(&format!("`{scope}`")));
-        assert!(gate_passed, "{} {} with exactly {scope}: {} {}", op.method, op.path, passed.status, passed.text);
+        let gate_passed = passed.status != 401
+            && !(passed.status == 403
+                && passed.json()["detail"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(&format!("`{scope}`")));
+        assert!(
+            gate_passed,
+            "{} {} with exactly {scope}: {} {}",
+            op.method, op.path, passed.status, passed.text
+        );
         if op.method == Method::GET && !op.path.contains('{') {
-            assert_eq!(passed.status, 200, "{} {} with exactly {scope}: {}", op.method, op.path, passed.text);
+            assert_eq!(
+                passed.status, 200,
+                "{} {} with exactly {scope}: {}",
+                op.method, op.path, passed.text
+            );
         }
     }
 }
@@ -120,7 +190,13 @@ async fn fixture_id(app: &TestApp, tenant: &Tenant, path: &str) -> Uuid {
     let owner = app.as_token(&tenant.token);
     let created = |path: &'static str, body: Value| {
         let owner = owner.clone();
-        async move { owner.post(path, &body).await.expect(201)["id"].as_str().unwrap().parse().unwrap() }
+        async move {
+            owner.post(path, &body).await.expect(201)["id"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        }
     };
     match path {
         p if p.starts_with("/api/v1/users/me/sessions/") => {
@@ -156,7 +232,11 @@ async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
         let id = fixture_id(&app, &a, &op.path).await;
         a_ids.insert(id.to_string());
         let path = op.path.replace("{id}", &id.to_string());
-        let readable = if op.path.starts_with("/api/v1/users/me/sessions/") { None } else { Some(op.path.split("/{id}").next().unwrap().to_string() + "/" + &id.to_string()) };
+        let readable = if op.path.starts_with("/api/v1/users/me/sessions/") {
+            None
+        } else {
+            Some(op.path.split("/{id}").next().unwrap().to_string() + "/" + &id.to_string())
+        };
         let before = match &readable {
             Some(read) => Some(app.as_token(&a.token).get(read).await.expect(200)),
             None => None,
@@ -164,23 +244,48 @@ async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
 
         let foreign = call(&app.as_token(&b.token), &op, &path).await;
 
-        assert_eq!(foreign.status, 404, "{} {} as another tenant: {}", op.method, op.path, foreign.text);
-        assert!(!foreign.text.contains(&id.to_string()), "{} {} leaks the id", op.method, op.path);
+        assert_eq!(
+            foreign.status, 404,
+            "{} {} as another tenant: {}",
+            op.method, op.path, foreign.text
+        );
+        assert!(
+            !foreign.text.contains(&id.to_string()),
+            "{} {} leaks the id",
+            op.method,
+            op.path
+        );
         if let (Some(read), Some(before)) = (&readable, before) {
             let after = app.as_token(&a.token).get(read).await.expect(200);
-            assert_eq!(after, before, "{} {} as another tenant changed the record", op.method, op.path);
+            assert_eq!(
+                after, before,
+                "{} {} as another tenant changed the record",
+                op.method, op.path
+            );
         }
         let own = call(&app.as_token(&a.token), &op, &path).await;
-        assert_ne!(own.status, 404, "control: {} {} as the owner tenant: {}", op.method, op.path, own.text);
+        assert_ne!(
+            own.status, 404,
+            "control: {} {} as the owner tenant: {}",
+            op.method, op.path, own.text
+        );
     }
 
     for op in operations() {
-        if op.method != Method::GET || op.path.contains('{') || op.scope.is_none() || op.path.starts_with("/api/v1/platform/") {
+        if op.method != Method::GET
+            || op.path.contains('{')
+            || op.scope.is_none()
+            || op.path.starts_with("/api/v1/platform/")
+        {
             continue;
         }
         let list = app.as_token(&b.token).get(&op.path).await;
         for id in &a_ids {
-            assert!(!list.text.contains(id.as_str()), "GET {} as another tenant shows {id}", op.path);
+            assert!(
+                !list.text.contains(id.as_str()),
+                "GET {} as another tenant shows {id}",
+                op.path
+            );
         }
     }
 }

@@ -9,7 +9,11 @@ async fn sign_up_creates_tenant_and_owner_who_can_log_in() {
     let app = spawn_app().await;
     let slug = kefu_testkit::unique_slug("acme");
 
-    let body = app.client().post("/api/v1/tenants", &TestApp::signup_body(&slug)).await.expect(201);
+    let body = app
+        .client()
+        .post("/api/v1/tenants", &TestApp::signup_body(&slug))
+        .await
+        .expect(201);
 
     assert_eq!(body["tenant"]["slug"], slug);
     assert_eq!(body["tenant"]["status"], "active");
@@ -33,7 +37,12 @@ async fn sign_up_with_idempotency_key_replays_and_detects_a_different_body() {
         let client = app.client();
         async move {
             client
-                .send(client.request(reqwest::Method::POST, "/api/v1/tenants").header("Idempotency-Key", "signup-1").json(&body))
+                .send(
+                    client
+                        .request(reqwest::Method::POST, "/api/v1/tenants")
+                        .header("Idempotency-Key", "signup-1")
+                        .json(&body),
+                )
                 .await
         }
     };
@@ -47,7 +56,10 @@ async fn sign_up_with_idempotency_key_replays_and_detects_a_different_body() {
     first.expect(201);
     assert_eq!(second.status, 201);
     assert_eq!(second.text, first.text, "the replay is the first response");
-    assert_eq!(second.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(
+        second.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
     third.expect_problem(422, "idempotency_key_reused");
 }
 
@@ -61,7 +73,12 @@ async fn concurrent_idempotent_sign_ups_create_one_tenant() {
         let body = body.clone();
         async move {
             client
-                .send(client.request(reqwest::Method::POST, "/api/v1/tenants").header("Idempotency-Key", "race-key").json(&body))
+                .send(
+                    client
+                        .request(reqwest::Method::POST, "/api/v1/tenants")
+                        .header("Idempotency-Key", "race-key")
+                        .json(&body),
+                )
                 .await
         }
     });
@@ -73,7 +90,12 @@ async fn concurrent_idempotent_sign_ups_create_one_tenant() {
         assert_eq!(r.json()["tenant"]["id"], created[0].json()["tenant"]["id"]);
     }
     for r in &responses {
-        assert!(r.status == 201 || r.status == 409, "unexpected {}: {}", r.status, r.text);
+        assert!(
+            r.status == 201 || r.status == 409,
+            "unexpected {}: {}",
+            r.status,
+            r.text
+        );
     }
 }
 
@@ -84,7 +106,10 @@ async fn duplicate_slug_is_a_conflict() {
     let mut body = TestApp::signup_body(&tenant.slug);
     body["owner"]["email"] = json!("someone.else@example.com");
 
-    app.client().post("/api/v1/tenants", &body).await.expect_problem(409, "slug_taken");
+    app.client()
+        .post("/api/v1/tenants", &body)
+        .await
+        .expect_problem(409, "slug_taken");
 }
 
 #[tokio::test]
@@ -92,22 +117,50 @@ async fn bad_input_is_a_problem_naming_the_field() {
     let app = spawn_app().await;
     let slug = kefu_testkit::unique_slug("bad");
     let cases = [
-        ("owner.email", json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "not-an-email", "password": PASSWORD}})),
-        ("owner.password", json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": "short"}})),
-        ("owner.password", json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": "password123"}})),
-        ("tenant.slug", json!({"tenant": {"name": "X", "slug": "Not A Slug"}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}})),
-        ("tenant.name", json!({"tenant": {"name": "x".repeat(201), "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}})),
-        ("tenant.time_zone", json!({"tenant": {"name": "X", "slug": slug, "time_zone": "Mars/Olympus"}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}})),
-        ("tenant.name", json!({"tenant": {"name": 42, "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}})),
+        (
+            "owner.email",
+            json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "not-an-email", "password": PASSWORD}}),
+        ),
+        (
+            "owner.password",
+            json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": "short"}}),
+        ),
+        (
+            "owner.password",
+            json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": "password123"}}),
+        ),
+        (
+            "tenant.slug",
+            json!({"tenant": {"name": "X", "slug": "Not A Slug"}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}}),
+        ),
+        (
+            "tenant.name",
+            json!({"tenant": {"name": "x".repeat(201), "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}}),
+        ),
+        (
+            "tenant.time_zone",
+            json!({"tenant": {"name": "X", "slug": slug, "time_zone": "Mars/Olympus"}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}}),
+        ),
+        (
+            "tenant.name",
+            json!({"tenant": {"name": 42, "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}}),
+        ),
         ("owner", json!({"tenant": {"name": "X", "slug": slug}})),
-        ("tenant.colour", json!({"tenant": {"name": "X", "slug": slug, "colour": "red"}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}})),
+        (
+            "tenant.colour",
+            json!({"tenant": {"name": "X", "slug": slug, "colour": "red"}, "owner": {"name": "O", "email": "o@x.example", "password": PASSWORD}}),
+        ),
     ];
     for (field, body) in cases {
         let response = app.client().post("/api/v1/tenants", &body).await;
         let problem = response.expect_problem(422, "validation_failed");
         let named = problem["errors"].as_array().unwrap().iter().any(|e| {
             let f = e["field"].as_str().unwrap_or_default();
-            f == field || e["message"].as_str().unwrap_or_default().contains(field.rsplit('.').next().unwrap())
+            f == field
+                || e["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(field.rsplit('.').next().unwrap())
         });
         assert!(named, "{field} not named in {problem}");
     }
@@ -116,7 +169,10 @@ async fn bad_input_is_a_problem_naming_the_field() {
         .post("/api/v1/tenants", &json!({"tenant": {"name": "X", "slug": slug}, "owner": {"name": "O", "email": "o@x.example", "password": "short"}}))
         .await
         .json();
-    assert!(rule["errors"][0]["message"].as_str().unwrap().contains("at least 10"));
+    assert!(rule["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at least 10"));
 }
 
 #[tokio::test]
@@ -124,11 +180,21 @@ async fn malformed_json_and_wrong_content_type_are_400() {
     let app = spawn_app().await;
     let client = app.client();
     let malformed = client
-        .send(client.request(reqwest::Method::POST, "/api/v1/tenants").header("content-type", "application/json").body("{\"tenant\": "))
+        .send(
+            client
+                .request(reqwest::Method::POST, "/api/v1/tenants")
+                .header("content-type", "application/json")
+                .body("{\"tenant\": "),
+        )
         .await;
     malformed.expect_problem(400, "malformed_json");
     let text = client
-        .send(client.request(reqwest::Method::POST, "/api/v1/tenants").header("content-type", "text/plain").body("hello"))
+        .send(
+            client
+                .request(reqwest::Method::POST, "/api/v1/tenants")
+                .header("content-type", "text/plain")
+                .body("hello"),
+        )
         .await;
     text.expect_problem(400, "unsupported_media_type");
     let array = client.post("/api/v1/tenants", &json!([1, 2])).await;

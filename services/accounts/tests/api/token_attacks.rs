@@ -5,7 +5,7 @@ use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp, Tenant, ISSUER, PASSWORD};
+use crate::helpers::{spawn_app, Tenant, TestApp, ISSUER, PASSWORD};
 
 fn b64(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap())
@@ -38,7 +38,9 @@ async fn forged_and_stale_tokens_are_refused_with_a_generic_401() {
     let kid = app.state.keyring.active().await.unwrap().kid;
     let good = claims(&tenant, sid);
     let jwks = app.client().get("/.well-known/jwks.json").await.expect(200);
-    let public_x = URL_SAFE_NO_PAD.decode(jwks["keys"][0]["x"].as_str().unwrap()).unwrap();
+    let public_x = URL_SAFE_NO_PAD
+        .decode(jwks["keys"][0]["x"].as_str().unwrap())
+        .unwrap();
     // A listener that must never be contacted: `jku`/`x5u` are ignored.
     let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     trap.set_nonblocking(true).unwrap();
@@ -47,31 +49,58 @@ async fn forged_and_stale_tokens_are_refused_with_a_generic_401() {
 
     let control = signed_with_real_key(&app, None, &good).await;
     let mut attacks: Vec<(&str, String)> = Vec::new();
-    attacks.push(("alg none", format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT", "kid": kid})), b64(&good))));
+    attacks.push((
+        "alg none",
+        format!(
+            "{}.{}.",
+            b64(&json!({"alg": "none", "typ": "JWT", "kid": kid})),
+            b64(&good)
+        ),
+    ));
     let mut hs = Header::new(Algorithm::HS256);
     hs.kid = Some(kid.clone());
-    attacks.push(("HS256 with the public key", jsonwebtoken::encode(&hs, &good, &EncodingKey::from_secret(&public_x)).unwrap()));
+    attacks.push((
+        "HS256 with the public key",
+        jsonwebtoken::encode(&hs, &good, &EncodingKey::from_secret(&public_x)).unwrap(),
+    ));
     let mut same_kid = Header::new(Algorithm::EdDSA);
     same_kid.kid = Some(kid.clone());
     let other = stranger.claims(Some(tenant.id), &["accounts:read"]);
     attacks.push(("wrong key, real kid", {
         let token = stranger.sign(&other);
         let parts: Vec<&str> = token.split('.').collect();
-        format!("{}.{}.{}", b64(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid})), parts[1], parts[2])
+        format!(
+            "{}.{}.{}",
+            b64(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid})),
+            parts[1],
+            parts[2]
+        )
     }));
     attacks.push(("wrong key, its own kid", stranger.sign(&other)));
-    attacks.push(("path-like kid", signed_with_real_key(&app, Some("../../../../etc/passwd".into()), &good).await));
-    attacks.push(("unknown kid", signed_with_real_key(&app, Some("k-does-not-exist".into()), &good).await));
+    attacks.push((
+        "path-like kid",
+        signed_with_real_key(&app, Some("../../../../etc/passwd".into()), &good).await,
+    ));
+    attacks.push((
+        "unknown kid",
+        signed_with_real_key(&app, Some("k-does-not-exist".into()), &good).await,
+    ));
     let key = app.state.keyring.active().await.unwrap();
     let mut jku = Header::new(Algorithm::EdDSA);
     jku.kid = Some("attacker-key".into());
     jku.jku = Some(trap_url.clone());
     jku.x5u = Some(trap_url.clone());
-    attacks.push(("jku/x5u to another host", jsonwebtoken::encode(&jku, &good, &key.encoding).unwrap()));
+    attacks.push((
+        "jku/x5u to another host",
+        jsonwebtoken::encode(&jku, &good, &key.encoding).unwrap(),
+    ));
     let now = chrono::Utc::now().timestamp();
     let mut expired = good.clone();
     expired["exp"] = json!(now - 120);
-    attacks.push(("expired past the leeway", signed_with_real_key(&app, None, &expired).await));
+    attacks.push((
+        "expired past the leeway",
+        signed_with_real_key(&app, None, &expired).await,
+    ));
     let mut aud = good.clone();
     aud["aud"] = json!("someone-else");
     attacks.push(("wrong aud", signed_with_real_key(&app, None, &aud).await));
@@ -80,7 +109,10 @@ async fn forged_and_stale_tokens_are_refused_with_a_generic_401() {
     attacks.push(("wrong iss", signed_with_real_key(&app, None, &iss).await));
     let mut no_exp = good.clone();
     no_exp.as_object_mut().unwrap().remove("exp");
-    attacks.push(("missing exp", signed_with_real_key(&app, None, &no_exp).await));
+    attacks.push((
+        "missing exp",
+        signed_with_real_key(&app, None, &no_exp).await,
+    ));
     let mut tampered = good.clone();
     tampered["tid"] = json!(uuid::Uuid::now_v7());
     attacks.push(("tampered tid", {
@@ -89,14 +121,20 @@ async fn forged_and_stale_tokens_are_refused_with_a_generic_401() {
     }));
     attacks.push(("garbage", "not.a.jwt".into()));
 
-    app.as_token(&control).get("/api/v1/users/me").await.expect(200);
+    app.as_token(&control)
+        .get("/api/v1/users/me")
+        .await
+        .expect(200);
     let mut bodies = Vec::new();
     for (name, token) in attacks {
         let response = app.as_token(&token).get("/api/v1/users/me").await;
         assert_eq!(response.status, 401, "{name}: {}", response.text);
         bodies.push(response.expect_problem(401, "unauthenticated"));
     }
-    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "every refusal has the same body");
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every refusal has the same body"
+    );
     assert!(trap.accept().is_err(), "no request may reach a jku/x5u URL");
 }
 
@@ -105,23 +143,62 @@ async fn tokens_of_a_suspended_tenant_fail_and_work_again_after_restore() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
     let hash = kefu_accounts::domain::password::hash(PASSWORD).unwrap();
-    kefu_accounts::store::operators::create(&app.state.db, "ops@kefu.example", "Ops", hash).await.unwrap();
+    kefu_accounts::store::operators::create(&app.state.db, "ops@kefu.example", "Ops", hash)
+        .await
+        .unwrap();
     let ops = app
         .client()
-        .post_form("/oauth/token", &[("grant_type", "password"), ("username", "ops@kefu.example"), ("password", PASSWORD)])
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("username", "ops@kefu.example"),
+                ("password", PASSWORD),
+            ],
+        )
         .await
         .expect(200);
     let operator = app.as_token(ops["access_token"].as_str().unwrap());
-    app.as_token(&tenant.token).get("/api/v1/users/me").await.expect(200);
+    app.as_token(&tenant.token)
+        .get("/api/v1/users/me")
+        .await
+        .expect(200);
 
-    operator.post(&format!("/api/v1/platform/tenants/{}/suspend", tenant.id), &json!({})).await.expect(200);
-    app.as_token(&tenant.token).get("/api/v1/users/me").await.expect_problem(401, "unauthenticated");
-    let login = app.login(&tenant.slug, &tenant.owner_email, PASSWORD).await.expect(400);
+    operator
+        .post(
+            &format!("/api/v1/platform/tenants/{}/suspend", tenant.id),
+            &json!({}),
+        )
+        .await
+        .expect(200);
+    app.as_token(&tenant.token)
+        .get("/api/v1/users/me")
+        .await
+        .expect_problem(401, "unauthenticated");
+    let login = app
+        .login(&tenant.slug, &tenant.owner_email, PASSWORD)
+        .await
+        .expect(400);
     assert_eq!(login["error"], "invalid_grant");
-    operator.post(&format!("/api/v1/platform/tenants/{}/restore", tenant.id), &json!({})).await.expect(200);
+    operator
+        .post(
+            &format!("/api/v1/platform/tenants/{}/restore", tenant.id),
+            &json!({}),
+        )
+        .await
+        .expect(200);
 
-    app.as_token(&tenant.token).get("/api/v1/users/me").await.expect(200);
+    app.as_token(&tenant.token)
+        .get("/api/v1/users/me")
+        .await
+        .expect(200);
     // Operators carry no tenant and cannot read tenant data.
-    operator.get("/api/v1/users").await.expect_problem(403, "insufficient_scope");
-    app.as_token(&tenant.token).get("/api/v1/platform/tenants").await.expect_problem(403, "insufficient_scope");
+    operator
+        .get("/api/v1/users")
+        .await
+        .expect_problem(403, "insufficient_scope");
+    app.as_token(&tenant.token)
+        .get("/api/v1/platform/tenants")
+        .await
+        .expect_problem(403, "insufficient_scope");
 }

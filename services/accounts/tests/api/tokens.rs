@@ -9,13 +9,24 @@ async fn wrong_password_is_invalid_grant_in_rfc6749_form() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
 
-    let response = app.login(&tenant.slug, &tenant.owner_email, "not the password at all").await;
+    let response = app
+        .login(&tenant.slug, &tenant.owner_email, "not the password at all")
+        .await;
 
     let body = response.expect(400);
     assert_eq!(body["error"], "invalid_grant");
-    assert_eq!(response.header("cache-control").as_deref(), Some("no-store"));
-    let unknown = app.login(&tenant.slug, "nobody@x.example", PASSWORD).await.expect(400);
-    assert_eq!(unknown, body, "an unknown user looks exactly like a wrong password");
+    assert_eq!(
+        response.header("cache-control").as_deref(),
+        Some("no-store")
+    );
+    let unknown = app
+        .login(&tenant.slug, "nobody@x.example", PASSWORD)
+        .await
+        .expect(400);
+    assert_eq!(
+        unknown, body,
+        "an unknown user looks exactly like a wrong password"
+    );
 }
 
 #[tokio::test]
@@ -24,14 +35,26 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
     let tenant = app.tenant().await;
 
     for _ in 0..5 {
-        app.login(&tenant.slug, &tenant.owner_email, "wrong password here").await.expect(400);
+        app.login(&tenant.slug, &tenant.owner_email, "wrong password here")
+            .await
+            .expect(400);
     }
     let locked = app.login(&tenant.slug, &tenant.owner_email, PASSWORD).await;
 
     let body = locked.expect(400);
-    assert!(body["error_description"].as_str().unwrap().contains("locked"), "{body}");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("locked"),
+        "{body}"
+    );
     assert!(locked.header("retry-after").is_some());
-    let audit = app.as_token(&tenant.token).get("/api/v1/audit-log?action=login.locked").await.expect(200);
+    let audit = app
+        .as_token(&tenant.token)
+        .get("/api/v1/audit-log?action=login.locked")
+        .await
+        .expect(200);
     assert_eq!(audit["items"].as_array().unwrap().len(), 1);
 }
 
@@ -41,19 +64,32 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let tenant = app.tenant().await;
     let refresh = |token: String| {
         let client = app.client();
-        async move { client.post_form("/oauth/token", &[("grant_type", "refresh_token"), ("refresh_token", &token)]).await }
+        async move {
+            client
+                .post_form(
+                    "/oauth/token",
+                    &[("grant_type", "refresh_token"), ("refresh_token", &token)],
+                )
+                .await
+        }
     };
 
     let second = refresh(tenant.refresh_token.clone()).await.expect(200);
     let second_refresh = second["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(second_refresh, tenant.refresh_token);
-    app.as_token(second["access_token"].as_str().unwrap()).get("/api/v1/users/me").await.expect(200);
+    app.as_token(second["access_token"].as_str().unwrap())
+        .get("/api/v1/users/me")
+        .await
+        .expect(200);
 
     // The first token is presented again: it leaked, so the whole family dies.
     let reuse = refresh(tenant.refresh_token.clone()).await.expect(400);
     assert_eq!(reuse["error"], "invalid_grant");
     refresh(second_refresh).await.expect(400);
-    app.as_token(second["access_token"].as_str().unwrap()).get("/api/v1/users/me").await.expect_problem(401, "unauthenticated");
+    app.as_token(second["access_token"].as_str().unwrap())
+        .get("/api/v1/users/me")
+        .await
+        .expect_problem(401, "unauthenticated");
 }
 
 #[tokio::test]
@@ -62,10 +98,23 @@ async fn logout_revokes_the_session() {
     let tenant = app.tenant().await;
     let me = app.as_token(&tenant.token);
 
-    me.post("/api/v1/users/me/logout", &json!({})).await.expect(204);
+    me.post("/api/v1/users/me/logout", &json!({}))
+        .await
+        .expect(204);
 
-    me.get("/api/v1/users/me").await.expect_problem(401, "unauthenticated");
-    let refresh = app.client().post_form("/oauth/token", &[("grant_type", "refresh_token"), ("refresh_token", &tenant.refresh_token)]).await;
+    me.get("/api/v1/users/me")
+        .await
+        .expect_problem(401, "unauthenticated");
+    let refresh = app
+        .client()
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &tenant.refresh_token),
+            ],
+        )
+        .await;
     refresh.expect(400);
 }
 
@@ -73,10 +122,31 @@ async fn logout_revokes_the_session() {
 async fn unsupported_and_incomplete_grants_are_rfc6749_errors() {
     let app = spawn_app().await;
     let client = app.client();
-    assert_eq!(client.post_form("/oauth/token", &[("grant_type", "implicit")]).await.expect(400)["error"], "unsupported_grant_type");
-    assert_eq!(client.post_form("/oauth/token", &[("grant_type", "password")]).await.expect(400)["error"], "invalid_request");
-    assert_eq!(client.post_form("/oauth/token", &[]).await.expect(400)["error"], "invalid_request");
-    assert_eq!(client.post_form("/oauth/token", &[("grant_type", "client_credentials")]).await.expect(401)["error"], "invalid_client");
+    assert_eq!(
+        client
+            .post_form("/oauth/token", &[("grant_type", "implicit")])
+            .await
+            .expect(400)["error"],
+        "unsupported_grant_type"
+    );
+    assert_eq!(
+        client
+            .post_form("/oauth/token", &[("grant_type", "password")])
+            .await
+            .expect(400)["error"],
+        "invalid_request"
+    );
+    assert_eq!(
+        client.post_form("/oauth/token", &[]).await.expect(400)["error"],
+        "invalid_request"
+    );
+    assert_eq!(
+        client
+            .post_form("/oauth/token", &[("grant_type", "client_credentials")])
+            .await
+            .expect(401)["error"],
+        "invalid_client"
+    );
 }
 
 #[tokio::test]
@@ -85,7 +155,10 @@ async fn client_credentials_tokens_are_limited_to_the_clients_scopes() {
     let tenant = app.tenant().await;
     let created = app
         .as_token(&tenant.token)
-        .post("/api/v1/api-clients", &json!({"name": "CRM sync", "scopes": ["accounts:read", "tickets:read"]}))
+        .post(
+            "/api/v1/api-clients",
+            &json!({"name": "CRM sync", "scopes": ["accounts:read", "tickets:read"]}),
+        )
         .await
         .expect(201);
     let client_id = created["client_id"].as_str().unwrap().to_string();
@@ -93,15 +166,38 @@ async fn client_credentials_tokens_are_limited_to_the_clients_scopes() {
     let client = app.client();
 
     let basic = client
-        .send(client.request(reqwest::Method::POST, "/oauth/token").basic_auth(&client_id, Some(&secret)).form(&[("grant_type", "client_credentials"), ("scope", "accounts:read")]))
+        .send(
+            client
+                .request(reqwest::Method::POST, "/oauth/token")
+                .basic_auth(&client_id, Some(&secret))
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("scope", "accounts:read"),
+                ]),
+        )
         .await
         .expect(200);
     let too_much = client
-        .post_form("/oauth/token", &[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret), ("scope", "accounts:admin")])
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", &client_id),
+                ("client_secret", &secret),
+                ("scope", "accounts:admin"),
+            ],
+        )
         .await
         .expect(400);
     let wrong_secret = client
-        .post_form("/oauth/token", &[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", "ks_wrong")])
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", &client_id),
+                ("client_secret", "ks_wrong"),
+            ],
+        )
         .await
         .expect(401);
 
@@ -112,8 +208,14 @@ async fn client_credentials_tokens_are_limited_to_the_clients_scopes() {
     let token = basic["access_token"].as_str().unwrap();
     app.as_token(token).get("/api/v1/users").await.expect(200);
     app.as_token(token).get("/api/v1/roles").await.expect(200);
-    app.as_token(token).post("/api/v1/teams", &json!({"name": "Night shift"})).await.expect_problem(403, "insufficient_scope");
-    app.as_token(token).get("/api/v1/users/me").await.expect_problem(404, "not_found");
+    app.as_token(token)
+        .post("/api/v1/teams", &json!({"name": "Night shift"}))
+        .await
+        .expect_problem(403, "insufficient_scope");
+    app.as_token(token)
+        .get("/api/v1/users/me")
+        .await
+        .expect_problem(404, "not_found");
 }
 
 #[tokio::test]
@@ -126,11 +228,22 @@ async fn rotated_keys_keep_verifying_old_tokens() {
     let new_kid = app.state.keyring.rotate().await.unwrap();
 
     let after = app.client().get("/.well-known/jwks.json").await.expect(200);
-    let kids: Vec<&str> = after["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
+    let kids: Vec<&str> = after["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
     assert_eq!(kids.len(), 2);
     assert!(kids.contains(&new_kid.as_str()));
-    app.as_token(&tenant.token).get("/api/v1/users/me").await.expect(200);
-    let fresh = app.login(&tenant.slug, &tenant.owner_email, PASSWORD).await.expect(200);
+    app.as_token(&tenant.token)
+        .get("/api/v1/users/me")
+        .await
+        .expect(200);
+    let fresh = app
+        .login(&tenant.slug, &tenant.owner_email, PASSWORD)
+        .await
+        .expect(200);
     let header = jsonwebtoken::decode_header(fresh["access_token"].as_str().unwrap()).unwrap();
     assert_eq!(header.kid.as_deref(), Some(new_kid.as_str()));
     assert_eq!(header.alg, jsonwebtoken::Algorithm::EdDSA);

@@ -22,18 +22,30 @@ async fn idempotent_user_creation_creates_one_user() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
     let owner = app.as_token(&tenant.token);
-    let body = json!({"email": "ana@x.example", "name": "Ana", "roles": ["agent"], "password": PASSWORD});
+    let body =
+        json!({"email": "ana@x.example", "name": "Ana", "roles": ["agent"], "password": PASSWORD});
     let create = || {
-        owner.send(owner.request(reqwest::Method::POST, "/api/v1/users").header("Idempotency-Key", "create-ana").json(&body))
+        owner.send(
+            owner
+                .request(reqwest::Method::POST, "/api/v1/users")
+                .header("Idempotency-Key", "create-ana")
+                .json(&body),
+        )
     };
 
     let first = create().await.expect(201);
     let second = create().await.expect(201);
 
     assert_eq!(first["id"], second["id"]);
-    let list = owner.get("/api/v1/users?email=ana@x.example").await.expect(200);
+    let list = owner
+        .get("/api/v1/users?email=ana@x.example")
+        .await
+        .expect(200);
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
-    owner.post("/api/v1/users", &body).await.expect_problem(409, "email_taken");
+    owner
+        .post("/api/v1/users", &body)
+        .await
+        .expect_problem(409, "email_taken");
 }
 
 #[tokio::test]
@@ -50,14 +62,26 @@ async fn list_is_paginated_by_cursor() {
 
     let first = owner.get("/api/v1/users?limit=2").await.expect(200);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = owner.get(&format!("/api/v1/users?limit=2&cursor={cursor}")).await.expect(200);
+    let second = owner
+        .get(&format!("/api/v1/users?limit=2&cursor={cursor}"))
+        .await
+        .expect(200);
 
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     assert_eq!(second["items"].as_array().unwrap().len(), 2);
     assert!(second["next_cursor"].is_null());
-    owner.get("/api/v1/users?limit=500").await.expect_problem(422, "validation_failed");
-    owner.get("/api/v1/users?cursor=garbage!").await.expect_problem(422, "validation_failed");
-    let bad_enum = owner.get("/api/v1/users?status=sleeping").await.expect_problem(422, "validation_failed");
+    owner
+        .get("/api/v1/users?limit=500")
+        .await
+        .expect_problem(422, "validation_failed");
+    owner
+        .get("/api/v1/users?cursor=garbage!")
+        .await
+        .expect_problem(422, "validation_failed");
+    let bad_enum = owner
+        .get("/api/v1/users?status=sleeping")
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(bad_enum["errors"][0]["field"], "status");
     let invited = owner.get("/api/v1/users?status=invited").await.expect(200);
     assert_eq!(invited["items"].as_array().unwrap().len(), 3);
@@ -72,7 +96,12 @@ async fn stale_if_match_is_412_and_fresh_one_updates() {
     let path = format!("/api/v1/users/{user_id}");
 
     let update = |etag: &'static str, name: &'static str| {
-        owner.send(owner.request(reqwest::Method::PATCH, &path).header("If-Match", etag).json(&json!({"name": name})))
+        owner.send(
+            owner
+                .request(reqwest::Method::PATCH, &path)
+                .header("If-Match", etag)
+                .json(&json!({"name": name})),
+        )
     };
     let ok = update("\"1\"", "Renamed").await;
     let stale = update("\"1\"", "Lost update").await;
@@ -88,18 +117,38 @@ async fn disabling_a_user_stops_their_tokens_and_logins() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
     let (user_id, user_token) = app.user(&tenant, &["agent"]).await;
-    app.as_token(&user_token).get("/api/v1/users/me").await.expect(200);
-
-    app.as_token(&tenant.token)
-        .patch(&format!("/api/v1/users/{user_id}"), &json!({"status": "disabled"}))
+    app.as_token(&user_token)
+        .get("/api/v1/users/me")
         .await
         .expect(200);
 
-    app.as_token(&user_token).get("/api/v1/users/me").await.expect_problem(401, "unauthenticated");
-    let users = app.as_token(&tenant.token).get(&format!("/api/v1/users/{user_id}")).await.expect(200);
-    let login = app.login(&tenant.slug, users["email"].as_str().unwrap(), PASSWORD).await.expect(400);
+    app.as_token(&tenant.token)
+        .patch(
+            &format!("/api/v1/users/{user_id}"),
+            &json!({"status": "disabled"}),
+        )
+        .await
+        .expect(200);
+
+    app.as_token(&user_token)
+        .get("/api/v1/users/me")
+        .await
+        .expect_problem(401, "unauthenticated");
+    let users = app
+        .as_token(&tenant.token)
+        .get(&format!("/api/v1/users/{user_id}"))
+        .await
+        .expect(200);
+    let login = app
+        .login(&tenant.slug, users["email"].as_str().unwrap(), PASSWORD)
+        .await
+        .expect(400);
     assert_eq!(login["error"], "invalid_grant");
-    let audit = app.as_token(&tenant.token).get("/api/v1/audit-log?action=user.disabled").await.expect(200);
+    let audit = app
+        .as_token(&tenant.token)
+        .get("/api/v1/audit-log?action=user.disabled")
+        .await
+        .expect(200);
     assert_eq!(audit["items"][0]["target_id"], user_id.to_string());
 }
 
@@ -107,11 +156,20 @@ async fn disabling_a_user_stops_their_tokens_and_logins() {
 async fn nobody_grants_scopes_they_do_not_hold() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
-    let token = app.token_with_scopes(&tenant, tenant.owner_id, &["accounts:write", "accounts:read"]).await;
+    let token = app
+        .token_with_scopes(
+            &tenant,
+            tenant.owner_id,
+            &["accounts:write", "accounts:read"],
+        )
+        .await;
 
     let response = app
         .as_token(&token)
-        .post("/api/v1/users", &json!({"email": "evil@x.example", "name": "Evil", "roles": ["owner"]}))
+        .post(
+            "/api/v1/users",
+            &json!({"email": "evil@x.example", "name": "Evil", "roles": ["owner"]}),
+        )
         .await;
 
     response.expect_problem(403, "insufficient_scope");
@@ -124,9 +182,25 @@ async fn the_last_owner_cannot_be_demoted_or_disabled() {
     let (second_owner, second_token) = app.user(&tenant, &["owner"]).await;
     let owner = app.as_token(&tenant.token);
 
-    owner.patch(&format!("/api/v1/users/{second_owner}"), &json!({"roles": ["agent"]})).await.expect(200);
-    let demote_last = owner.patch(&format!("/api/v1/users/{}", tenant.owner_id), &json!({"roles": ["agent"]})).await;
-    let disable_self = owner.patch(&format!("/api/v1/users/{}", tenant.owner_id), &json!({"status": "disabled"})).await;
+    owner
+        .patch(
+            &format!("/api/v1/users/{second_owner}"),
+            &json!({"roles": ["agent"]}),
+        )
+        .await
+        .expect(200);
+    let demote_last = owner
+        .patch(
+            &format!("/api/v1/users/{}", tenant.owner_id),
+            &json!({"roles": ["agent"]}),
+        )
+        .await;
+    let disable_self = owner
+        .patch(
+            &format!("/api/v1/users/{}", tenant.owner_id),
+            &json!({"status": "disabled"}),
+        )
+        .await;
 
     demote_last.expect_problem(409, "last_owner");
     disable_self.expect_problem(409, "cannot_disable_self");
@@ -139,10 +213,21 @@ async fn free_plan_allows_five_staff_users() {
     let tenant = app.tenant().await;
     let owner = app.as_token(&tenant.token);
     for i in 0..4 {
-        owner.post("/api/v1/users", &json!({"email": format!("s{i}@x.example"), "name": "Staff"})).await.expect(201);
+        owner
+            .post(
+                "/api/v1/users",
+                &json!({"email": format!("s{i}@x.example"), "name": "Staff"}),
+            )
+            .await
+            .expect(201);
     }
 
-    let sixth = owner.post("/api/v1/users", &json!({"email": "s5@x.example", "name": "Staff"})).await;
+    let sixth = owner
+        .post(
+            "/api/v1/users",
+            &json!({"email": "s5@x.example", "name": "Staff"}),
+        )
+        .await;
 
     sixth.expect_problem(403, "quota_exceeded");
 }
@@ -151,7 +236,10 @@ async fn free_plan_allows_five_staff_users() {
 async fn password_change_needs_the_current_one_and_logs_out_other_sessions() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
-    let other_session = app.login(&tenant.slug, &tenant.owner_email, PASSWORD).await.expect(200);
+    let other_session = app
+        .login(&tenant.slug, &tenant.owner_email, PASSWORD)
+        .await
+        .expect(200);
     let owner = app.as_token(&tenant.token);
 
     owner
@@ -159,13 +247,25 @@ async fn password_change_needs_the_current_one_and_logs_out_other_sessions() {
         .await
         .expect_problem(422, "validation_failed");
     owner
-        .post("/api/v1/users/me/password", &json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}))
+        .post(
+            "/api/v1/users/me/password",
+            &json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}),
+        )
         .await
         .expect(204);
 
     owner.get("/api/v1/users/me").await.expect(200);
-    app.as_token(other_session["access_token"].as_str().unwrap()).get("/api/v1/users/me").await.expect(401);
-    app.login(&tenant.slug, &tenant.owner_email, "a brand new passphrase").await.expect(200);
+    app.as_token(other_session["access_token"].as_str().unwrap())
+        .get("/api/v1/users/me")
+        .await
+        .expect(401);
+    app.login(&tenant.slug, &tenant.owner_email, "a brand new passphrase")
+        .await
+        .expect(200);
     let sessions = owner.get("/api/v1/users/me/sessions").await.expect(200);
-    assert!(sessions["items"].as_array().unwrap().iter().any(|s| s["current"] == true));
+    assert!(sessions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["current"] == true));
 }
