@@ -18,6 +18,8 @@ struct Operation {
     /// `None` for public operations; `Some("")` for "any tenant token".
     scope: Option<String>,
     example: Value,
+    /// Whether the operation documents a JSON request body.
+    has_body: bool,
 }
 
 fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
@@ -53,11 +55,13 @@ fn operations() -> Vec<Operation> {
                 .cloned()
                 .or_else(|| resolve(&doc, &body["schema"]).get("example").cloned())
                 .unwrap_or(json!({}));
+            let has_body = body.is_object();
             out.push(Operation {
                 method,
                 path: path.clone(),
                 scope,
                 example,
+                has_body,
             });
         }
     }
@@ -287,5 +291,75 @@ async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
                 op.path
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let all = tenant_scopes();
+    let token = app.token_with_scopes(&tenant, tenant.owner_id, &all).await;
+    let client = app.as_token(&token);
+    let bodies: Vec<(&str, String)> = vec![
+        ("truncated JSON", "{\"name\": ".into()),
+        ("not an object", "[1, 2, 3]".into()),
+        ("wrong types", json!({"name": 42, "email": true, "roles": "owner", "scopes": {}, "team_ids": [1], "user_ids": "x", "password": 7, "token": []}).to_string()),
+        ("over-long strings", json!({"name": "x".repeat(100_000), "email": "a".repeat(300), "key": "k".repeat(500)}).to_string()),
+        ("null", "null".into()),
+        ("unknown enum", json!({"status": "sleeping"}).to_string()),
+    ];
+    for op in operations() {
+        if !op.has_body || op.path == "/oauth/token" {
+            continue;
+        }
+        let path = op.path.replace("{id}", &Uuid::now_v7().to_string());
+        for (name, body) in &bodies {
+            let response = client
+                .send(
+                    client
+                        .request(op.method.clone(), &path)
+                        .header("content-type", "application/json")
+                        .body(body.clone()),
+                )
+                .await;
+            assert!(
+                (400..500).contains(&response.status.as_u16()),
+                "{} {} with {name}: {} {}",
+                op.method,
+                op.path,
+                response.status,
+                response.text
+            );
+            assert_eq!(
+                response.header("content-type").as_deref(),
+                Some("application/problem+json"),
+                "{} {} with {name}",
+                op.method,
+                op.path
+            );
+        }
+    }
+    // The token endpoint answers RFC 6749 errors, never a 500, to any form.
+    for form in [
+        "",
+        "grant_type",
+        "grant_type=password&username=%FF%FE",
+        "a=b&a=c&grant_type=refresh_token&refresh_token=",
+    ] {
+        let response = app
+            .client()
+            .send(
+                app.client()
+                    .request(Method::POST, "/oauth/token")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form),
+            )
+            .await;
+        assert!(
+            (400..500).contains(&response.status.as_u16()),
+            "token endpoint with {form:?}: {}",
+            response.text
+        );
     }
 }
