@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
 /// Opens a pool to `url`; SQLite files (and their folder) are created if missing.
@@ -22,29 +22,27 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(2))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // One writer at a time; in-memory databases must share one connection.
-        let max = if url.contains(":memory:") || url.contains("mode=memory") {
-            1
-        } else {
-            4
-        };
-        options.max_connections(max).min_connections(1);
+        // SQLite has one writer, and a deferred transaction that reads and then writes
+        // fails at once with SQLITE_BUSY (no busy wait) when another connection wrote in
+        // between. One pooled connection makes writers queue instead of fail.
+        options
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10));
+        // Per-connection settings: every pooled connection must wait for the writer
+        // instead of failing with SQLITE_BUSY.
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.busy_timeout(Duration::from_secs(5))
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+        });
     } else {
         options.max_connections(16).min_connections(1);
     }
     let db = Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database {}", redact_url(url)))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        for pragma in [
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA busy_timeout=5000",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA synchronous=NORMAL",
-        ] {
-            db.execute_unprepared(pragma).await?;
-        }
-    }
     Ok(db)
 }
 

@@ -4,10 +4,12 @@
 mod client;
 mod database;
 mod keys;
+mod smtp_sink;
 
 pub use client::{TestClient, TestResponse};
 pub use database::fresh_database_url;
 pub use keys::TestKeys;
+pub use smtp_sink::SmtpSink;
 
 use std::net::TcpListener;
 

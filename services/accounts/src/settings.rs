@@ -6,6 +6,7 @@ use anyhow::{bail, Context};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kefu_platform::config::{self, CommonSettings, Secret};
+use kefu_platform::mail::{MailSettings, MailTransport};
 
 use crate::domain::lockout::LockoutPolicy;
 
@@ -26,6 +27,10 @@ pub struct Settings {
     pub invitation_ttl: Duration,
     /// Login lock-out (`KEFU_LOGIN_MAX_FAILURES`, `KEFU_LOGIN_LOCK_SECS`).
     pub lockout: LockoutPolicy,
+    /// Password-reset token lifetime (`KEFU_PASSWORD_RESET_TTL_SECS`, 1 hour).
+    pub password_reset_ttl: Duration,
+    /// Outgoing mail (`KEFU_SMTP_URL`, `KEFU_MAIL_FROM`, `KEFU_MAIL_DIR`).
+    pub mail: MailSettings,
 }
 
 impl Settings {
@@ -53,6 +58,8 @@ impl Settings {
                 window: chrono::Duration::seconds(lock_secs),
                 lock_for: chrono::Duration::seconds(lock_secs),
             },
+            password_reset_ttl: config::seconds_or("KEFU_PASSWORD_RESET_TTL_SECS", 3600)?,
+            mail: MailSettings::from_env(&common.data_dir),
         })
     }
 
@@ -68,6 +75,15 @@ impl Settings {
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
             invitation_ttl: Duration::from_secs(7 * 24 * 3600),
             lockout: LockoutPolicy::default(),
+            password_reset_ttl: Duration::from_secs(3600),
+            mail: MailSettings {
+                transport: MailTransport::Files(
+                    std::env::temp_dir()
+                        .join("kefu-tests")
+                        .join(format!("mail-{}", uuid::Uuid::now_v7())),
+                ),
+                from: "Kefu <no-reply@kefu.test>".into(),
+            },
         }
     }
 }

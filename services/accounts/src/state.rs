@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use kefu_platform::auth::{Claims, PrincipalGuard};
+use kefu_platform::mail::Mailer;
 use kefu_platform::ApiError;
 use sea_orm::{DatabaseConnection, EntityTrait};
 
@@ -19,6 +20,8 @@ pub struct AppState {
     pub keyring: Keyring,
     /// Configuration.
     pub settings: Settings,
+    /// Wakes the mail sender after a commit that queued email.
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -26,10 +29,12 @@ impl AppState {
     pub async fn new(db: DatabaseConnection, settings: Settings) -> anyhow::Result<Self> {
         let keyring = Keyring::new(db.clone(), settings.master_key.clone(), settings.access_ttl);
         keyring.ensure_key().await?;
+        let mailer = Mailer::start(db.clone(), settings.mail.clone());
         Ok(Self {
             db,
             keyring,
             settings,
+            mailer,
         })
     }
 }

@@ -12,7 +12,7 @@ use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz, TenantContext};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -158,23 +158,24 @@ fn secret_response(
         .json(body)
 }
 
-/// An audit entry of this tenant about an API client, by the caller.
-fn audit_entry(
+/// Records an action of the caller on an API client, in the caller's transaction.
+async fn audit_client(
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     action: &'static str,
-    target: Uuid,
+    client: &api_client::Model,
     ip: Option<String>,
-    details: serde_json::Value,
-) -> audit::AuditRecord {
-    audit::AuditRecord {
+) -> Result<(), ApiError> {
+    let entry = audit::AuditRecord {
         tenant_id: Some(ctx.tenant_id.uuid()),
         actor_id: Some(ctx.actor),
         action,
         target_type: Some("api_client"),
-        target_id: Some(target),
+        target_id: Some(client.id),
         ip,
-        details,
-    }
+        details: serde_json::json!({"client_id": client.client_id, "scopes": decode_list(&client.scopes)}),
+    };
+    Ok(audit::record(txn, entry).await?)
 }
 
 /// Lists the tenant's API clients, oldest first.
@@ -226,58 +227,44 @@ pub async fn create_api_client(
     body: Json<NewApiClientBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    let secret = opaque_token::generate("ks_");
-    let secret_hash = opaque_token::digest(&secret);
-    let created = state
-        .db
-        .transaction::<_, api_client::Model, ApiError>(|txn| {
-            Box::pin(async move {
-                let now = Utc::now();
-                let scopes = normalize_scopes(&body.scopes);
-                let created = ApiClientStore::new(txn, ctx.tenant_id)
-                    .insert(api_client::Model {
-                        id: Uuid::now_v7(),
-                        tenant_id: ctx.tenant_id.uuid(),
-                        name: body.name.trim().to_string(),
-                        client_id: new_client_id(),
-                        secret_hash,
-                        scopes: encode_list(&scopes),
-                        status: ACTIVE.into(),
-                        last_used_at: None,
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    })
-                    .await?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "client.created",
-                        created.id,
-                        ip,
-                        serde_json::json!({"client_id": created.client_id, "scopes": scopes}),
-                    ),
-                )
-                .await?;
-                Ok(created)
-            })
-        })
+    let client_secret = opaque_token::generate("ks_");
+    let now = Utc::now();
+    let new = api_client::Model {
+        id: Uuid::now_v7(),
+        tenant_id: auth.tenant_id.uuid(),
+        name: body.name.trim().to_string(),
+        client_id: new_client_id(),
+        secret_hash: opaque_token::digest(&client_secret),
+        scopes: encode_list(&normalize_scopes(&body.scopes)),
+        status: ACTIVE.into(),
+        last_used_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = state.db.begin().await?;
+    let created = ApiClientStore::new(&txn, auth.tenant_id)
+        .insert(new)
         .await?;
+    audit_client(
+        &txn,
+        &auth,
+        "client.created",
+        &created,
+        super::client_ip(&req),
+    )
+    .await?;
+    txn.commit().await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((
         header::LOCATION,
         format!("/api/v1/api-clients/{}", created.id),
     ));
-    Ok(secret_response(
-        builder,
-        &ApiClientWithSecret {
-            client: created.into(),
-            client_secret: secret,
-        },
-    ))
+    let body = ApiClientWithSecret {
+        client: created.into(),
+        client_secret,
+    };
+    Ok(secret_response(builder, &body))
 }
 
 /// One API client of the tenant (without its secret).
@@ -293,7 +280,8 @@ pub async fn get_api_client(
     auth: Authz<AccountsAdmin>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = ApiClientStore::new(&state.db, auth.tenant_id)
+    let store = ApiClientStore::new(&state.db, auth.tenant_id);
+    let found = store
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -314,37 +302,25 @@ pub async fn revoke_api_client(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    state
-        .db
-        .transaction::<_, (), ApiError>(|txn| {
-            Box::pin(async move {
-                let store = ApiClientStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if found.status == REVOKED {
-                    return Ok(());
-                }
-                found.status = REVOKED.into();
-                let saved = store.save(found).await?;
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(ctx.tenant_id.uuid()),
-                        actor_id: Some(ctx.actor),
-                        action: "client.revoked",
-                        target_type: Some("api_client"),
-                        target_id: Some(saved.id),
-                        ip,
-                        details: serde_json::json!({"client_id": saved.client_id}),
-                    },
-                )
-                .await?;
-                Ok(())
-            })
-        })
+    let txn = state.db.begin().await?;
+    let store = ApiClientStore::new(&txn, auth.tenant_id);
+    let mut found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if found.status != REVOKED {
+        found.status = REVOKED.into();
+        let saved = store.save(found).await?;
+        audit_client(
+            &txn,
+            &auth,
+            "client.revoked",
+            &saved,
+            super::client_ip(&req),
+        )
         .await?;
+        txn.commit().await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -363,47 +339,33 @@ pub async fn rotate_api_client_secret(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    let secret = opaque_token::generate("ks_");
-    let secret_hash = opaque_token::digest(&secret);
-    let saved = state
-        .db
-        .transaction::<_, api_client::Model, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = ApiClientStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if found.status != ACTIVE {
-                    return Err(ApiError::conflict(
-                        "client_revoked",
-                        "a revoked client cannot get a new secret",
-                    ));
-                }
-                found.secret_hash = secret_hash;
-                let saved = store.save(found).await?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "client.secret_rotated",
-                        saved.id,
-                        ip,
-                        serde_json::json!({"client_id": saved.client_id}),
-                    ),
-                )
-                .await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    Ok(secret_response(
-        HttpResponse::Ok(),
-        &ApiClientWithSecret {
-            client: saved.into(),
-            client_secret: secret,
-        },
-    ))
+    let txn = state.db.begin().await?;
+    let store = ApiClientStore::new(&txn, auth.tenant_id);
+    let mut found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if found.status != ACTIVE {
+        let detail = "a revoked client cannot get a new secret";
+        return Err(ApiError::conflict("client_revoked", detail));
+    }
+    let client_secret = opaque_token::generate("ks_");
+    found.secret_hash = opaque_token::digest(&client_secret);
+    let saved = store.save(found).await?;
+    audit_client(
+        &txn,
+        &auth,
+        "client.secret_rotated",
+        &saved,
+        super::client_ip(&req),
+    )
+    .await?;
+    txn.commit().await?;
+    let body = ApiClientWithSecret {
+        client: saved.into(),
+        client_secret,
+    };
+    Ok(secret_response(HttpResponse::Ok(), &body))
 }
 
 /// Registers the API-client routes.

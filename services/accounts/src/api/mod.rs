@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod invitations;
 pub mod me;
+pub mod password_resets;
 pub mod platform;
 pub mod roles;
 pub mod signup;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     me::routes(cfg);
     users::routes(cfg);
     invitations::routes(cfg);
+    password_resets::routes(cfg);
     roles::routes(cfg);
     teams::routes(cfg);
     api_clients::routes(cfg);

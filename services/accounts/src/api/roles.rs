@@ -7,11 +7,11 @@ use kefu_platform::auth::scopes::{AccountsAdmin, AccountsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
-use kefu_platform::pagination::{Page, PageQuery, PageRequest};
+use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz, TenantContext};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -169,27 +169,30 @@ impl Validate for RolePatch {
     }
 }
 
-fn page_of(limit: Option<u64>, cursor: Option<String>) -> Result<PageRequest, ApiError> {
-    PageQuery { limit, cursor }.parse()
-}
-
-/// An audit entry of this tenant about a role, by the caller.
-fn audit_entry(
+/// Records an action of the caller on a role, in the caller's transaction.
+async fn audit_role(
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     action: &'static str,
-    target: Uuid,
+    role_id: Uuid,
     ip: Option<String>,
     details: serde_json::Value,
-) -> audit::AuditRecord {
-    audit::AuditRecord {
+) -> Result<(), ApiError> {
+    let entry = audit::AuditRecord {
         tenant_id: Some(ctx.tenant_id.uuid()),
         actor_id: Some(ctx.actor),
         action,
         target_type: Some("role"),
-        target_id: Some(target),
+        target_id: Some(role_id),
         ip,
         details,
-    }
+    };
+    Ok(audit::record(txn, entry).await?)
+}
+
+/// A trimmed description; empty means none.
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 /// Lists the tenant's roles, oldest first.
@@ -206,7 +209,11 @@ pub async fn list_roles(
     query: Query<RoleListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.0;
-    let page = page_of(query.limit, query.cursor)?;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor,
+    }
+    .parse()?;
     let rows = RoleStore::new(&state.db, auth.tenant_id).list(page).await?;
     let page = Page::from_rows(rows, page, |r| r.id).map(RoleView::from);
     Ok(HttpResponse::Ok().json(RolePage {
@@ -231,56 +238,43 @@ pub async fn create_role(
     body: Json<NewRoleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    let created = state
-        .db
-        .transaction::<_, role::Model, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = RoleStore::new(txn, ctx.tenant_id);
-                if store.find_by_key(&body.key).await?.is_some() {
-                    return Err(ApiError::conflict(
-                        "role_key_taken",
-                        "a role with this key exists",
-                    ));
-                }
-                let now = Utc::now();
-                let scopes = normalize_scopes(&body.scopes);
-                let created = store
-                    .insert(role::Model {
-                        id: Uuid::now_v7(),
-                        tenant_id: ctx.tenant_id.uuid(),
-                        key: body.key,
-                        name: body.name.trim().to_string(),
-                        description: body
-                            .description
-                            .map(|d| d.trim().to_string())
-                            .filter(|d| !d.is_empty()),
-                        scopes: encode_list(&scopes),
-                        builtin: false,
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    })
-                    .await
-                    .map_err(|e| {
-                        unique_as_conflict(e, "role_key_taken", "a role with this key exists")
-                    })?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "role.created",
-                        created.id,
-                        ip,
-                        serde_json::json!({"key": created.key, "scopes": scopes}),
-                    ),
-                )
-                .await?;
-                Ok(created)
-            })
-        })
-        .await?;
+    let txn = state.db.begin().await?;
+    let store = RoleStore::new(&txn, auth.tenant_id);
+    if store.find_by_key(&body.key).await?.is_some() {
+        return Err(ApiError::conflict(
+            "role_key_taken",
+            "a role with this key exists",
+        ));
+    }
+    let now = Utc::now();
+    let scopes = normalize_scopes(&body.scopes);
+    let new = role::Model {
+        id: Uuid::now_v7(),
+        tenant_id: auth.tenant_id.uuid(),
+        key: body.key,
+        name: body.name.trim().to_string(),
+        description: non_empty(body.description),
+        scopes: encode_list(&scopes),
+        builtin: false,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = store
+        .insert(new)
+        .await
+        .map_err(|e| unique_as_conflict(e, "role_key_taken", "a role with this key exists"))?;
+    let details = serde_json::json!({"key": created.key, "scopes": scopes});
+    audit_role(
+        &txn,
+        &auth,
+        "role.created",
+        created.id,
+        super::client_ip(&req),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
     let location = format!("/api/v1/roles/{}", created.id);
     Ok(super::created(
         location,
@@ -302,7 +296,8 @@ pub async fn get_role(
     auth: Authz<AccountsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = RoleStore::new(&state.db, auth.tenant_id)
+    let store = RoleStore::new(&state.db, auth.tenant_id);
+    let found = store
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -331,37 +326,44 @@ pub async fn update_role(
     body: Json<RolePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    let saved = state
-        .db
-        .transaction::<_, role::Model, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = RoleStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if_match.check(found.version)?;
-                let before = decode_list(&found.scopes);
-                if let Some(scopes) = &patch.scopes {
-                    let scopes = normalize_scopes(scopes);
-                    if found.key == OWNER_ROLE && scopes != before {
-                        return Err(ApiError::conflict("owner_role_fixed", "the scopes of the owner role cannot change"));
-                    }
-                    found.scopes = encode_list(&scopes);
-                }
-                if let Some(name) = patch.name {
-                    found.name = name.trim().to_string();
-                }
-                if let Some(description) = patch.description {
-                    found.description = Some(description.trim().to_string()).filter(|d| !d.is_empty());
-                }
-                let saved = store.save(found).await?;
-                let after = decode_list(&saved.scopes);
-                audit::record(txn, audit_entry(&ctx, "role.updated", saved.id, ip, serde_json::json!({"key": saved.key, "scopes_before": before, "scopes_after": after}))).await?;
-                Ok(saved)
-            })
-        })
-        .await?;
+    let txn = state.db.begin().await?;
+    let store = RoleStore::new(&txn, auth.tenant_id);
+    let mut found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if_match.check(found.version)?;
+    let before = decode_list(&found.scopes);
+    if let Some(scopes) = &patch.scopes {
+        let scopes = normalize_scopes(scopes);
+        if found.key == OWNER_ROLE && scopes != before {
+            return Err(ApiError::conflict(
+                "owner_role_fixed",
+                "the scopes of the owner role cannot change",
+            ));
+        }
+        found.scopes = encode_list(&scopes);
+    }
+    if let Some(name) = patch.name {
+        found.name = name.trim().to_string();
+    }
+    if let Some(description) = patch.description {
+        found.description = non_empty(Some(description));
+    }
+    let saved = store.save(found).await?;
+    let after = decode_list(&saved.scopes);
+    let details =
+        serde_json::json!({"key": saved.key, "scopes_before": before, "scopes_after": after});
+    audit_role(
+        &txn,
+        &auth,
+        "role.updated",
+        saved.id,
+        super::client_ip(&req),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(super::with_etag(saved.version, &RoleView::from(saved)))
 }
 
@@ -379,46 +381,35 @@ pub async fn delete_role(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    state
-        .db
-        .transaction::<_, (), ApiError>(|txn| {
-            Box::pin(async move {
-                let store = RoleStore::new(txn, ctx.tenant_id);
-                let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if found.builtin {
-                    return Err(ApiError::conflict(
-                        "builtin_role",
-                        "a seeded role cannot be deleted",
-                    ));
-                }
-                let holders = store.holder_count(&found.key).await?;
-                if holders > 0 {
-                    return Err(ApiError::conflict(
-                        "role_in_use",
-                        format!("{holders} user(s) hold this role; remove it from them first"),
-                    ));
-                }
-                store.delete(found.id).await?;
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(ctx.tenant_id.uuid()),
-                        actor_id: Some(ctx.actor),
-                        action: "role.deleted",
-                        target_type: Some("role"),
-                        target_id: Some(found.id),
-                        ip,
-                        details: serde_json::json!({"key": found.key}),
-                    },
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .await?;
+    let txn = state.db.begin().await?;
+    let store = RoleStore::new(&txn, auth.tenant_id);
+    let found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if found.builtin {
+        return Err(ApiError::conflict(
+            "builtin_role",
+            "a seeded role cannot be deleted",
+        ));
+    }
+    let holders = store.holder_count(&found.key).await?;
+    if holders > 0 {
+        let detail = format!("{holders} user(s) hold this role; remove it from them first");
+        return Err(ApiError::conflict("role_in_use", detail));
+    }
+    store.delete(found.id).await?;
+    let details = serde_json::json!({"key": found.key});
+    audit_role(
+        &txn,
+        &auth,
+        "role.deleted",
+        found.id,
+        super::client_ip(&req),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

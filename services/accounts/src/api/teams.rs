@@ -13,7 +13,7 @@ use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::Authz;
 use kefu_platform::{ApiError, FieldError};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -166,23 +166,35 @@ fn team_name_taken() -> ApiError {
     ApiError::conflict("team_name_taken", "a team with this name exists")
 }
 
-/// An audit entry of this tenant about a team, by the caller.
-fn audit_entry(
+/// A lost race on the unique name index is the same 409 as the check before it.
+fn name_conflict(err: sea_orm::DbErr) -> ApiError {
+    unique_as_conflict(err, "team_name_taken", "a team with this name exists")
+}
+
+/// A trimmed description; empty means none.
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// Records an action of the caller on a team, in the caller's transaction.
+async fn audit_team(
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     action: &'static str,
-    target: Uuid,
+    team_id: Uuid,
     ip: Option<String>,
     details: serde_json::Value,
-) -> audit::AuditRecord {
-    audit::AuditRecord {
+) -> Result<(), ApiError> {
+    let entry = audit::AuditRecord {
         tenant_id: Some(ctx.tenant_id.uuid()),
         actor_id: Some(ctx.actor),
         action,
         target_type: Some("team"),
-        target_id: Some(target),
+        target_id: Some(team_id),
         ip,
         details,
-    }
+    };
+    Ok(audit::record(txn, entry).await?)
 }
 
 /// Lists the tenant's teams, oldest first.
@@ -235,50 +247,34 @@ pub async fn create_team(
     body: Json<NewTeamBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    let created = state
-        .db
-        .transaction::<_, team::Model, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = TeamStore::new(txn, ctx.tenant_id);
-                let name = body.name.trim().to_string();
-                if store.find_by_name(&name).await?.is_some() {
-                    return Err(team_name_taken());
-                }
-                let now = Utc::now();
-                let created = store
-                    .insert(team::Model {
-                        id: Uuid::now_v7(),
-                        tenant_id: ctx.tenant_id.uuid(),
-                        name,
-                        description: body
-                            .description
-                            .map(|d| d.trim().to_string())
-                            .filter(|d| !d.is_empty()),
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    })
-                    .await
-                    .map_err(|e| {
-                        unique_as_conflict(e, "team_name_taken", "a team with this name exists")
-                    })?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "team.created",
-                        created.id,
-                        ip,
-                        serde_json::json!({"name": created.name}),
-                    ),
-                )
-                .await?;
-                Ok(created)
-            })
-        })
-        .await?;
+    let name = body.name.trim().to_string();
+    let txn = state.db.begin().await?;
+    let store = TeamStore::new(&txn, auth.tenant_id);
+    if store.find_by_name(&name).await?.is_some() {
+        return Err(team_name_taken());
+    }
+    let now = Utc::now();
+    let new = team::Model {
+        id: Uuid::now_v7(),
+        tenant_id: auth.tenant_id.uuid(),
+        name,
+        description: non_empty(body.description),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = store.insert(new).await.map_err(name_conflict)?;
+    let details = serde_json::json!({"name": created.name});
+    audit_team(
+        &txn,
+        &auth,
+        "team.created",
+        created.id,
+        super::client_ip(&req),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
     let location = format!("/api/v1/teams/{}", created.id);
     Ok(super::created(
         location,
@@ -333,45 +329,36 @@ pub async fn update_team(
     body: Json<TeamPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    let view = state
-        .db
-        .transaction::<_, TeamView, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = TeamStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if_match.check(found.version)?;
-                if let Some(name) = patch.name.map(|n| n.trim().to_string()) {
-                    if name != found.name && store.find_by_name(&name).await?.is_some() {
-                        return Err(team_name_taken());
-                    }
-                    found.name = name;
-                }
-                if let Some(description) = patch.description {
-                    found.description =
-                        Some(description.trim().to_string()).filter(|d| !d.is_empty());
-                }
-                let saved = store.save(found).await.map_err(|e| {
-                    unique_as_conflict(e, "team_name_taken", "a team with this name exists")
-                })?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "team.updated",
-                        saved.id,
-                        ip,
-                        serde_json::json!({"name": saved.name}),
-                    ),
-                )
-                .await?;
-                let members = store.member_ids(saved.id).await?;
-                Ok(TeamView::new(saved, members))
-            })
-        })
-        .await?;
+    let txn = state.db.begin().await?;
+    let store = TeamStore::new(&txn, auth.tenant_id);
+    let mut found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if_match.check(found.version)?;
+    if let Some(name) = patch.name.map(|n| n.trim().to_string()) {
+        if name != found.name && store.find_by_name(&name).await?.is_some() {
+            return Err(team_name_taken());
+        }
+        found.name = name;
+    }
+    if let Some(description) = patch.description {
+        found.description = non_empty(Some(description));
+    }
+    let saved = store.save(found).await.map_err(name_conflict)?;
+    let details = serde_json::json!({"name": saved.name});
+    audit_team(
+        &txn,
+        &auth,
+        "team.updated",
+        saved.id,
+        super::client_ip(&req),
+        details,
+    )
+    .await?;
+    let members = store.member_ids(saved.id).await?;
+    let view = TeamView::new(saved, members);
+    txn.commit().await?;
     Ok(super::with_etag(view.version, &view))
 }
 
@@ -389,31 +376,24 @@ pub async fn delete_team(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
-    let ip = super::client_ip(&req);
-    state
-        .db
-        .transaction::<_, (), ApiError>(|txn| {
-            Box::pin(async move {
-                let store = TeamStore::new(txn, ctx.tenant_id);
-                let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                store.delete(found.id).await?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "team.deleted",
-                        found.id,
-                        ip,
-                        serde_json::json!({"name": found.name}),
-                    ),
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .await?;
+    let txn = state.db.begin().await?;
+    let store = TeamStore::new(&txn, auth.tenant_id);
+    let found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    store.delete(found.id).await?;
+    let details = serde_json::json!({"name": found.name});
+    audit_team(
+        &txn,
+        &auth,
+        "team.deleted",
+        found.id,
+        super::client_ip(&req),
+        details,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -438,42 +418,28 @@ pub async fn set_team_members(
     body: Json<TeamMembersBody>,
 ) -> Result<HttpResponse, ApiError> {
     let requested = body.into_inner().user_ids;
-    let id = id.into_inner();
-    let ctx = auth.ctx.clone();
+    let txn = state.db.begin().await?;
+    let store = TeamStore::new(&txn, auth.tenant_id);
+    let found = store
+        .get(id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if_match.check(found.version)?;
+    let errors = member_errors(&requested, &store.users_among(&requested).await?);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let mut members = requested;
+    members.sort();
+    members.dedup();
+    let before = store.member_ids(found.id).await?;
+    store.set_members(found.id, &members).await?;
+    let saved = store.save(found).await?;
+    let details = serde_json::json!({"before": before, "after": members});
     let ip = super::client_ip(&req);
-    let view = state
-        .db
-        .transaction::<_, TeamView, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = TeamStore::new(txn, ctx.tenant_id);
-                let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if_match.check(found.version)?;
-                let users = store.users_among(&requested).await?;
-                let errors = member_errors(&requested, &users);
-                if !errors.is_empty() {
-                    return Err(ApiError::Validation(errors));
-                }
-                let mut members = requested;
-                members.sort();
-                members.dedup();
-                let before = store.member_ids(found.id).await?;
-                store.set_members(found.id, &members).await?;
-                let saved = store.save(found).await?;
-                audit::record(
-                    txn,
-                    audit_entry(
-                        &ctx,
-                        "team.members_changed",
-                        saved.id,
-                        ip,
-                        serde_json::json!({"before": before, "after": members}),
-                    ),
-                )
-                .await?;
-                Ok(TeamView::new(saved, members))
-            })
-        })
-        .await?;
+    audit_team(&txn, &auth, "team.members_changed", saved.id, ip, details).await?;
+    txn.commit().await?;
+    let view = TeamView::new(saved, members);
     Ok(super::with_etag(view.version, &view))
 }
 

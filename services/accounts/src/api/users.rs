@@ -121,7 +121,8 @@ pub async fn create_user(
     let ctx = ctx.clone();
     let invitation_ttl =
         Duration::from_std(state.settings.invitation_ttl).map_err(ApiError::internal)?;
-    state
+    let issuer = state.settings.issuer.clone();
+    let created = state
         .db
         .transaction::<_, CreatedUser, ApiError>(|txn| {
             Box::pin(async move {
@@ -182,7 +183,10 @@ pub async fn create_user(
                     })?;
                 store.set_teams(created.id, &new.team_ids).await?;
                 let invitation = if invited {
-                    Some(issue_invitation(txn, &created, now + invitation_ttl).await?)
+                    let issued = issue_invitation(txn, &created, now + invitation_ttl).await?;
+                    kefu_platform::mail::queue(txn, invitation_email(&created, &issued, &issuer))
+                        .await?;
+                    Some(issued)
                 } else {
                     None
                 };
@@ -207,7 +211,31 @@ pub async fn create_user(
             })
         })
         .await
-        .map_err(ApiError::from)
+        .map_err(ApiError::from)?;
+    if created.invitation.is_some() {
+        state.mailer.wake();
+    }
+    Ok(created)
+}
+
+/// The invitation email with its single-use token.
+fn invitation_email(
+    user: &user::Model,
+    issued: &InvitationIssued,
+    issuer: &str,
+) -> kefu_platform::mail::Email {
+    kefu_platform::mail::Email {
+        to: user.email.clone(),
+        subject: "You are invited to Kefu".into(),
+        text: format!(
+            "Hello {},\n\nYou have been invited to a Kefu service centre. To accept, choose a \
+             password and send it with this token to\nPOST {issuer}/api/v1/user-invitations/accept \
+             before {}:\n\n{}\n",
+            user.name,
+            issued.expires_at.to_rfc3339(),
+            issued.token
+        ),
+    }
 }
 
 /// Stores a new invitation for `user` and returns its token (shown once).

@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_schema;
+mod m20261123_000002_password_resets;
 
 /// Every accounts migration, in order.
 pub struct Migrator;
@@ -13,6 +14,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(kefu_platform::idempotency::Migration),
             Box::new(m20261123_000001_schema::Migration),
+            Box::new(kefu_platform::mail::Migration),
+            Box::new(m20261123_000002_password_resets::Migration),
         ]
     }
 }

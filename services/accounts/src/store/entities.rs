@@ -432,3 +432,35 @@ pub mod audit_entry {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A single-use password-reset token.
+pub mod password_reset {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `password_resets`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "password_resets")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `user_id`.
+        pub user_id: Uuid,
+        /// Column `token_hash`.
+        pub token_hash: String,
+        /// Column `expires_at`.
+        pub expires_at: DateTimeUtc,
+        /// Column `used_at`.
+        pub used_at: Option<DateTimeUtc>,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -29,13 +29,18 @@ pub struct Tenant {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like `spawn_app`, with settings adjusted first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     kefu_testkit::init_test_logging();
     let url = kefu_testkit::fresh_database_url("accounts")
         .await
         .expect("database");
-    let state = kefu_accounts::build_state(Settings::for_tests(&url, ISSUER))
-        .await
-        .expect("state");
+    let mut settings = Settings::for_tests(&url, ISSUER);
+    adjust(&mut settings);
+    let state = kefu_accounts::build_state(settings).await.expect("state");
     let server = kefu_testkit::spawn_service(kefu_accounts::spec(state.clone())).expect("server");
     TestApp { server, state }
 }
@@ -142,4 +147,37 @@ impl TestApp {
             tokens["access_token"].as_str().expect("token").to_string(),
         )
     }
+}
+
+impl TestApp {
+    /// Waits for an `.eml` file containing `needle` in the embedded mail folder.
+    pub async fn wait_for_mail_file(&self, needle: &str) -> String {
+        let kefu_platform::mail::MailTransport::Files(dir) = &self.state.settings.mail.transport
+        else {
+            panic!("not the file transport");
+        };
+        for _ in 0..100 {
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                for entry in entries.flatten() {
+                    if entry.path().extension().is_some_and(|e| e == "eml") {
+                        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                        if text.contains(needle) {
+                            return text;
+                        }
+                    }
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no mail containing {needle:?} in {}", dir.display());
+    }
+}
+
+/// The first token with `prefix` in a text (e.g. an email).
+pub fn token_in(text: &str, prefix: &str) -> String {
+    let start = text.find(prefix).expect("token in text");
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
 }

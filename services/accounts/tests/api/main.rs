@@ -5,6 +5,7 @@ mod helpers;
 
 mod invitations;
 mod matrix;
+mod password_resets;
 mod signup;
 mod tenant_settings;
 mod token_attacks;

@@ -1,0 +1,122 @@
+//! Password reset by email, delivered as `.eml` files (embedded) or over SMTP.
+
+use serde_json::json;
+
+use crate::helpers::{spawn_app, spawn_app_with, token_in, PASSWORD};
+
+#[tokio::test]
+async fn reset_by_email_sets_a_new_password_once_and_ends_sessions() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+
+    app.client()
+        .post(
+            "/api/v1/password-resets",
+            &json!({"tenant": tenant.slug, "email": tenant.owner_email}),
+        )
+        .await
+        .expect(202);
+    let mail = app.wait_for_mail_file(&tenant.owner_email).await;
+    let token = token_in(&mail, "kp_");
+    let confirm = json!({"token": token, "password": "a fresh and unusual passphrase"});
+
+    app.client()
+        .post("/api/v1/password-resets/confirm", &confirm)
+        .await
+        .expect(204);
+    let again = app
+        .client()
+        .post("/api/v1/password-resets/confirm", &confirm)
+        .await;
+
+    again.expect_problem(422, "validation_failed");
+    app.as_token(&tenant.token)
+        .get("/api/v1/users/me")
+        .await
+        .expect(401);
+    app.login(&tenant.slug, &tenant.owner_email, PASSWORD)
+        .await
+        .expect(400);
+    app.login(
+        &tenant.slug,
+        &tenant.owner_email,
+        "a fresh and unusual passphrase",
+    )
+    .await
+    .expect(200);
+}
+
+#[tokio::test]
+async fn unknown_accounts_get_the_same_answer_and_no_mail() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+
+    let unknown = app
+        .client()
+        .post(
+            "/api/v1/password-resets",
+            &json!({"tenant": tenant.slug, "email": "nobody@x.example"}),
+        )
+        .await;
+    let no_tenant = app
+        .client()
+        .post(
+            "/api/v1/password-resets",
+            &json!({"tenant": "no-such-tenant", "email": "a@b.example"}),
+        )
+        .await;
+
+    assert_eq!(unknown.status, 202);
+    assert_eq!(no_tenant.status, 202);
+    assert_eq!(unknown.text, no_tenant.text);
+    let bad = app
+        .client()
+        .post(
+            "/api/v1/password-resets/confirm",
+            &json!({"token": "kp_forged", "password": "a fresh and unusual passphrase"}),
+        )
+        .await;
+    assert_eq!(
+        bad.expect_problem(422, "validation_failed")["errors"][0]["field"],
+        "token"
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_emailed_over_smtp() {
+    let sink = kefu_testkit::SmtpSink::start().await.unwrap();
+    let url = sink.url.clone();
+    let app = spawn_app_with(|settings| {
+        settings.mail.transport =
+            kefu_platform::mail::MailTransport::Smtp(kefu_platform::config::Secret::new(url));
+    })
+    .await;
+    let tenant = app.tenant().await;
+
+    let invited = app
+        .as_token(&tenant.token)
+        .post(
+            "/api/v1/user-invitations",
+            &json!({"email": "mailed@x.example", "name": "Mailed", "roles": ["agent"]}),
+        )
+        .await
+        .expect(201);
+
+    let mail = sink
+        .wait_for("mailed@x.example", 10)
+        .await
+        .expect("the invitation reaches the SMTP server");
+    let token = invited["invitation"]["token"].as_str().unwrap();
+    assert!(
+        mail.contains(token),
+        "the email carries the invitation token"
+    );
+    assert!(mail.contains("Subject: You are invited to Kefu"));
+    app.client()
+        .post(
+            "/api/v1/user-invitations/accept",
+            &json!({"token": token_in(&mail, "ki_"), "password": PASSWORD}),
+        )
+        .await
+        .expect(200);
+}
