@@ -201,12 +201,8 @@ pub fn is_public(method: &Method, path: &str) -> bool {
     {
         return true;
     }
-    let segments: Vec<&str> = path.split('/').collect();
-    // `/api/v1/user-invitations/{token}/accept`
-    matches!(
-        segments.as_slice(),
-        ["", "api", "v1", "user-invitations", token, "accept"] if !token.is_empty()
-    )
+    // Accepting an invitation is public; the token travels in the body, never the path.
+    path == "/api/v1/user-invitations/accept" && method == Method::POST
 }
 
 #[cfg(test)]
@@ -296,20 +292,12 @@ mod tests {
         assert!(is_public(&Method::POST, "/oauth/token"));
         assert!(!is_public(&Method::POST, "/oauth/revoke"));
         assert!(is_public(&Method::GET, "/.well-known/jwks.json"));
-        assert!(is_public(
-            &Method::POST,
-            "/api/v1/user-invitations/abc/accept"
-        ));
-        assert!(!is_public(
-            &Method::POST,
-            "/api/v1/user-invitations//accept"
-        ));
+        assert!(is_public(&Method::POST, "/api/v1/user-invitations/accept"));
+        assert!(!is_public(&Method::GET, "/api/v1/user-invitations/accept"));
+        assert!(!is_public(&Method::POST, "/api/v1/user-invitations/portal"));
         assert!(!is_public(&Method::GET, "/api/v1/user-invitations"));
         assert!(is_public(&Method::POST, "/api/v1/password-resets"));
-        assert!(is_public(
-            &Method::POST,
-            "/api/v1/password-resets/t/confirm"
-        ));
+        assert!(is_public(&Method::POST, "/api/v1/password-resets/confirm"));
         assert!(is_public(&Method::GET, "/public/surveys/t"));
         assert!(!is_public(&Method::GET, "/publicity"));
         assert!(!is_public(&Method::GET, "/api/v1/users"));
