@@ -105,32 +105,55 @@ async fn invitation_accept_and_password_reset_are_public_through_the_gateway() {
     let gateway = kefu_testkit::TestClient::new(&suite.gateway_url);
     let slug = kefu_testkit::unique_slug("pub");
     gateway
-        .post("/api/v1/tenants", &json!({
-            "tenant": {"name": "Public Routes", "slug": slug},
-            "owner": {"name": "Pat", "email": "pat@pub.example", "password": PASSWORD}
-        }))
+        .post(
+            "/api/v1/tenants",
+            &json!({
+                "tenant": {"name": "Public Routes", "slug": slug},
+                "owner": {"name": "Pat", "email": "pat@pub.example", "password": PASSWORD}
+            }),
+        )
         .await
         .expect(201);
     let tokens = gateway
-        .post_form("/oauth/token", &[("grant_type", "password"), ("tenant", &slug), ("username", "pat@pub.example"), ("password", PASSWORD)])
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("tenant", &slug),
+                ("username", "pat@pub.example"),
+                ("password", PASSWORD),
+            ],
+        )
         .await
         .expect(200);
     let owner = gateway.with_token(tokens["access_token"].as_str().unwrap());
     let invited = owner
-        .post("/api/v1/user-invitations", &json!({"email": "ivy@pub.example", "name": "Ivy"}))
+        .post(
+            "/api/v1/user-invitations",
+            &json!({"email": "ivy@pub.example", "name": "Ivy"}),
+        )
         .await
         .expect(201);
 
     gateway
-        .post("/api/v1/user-invitations/accept", &json!({"token": invited["invitation"]["token"], "password": PASSWORD}))
+        .post(
+            "/api/v1/user-invitations/accept",
+            &json!({"token": invited["invitation"]["token"], "password": PASSWORD}),
+        )
         .await
         .expect(200);
     gateway
-        .post("/api/v1/password-resets", &json!({"tenant": slug, "email": "ivy@pub.example"}))
+        .post(
+            "/api/v1/password-resets",
+            &json!({"tenant": slug, "email": "ivy@pub.example"}),
+        )
         .await
         .expect(202);
     gateway
-        .post("/api/v1/password-resets/confirm", &json!({"token": "kp_unknown", "password": "another fine passphrase"}))
+        .post(
+            "/api/v1/password-resets/confirm",
+            &json!({"token": "kp_unknown", "password": "another fine passphrase"}),
+        )
         .await
         .expect_problem(422, "validation_failed");
     suite.stop().await;
