@@ -97,6 +97,9 @@ pub enum ApiError {
     /// `Idempotency-Key` whose first request is still running.
     #[error("idempotent request still in progress")]
     IdempotencyInProgress,
+    /// `Idempotency-Key` of a request whose response held a secret, which is not kept.
+    #[error("idempotent response not replayable")]
+    IdempotencyNotReplayable,
     /// Body larger than allowed.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -172,6 +175,7 @@ impl ApiError {
             Self::PreconditionFailed => "version_mismatch",
             Self::IdempotencyMismatch => "idempotency_key_reused",
             Self::IdempotencyInProgress => "idempotency_in_progress",
+            Self::IdempotencyNotReplayable => "idempotency_not_replayable",
             Self::PayloadTooLarge => "payload_too_large",
             Self::RateLimited { .. } => "rate_limited",
             Self::QuotaExceeded { .. } => "quota_exceeded",
@@ -195,6 +199,7 @@ impl ApiError {
             Self::PreconditionFailed => "Precondition failed",
             Self::IdempotencyMismatch => "Idempotency key reused",
             Self::IdempotencyInProgress => "Request in progress",
+            Self::IdempotencyNotReplayable => "Response not replayable",
             Self::PayloadTooLarge => "Payload too large",
             Self::RateLimited { .. } => "Too many requests",
             Self::QuotaExceeded { .. } => "Quota exceeded",
@@ -225,6 +230,11 @@ impl ApiError {
             }
             Self::IdempotencyMismatch => {
                 "this Idempotency-Key was used with a different request body".into()
+            }
+            Self::IdempotencyNotReplayable => {
+                "the request with this Idempotency-Key succeeded, but its \
+                 response held a secret shown only once and is not kept; read the resource instead"
+                    .into()
             }
             Self::IdempotencyInProgress => {
                 "a request with this Idempotency-Key is still being processed".into()
@@ -293,7 +303,8 @@ impl ResponseError for ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. }
             | Self::IllegalTransition { .. }
-            | Self::IdempotencyInProgress => StatusCode::CONFLICT,
+            | Self::IdempotencyInProgress
+            | Self::IdempotencyNotReplayable => StatusCode::CONFLICT,
             Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

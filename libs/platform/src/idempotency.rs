@@ -208,6 +208,14 @@ pub async fn middleware(
     let response = next.call(req).await?;
     let (http_req, response) = response.into_parts();
     let status = response.status();
+    // A response that must not be stored (tokens, secrets shown once) is remembered
+    // without its body: the key still guards against a second create, but a retry
+    // gets a 409 instead of a copy of the secret kept at rest.
+    let secret = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"));
     let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -232,8 +240,8 @@ pub async fn middleware(
             scope_hash: Set(scope_hash.clone()),
             state: Set("done".into()),
             status: Set(Some(i32::from(status.as_u16()))),
-            body: Set(Some(bytes.to_vec())),
-            content_type: Set(content_type),
+            body: Set((!secret).then(|| bytes.to_vec())),
+            content_type: Set(if secret { None } else { content_type }),
             ..Default::default()
         };
         if let Err(err) = record::Entity::update(update).exec(db).await {
@@ -268,6 +276,9 @@ async fn claim(
             }
             Some(record) if record.state == "running" => {
                 return Err(ApiError::IdempotencyInProgress)
+            }
+            Some(record) if record.body.is_none() => {
+                return Err(ApiError::IdempotencyNotReplayable)
             }
             Some(record) => return Ok(Claim::Replay(record)),
             None => {

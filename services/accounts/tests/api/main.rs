@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod idempotency;
 mod invitations;
 mod matrix;
 mod password_resets;

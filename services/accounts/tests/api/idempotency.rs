@@ -1,0 +1,78 @@
+//! `Idempotency-Key` never keeps a secret at rest.
+
+use kefu_platform::idempotency::record;
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_response_with_a_secret_is_not_stored_and_a_retry_is_a_409() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+    let body = json!({"name": "ERP bridge", "scopes": ["accounts:read"]});
+    let create = || {
+        owner.send(
+            owner
+                .request(reqwest::Method::POST, "/api/v1/api-clients")
+                .header("Idempotency-Key", "erp-bridge")
+                .json(&body),
+        )
+    };
+
+    let first = create().await;
+    let retry = create().await;
+
+    let secret = first.expect(201)["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    retry.expect_problem(409, "idempotency_not_replayable");
+    let clients = owner.get("/api/v1/api-clients").await.expect(200);
+    assert_eq!(
+        clients["items"].as_array().unwrap().len(),
+        1,
+        "one client, not two"
+    );
+    let stored = record::Entity::find().all(&app.state.db).await.unwrap();
+    for row in stored {
+        let text = String::from_utf8_lossy(row.body.as_deref().unwrap_or_default()).to_string();
+        assert!(
+            !text.contains(&secret),
+            "the client secret is kept in the idempotency table"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_never_stored_for_replay() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let client = app.client();
+    let form = [
+        ("grant_type", "password"),
+        ("tenant", tenant.slug.as_str()),
+        ("username", tenant.owner_email.as_str()),
+        ("password", crate::helpers::PASSWORD),
+    ];
+
+    let first = client
+        .send(
+            client
+                .request(reqwest::Method::POST, "/oauth/token")
+                .header("Idempotency-Key", "login")
+                .form(&form),
+        )
+        .await;
+
+    let token = first.expect(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stored = record::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(stored.iter().all(|row| !String::from_utf8_lossy(
+        row.body.as_deref().unwrap_or_default()
+    )
+    .contains(&token)));
+}
