@@ -10,7 +10,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
-use tracing_actix_web::TracingLogger;
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::AppExt;
 
@@ -110,7 +110,7 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
             .wrap(from_fn(move |req, next| {
                 crate::metrics::track(name, req, next)
             }))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id))
             .app_data(readiness.clone())
             .configure(extractor_errors)
@@ -197,5 +197,39 @@ impl utoipa::IntoResponses for ErrorResponses {
         .into_iter()
         .map(|(status, description)| (status.to_string(), problem(description)))
         .collect()
+    }
+}
+
+/// The root span of every request: the default HTTP fields plus our request id,
+/// and the tenant and actor, which `Authz` records once the token is verified.
+pub struct RequestSpan;
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> tracing::Span {
+        let request_id = request
+            .headers()
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        tracing_actix_web::root_span!(
+            request,
+            x_request_id = %request_id,
+            tenant_id = tracing::field::Empty,
+            actor_id = tracing::field::Empty
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        let status = match outcome {
+            Ok(response) => response.status().as_u16(),
+            Err(error) => error.as_response_error().status_code().as_u16(),
+        };
+        // One access-log line per request, inside the span so it carries tenant and ids.
+        span.in_scope(|| tracing::info!(status, "request completed"));
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }

@@ -27,15 +27,15 @@ pub fn init(service_name: &str) {
             .with_span_list(false)
             .boxed()
     };
-    let otel_layer = crate::config::var("OTEL_EXPORTER_OTLP_ENDPOINT").and_then(|_| {
-        match otlp_tracer(service_name) {
-            Ok(tracer) => Some(tracing_opentelemetry::layer().with_tracer(tracer)),
-            Err(err) => {
-                eprintln!("OTLP exporter disabled: {err:#}");
-                None
-            }
+    // The OpenTelemetry layer is always on so that logs carry the W3C trace id of the
+    // request (from its `traceparent`); spans are exported only when an endpoint is set.
+    let otel_layer = match tracer(service_name) {
+        Ok(tracer) => Some(tracing_opentelemetry::layer().with_tracer(tracer)),
+        Err(err) => {
+            eprintln!("OTLP exporter disabled: {err:#}");
+            None
         }
-    });
+    };
     opentelemetry::global::set_text_map_propagator(
         opentelemetry_sdk::propagation::TraceContextPropagator::new(),
     );
@@ -46,18 +46,19 @@ pub fn init(service_name: &str) {
         .try_init();
 }
 
-fn otlp_tracer(service_name: &str) -> anyhow::Result<opentelemetry_sdk::trace::Tracer> {
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_http()
-        .build()?;
-    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder()
-        .with_batch_exporter(exporter)
-        .with_resource(
-            opentelemetry_sdk::Resource::builder()
-                .with_service_name(service_name.to_string())
-                .build(),
-        )
-        .build();
+fn tracer(service_name: &str) -> anyhow::Result<opentelemetry_sdk::trace::Tracer> {
+    let mut builder = opentelemetry_sdk::trace::SdkTracerProvider::builder().with_resource(
+        opentelemetry_sdk::Resource::builder()
+            .with_service_name(service_name.to_string())
+            .build(),
+    );
+    if crate::config::var("OTEL_EXPORTER_OTLP_ENDPOINT").is_some() {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .build()?;
+        builder = builder.with_batch_exporter(exporter);
+    }
+    let provider = builder.build();
     let tracer = provider.tracer("kefu");
     opentelemetry::global::set_tracer_provider(provider.clone());
     let _ = PROVIDER.set(provider);

@@ -140,7 +140,9 @@ impl<S: RequiredScope + 'static> FromRequest for Authz<S> {
             if !S::SCOPE.is_empty() && !claims.has_scope(S::SCOPE) {
                 return Err(ApiError::Forbidden(S::SCOPE.into()));
             }
-            tracing::Span::current().record("tenant_id", tracing::field::display(tid));
+            let span = tracing::Span::current();
+            span.record("tenant_id", tracing::field::display(tid));
+            span.record("actor_id", tracing::field::display(claims.sub));
             Ok(Authz {
                 ctx: TenantContext {
                     tenant_id: TenantId(tid),
