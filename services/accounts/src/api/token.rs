@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::lockout::Counters;
+use crate::domain::lockout::{Attempt, Counters};
 use crate::domain::{opaque_token, password};
 use crate::state::AppState;
 use crate::store::entities::{operator, tenant, user};
@@ -192,27 +192,32 @@ async fn user_login(
         window_start: found.failed_window_start,
         locked_until: found.locked_until,
     };
-    if let Some(seconds) = state.settings.lockout.locked_for(&counters, now) {
-        return Ok(locked(seconds));
-    }
-    let valid = found
-        .password_hash
-        .as_deref()
-        .is_some_and(|stored| password::verify(secret, stored));
-    if !valid {
-        let after = state.settings.lockout.after_failure(&counters, now);
-        let mut updated = found.clone();
-        updated.failed_logins = after.failures;
-        updated.failed_window_start = after.window_start;
-        updated.locked_until = after.locked_until;
+    let attempt = state.settings.lockout.attempt(&counters, now, || {
+        found
+            .password_hash
+            .as_deref()
+            .is_some_and(|stored| password::verify(secret, stored))
+    });
+    let (counters, locked_for) = match attempt {
+        Attempt::Locked(seconds) => return Ok(locked(seconds)),
+        Attempt::Failed {
+            counters,
+            locked_for,
+        } => (counters, locked_for),
+        Attempt::Passed => (Counters::CLEAR, None),
+    };
+    let mut updated = found.clone();
+    updated.failed_logins = counters.failures;
+    updated.failed_window_start = counters.window_start;
+    updated.locked_until = counters.locked_until;
+    if attempt != Attempt::Passed {
         store_counters(&state.db, updated).await?;
-        let locked_now = state.settings.lockout.locked_for(&after, now);
         audit::record(
             &state.db,
             audit::AuditRecord {
                 tenant_id: Some(tenant.id),
                 actor_id: Some(found.id),
-                action: if locked_now.is_some() {
+                action: if locked_for.is_some() {
                     "login.locked"
                 } else {
                     "login.failed"
@@ -224,10 +229,7 @@ async fn user_login(
             },
         )
         .await?;
-        return Ok(match locked_now {
-            Some(seconds) => locked(seconds),
-            None => invalid_grant(),
-        });
+        return Ok(locked_for.map(locked).unwrap_or_else(invalid_grant));
     }
     if found.status != "active" || tenant.status != "active" {
         return Ok(oauth_error(
@@ -236,10 +238,6 @@ async fn user_login(
             "the account is not active",
         ));
     }
-    let mut updated = found.clone();
-    updated.failed_logins = 0;
-    updated.failed_window_start = None;
-    updated.locked_until = None;
     updated.last_login_at = Some(now);
     store_counters(&state.db, updated).await?;
     let expires = now + Duration::from_std(state.settings.refresh_ttl)?;
@@ -299,36 +297,44 @@ async fn operator_login(
         window_start: found.failed_window_start,
         locked_until: found.locked_until,
     };
-    if let Some(seconds) = state.settings.lockout.locked_for(&counters, now) {
-        return Ok(locked(seconds));
-    }
+    let attempt = state.settings.lockout.attempt(&counters, now, || {
+        password::verify(secret, &found.password_hash)
+    });
+    let (counters, locked_for) = match attempt {
+        Attempt::Locked(seconds) => return Ok(locked(seconds)),
+        Attempt::Failed {
+            counters,
+            locked_for,
+        } => (counters, locked_for),
+        Attempt::Passed => (Counters::CLEAR, None),
+    };
     let mut updated = found.clone();
-    if !password::verify(secret, &found.password_hash) {
-        let after = state.settings.lockout.after_failure(&counters, now);
-        updated.failed_logins = after.failures;
-        updated.failed_window_start = after.window_start;
-        updated.locked_until = after.locked_until;
-        let active = sea_orm::ActiveModelTrait::reset_all(operator::ActiveModel::from(updated));
-        operator::Entity::update(active).exec(&state.db).await?;
+    updated.failed_logins = counters.failures;
+    updated.failed_window_start = counters.window_start;
+    updated.locked_until = counters.locked_until;
+    if attempt == Attempt::Passed {
+        updated.last_login_at = Some(now);
+    }
+    let active = sea_orm::ActiveModelTrait::reset_all(operator::ActiveModel::from(updated));
+    operator::Entity::update(active).exec(&state.db).await?;
+    if attempt != Attempt::Passed {
         audit::record(
             &state.db,
             audit::AuditRecord {
                 actor_id: Some(found.id),
-                action: "operator.login_failed",
+                action: if locked_for.is_some() {
+                    "operator.login_locked"
+                } else {
+                    "operator.login_failed"
+                },
                 ip,
                 details: serde_json::json!({}),
                 ..Default::default()
             },
         )
         .await?;
-        return Ok(invalid_grant());
+        return Ok(locked_for.map(locked).unwrap_or_else(invalid_grant));
     }
-    updated.failed_logins = 0;
-    updated.failed_window_start = None;
-    updated.locked_until = None;
-    updated.last_login_at = Some(now);
-    let active = sea_orm::ActiveModelTrait::reset_all(operator::ActiveModel::from(updated));
-    operator::Entity::update(active).exec(&state.db).await?;
     let expires = now + Duration::from_std(state.settings.refresh_ttl)?;
     let (session, refresh) =
         sessions::start(&state.db, None, found.id, user_agent, expires).await?;
