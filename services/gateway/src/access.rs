@@ -26,7 +26,14 @@ pub async fn guard(
         gateway.routes.resolve(req.path()).is_some() && !is_public(req.method(), req.path());
     let decision = if needs_token {
         match authenticate(&gateway, &req).await {
-            Some(claims) => Some(gateway.limits.check_token(claims.tid, claims.sub)),
+            Some(claims) => {
+                let span = tracing::Span::current();
+                if let Some(tenant) = claims.tid {
+                    span.record("tenant_id", tracing::field::display(tenant));
+                }
+                span.record("actor_id", tracing::field::display(claims.sub));
+                Some(gateway.limits.check_token(claims.tid, claims.sub))
+            }
             None => {
                 // Failed tokens spend the client's IP budget, which slows down guessing.
                 let decision = client_decision(&gateway, &req);

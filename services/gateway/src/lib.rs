@@ -23,7 +23,7 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use kefu_platform::auth::TokenVerifier;
 use kefu_platform::health::Readiness;
-use kefu_platform::http::request_id;
+use kefu_platform::http::{request_id, RequestSpan};
 use tracing_actix_web::TracingLogger;
 
 pub use openapi::{merge_documents, set_server};
@@ -105,7 +105,7 @@ pub fn serve(
             .wrap(from_fn(|req, next| {
                 kefu_platform::metrics::track("gateway", req, next)
             }))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id))
             .configure(health::configure)
             .configure(openapi::configure)
