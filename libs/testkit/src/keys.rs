@@ -63,6 +63,7 @@ impl TestKeys {
             iss: self.issuer.clone(),
             aud: AUDIENCE.into(),
             cid: None,
+            plan: None,
             sid: Some(Uuid::now_v7()),
         }
     }

@@ -24,6 +24,8 @@ pub struct Principal {
     pub customer: Option<Uuid>,
     /// Session (users and operators; none for API clients).
     pub session: Option<Uuid>,
+    /// The tenant's plan (none for operators).
+    pub plan: Option<String>,
 }
 
 /// The RFC 6749 token response.
@@ -58,6 +60,7 @@ pub async fn access_token(state: &AppState, principal: &Principal) -> anyhow::Re
         iss: state.settings.issuer.clone(),
         aud: AUDIENCE.into(),
         cid: principal.customer,
+        plan: principal.plan.clone(),
         sid: principal.session,
     };
     let mut header = Header::new(Algorithm::EdDSA);

@@ -32,7 +32,11 @@ pub async fn guard(
                     span.record("tenant_id", tracing::field::display(tenant));
                 }
                 span.record("actor_id", tracing::field::display(claims.sub));
-                Some(gateway.limits.check_token(claims.tid, claims.sub))
+                Some(
+                    gateway
+                        .limits
+                        .check_token(claims.tid, claims.sub, claims.plan.as_deref()),
+                )
             }
             None => {
                 // Failed tokens spend the client's IP budget, which slows down guessing.

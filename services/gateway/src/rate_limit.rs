@@ -67,10 +67,32 @@ pub enum Decision {
     },
 }
 
-/// The gateway's buckets, in this replica's memory.
-pub struct RateLimits {
+/// The tenant and credential buckets of one limit (a plan, or the default).
+struct Buckets {
     tenants: Keyed<Uuid>,
     credentials: Keyed<Uuid>,
+}
+
+impl Buckets {
+    fn new(settings: &Settings, tenant_per_minute: u32) -> Self {
+        Self {
+            tenants: keyed(tenant_per_minute),
+            credentials: keyed(settings.credential_limit(tenant_per_minute)),
+        }
+    }
+
+    fn retain_recent(&self) {
+        self.tenants.retain_recent();
+        self.credentials.retain_recent();
+    }
+}
+
+/// The gateway's buckets, in this replica's memory.
+pub struct RateLimits {
+    /// For tokens without a known plan.
+    default: Buckets,
+    /// One set per plan, sized by the plan's limit.
+    plans: std::collections::HashMap<String, Buckets>,
     clients: Keyed<IpAddr>,
     checks: AtomicU64,
 }
@@ -79,25 +101,32 @@ impl RateLimits {
     /// Buckets sized from the settings' per-minute limits.
     pub fn new(settings: &Settings) -> Self {
         Self {
-            tenants: keyed(settings.tenant_limit_per_minute),
-            credentials: keyed(settings.credential_limit_per_minute()),
+            default: Buckets::new(settings, settings.tenant_limit_per_minute),
+            plans: settings
+                .plan_limits
+                .iter()
+                .map(|(plan, limit)| (plan.clone(), Buckets::new(settings, *limit)))
+                .collect(),
             clients: keyed(settings.public_limit_per_minute),
             checks: AtomicU64::new(0),
         }
     }
 
-    /// A request of credential `subject` of `tenant` (none for platform operators).
+    /// A request of credential `subject` of `tenant` (none for platform operators) on `plan`.
     /// The credential is checked first so that a refused credential does not drain its tenant.
-    pub fn check_token(&self, tenant: Option<Uuid>, subject: Uuid) -> Decision {
+    pub fn check_token(&self, tenant: Option<Uuid>, subject: Uuid, plan: Option<&str>) -> Decision {
         self.sweep();
-        let credential = match check(&self.credentials, &subject) {
+        let buckets = plan
+            .and_then(|p| self.plans.get(p))
+            .unwrap_or(&self.default);
+        let credential = match check(&buckets.credentials, &subject) {
             Decision::Allowed(budget) => budget,
             refused => return refused,
         };
         let Some(tenant) = tenant else {
             return Decision::Allowed(credential);
         };
-        match check(&self.tenants, &tenant) {
+        match check(&buckets.tenants, &tenant) {
             Decision::Allowed(budget) => Decision::Allowed(budget.tighter(credential)),
             refused => refused,
         }
@@ -111,8 +140,8 @@ impl RateLimits {
 
     fn sweep(&self) {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.tenants.retain_recent();
-            self.credentials.retain_recent();
+            self.default.retain_recent();
+            self.plans.values().for_each(Buckets::retain_recent);
             self.clients.retain_recent();
         }
     }
@@ -186,18 +215,18 @@ mod tests {
     fn credential_share_refuses_before_the_tenant_limit() {
         let limits = limits(4, 0.5, 10);
         let (tenant, first, second) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let Decision::Allowed(budget) = limits.check_token(Some(tenant), first) else {
+        let Decision::Allowed(budget) = limits.check_token(Some(tenant), first, None) else {
             panic!("first request refused");
         };
         assert_eq!((budget.limit, budget.remaining), (2, 1));
         assert!(matches!(
-            limits.check_token(Some(tenant), first),
+            limits.check_token(Some(tenant), first, None),
             Decision::Allowed(_)
         ));
         let Decision::Refused {
             budget,
             retry_after,
-        } = limits.check_token(Some(tenant), first)
+        } = limits.check_token(Some(tenant), first, None)
         else {
             panic!("third request of one credential allowed");
         };
@@ -205,20 +234,20 @@ mod tests {
         assert!((1..=30).contains(&retry_after));
         // The refused credential did not spend the tenant's budget.
         assert!(matches!(
-            limits.check_token(Some(tenant), second),
+            limits.check_token(Some(tenant), second, None),
             Decision::Allowed(_)
         ));
         assert!(matches!(
-            limits.check_token(Some(tenant), second),
+            limits.check_token(Some(tenant), second, None),
             Decision::Allowed(_)
         ));
         let third = Uuid::now_v7();
         assert!(matches!(
-            limits.check_token(Some(tenant), third),
+            limits.check_token(Some(tenant), third, None),
             Decision::Refused { .. }
         ));
         assert!(matches!(
-            limits.check_token(Some(Uuid::now_v7()), third),
+            limits.check_token(Some(Uuid::now_v7()), third, None),
             Decision::Allowed(_)
         ));
     }
@@ -251,5 +280,35 @@ mod tests {
         narrow.apply(&mut headers);
         assert_eq!(headers.get("ratelimit-remaining").unwrap(), "2");
         assert_eq!(ceil_secs(Duration::from_millis(1500)), 2);
+    }
+
+    #[test]
+    fn each_plan_has_its_own_limit() {
+        let mut settings = Settings::new("http://kefu.test");
+        settings.plan_limits = [("free".to_string(), 2), ("enterprise".to_string(), 10)].into();
+        settings.credential_share = 1.0;
+        let limits = RateLimits::new(&settings);
+        let (free, big) = (Uuid::now_v7(), Uuid::now_v7());
+
+        for _ in 0..2 {
+            assert!(matches!(
+                limits.check_token(Some(free), free, Some("free")),
+                Decision::Allowed(_)
+            ));
+        }
+        let third = limits.check_token(Some(free), free, Some("free"));
+
+        assert!(matches!(third, Decision::Refused { .. }));
+        for _ in 0..5 {
+            assert!(matches!(
+                limits.check_token(Some(big), big, Some("enterprise")),
+                Decision::Allowed(_)
+            ));
+        }
+        let Decision::Allowed(budget) = limits.check_token(Some(big), big, Some("enterprise"))
+        else {
+            panic!("enterprise refused early");
+        };
+        assert_eq!(budget.limit, 10);
     }
 }

@@ -35,6 +35,8 @@ pub struct Settings {
     pub jwks_url: Option<String>,
     /// Requests per minute of one tenant (the plan's limit; the token carries no plan yet).
     pub tenant_limit_per_minute: u32,
+    /// Requests per minute of one tenant, by the plan its tokens carry.
+    pub plan_limits: BTreeMap<String, u32>,
     /// Share of the tenant's limit one credential (user or API client token) may use.
     pub credential_share: f64,
     /// Requests per minute of one client IP on public routes.
@@ -71,6 +73,10 @@ impl Settings {
             extra_routes: Vec::new(),
             jwks_url: None,
             tenant_limit_per_minute: DEFAULT_TENANT_LIMIT_PER_MINUTE,
+            plan_limits: [("free", 120), ("standard", 600), ("enterprise", 3000)]
+                .into_iter()
+                .map(|(plan, limit)| (plan.to_string(), limit))
+                .collect(),
             credential_share: 0.5,
             public_limit_per_minute: 120,
             trusted_proxies: Vec::new(),
@@ -101,6 +107,9 @@ impl Settings {
             "KEFU_RATE_LIMIT_PER_MINUTE",
             settings.tenant_limit_per_minute,
         )?;
+        if let Some(raw) = var("KEFU_RATE_LIMIT_PLANS") {
+            settings.plan_limits = parse_plan_limits(&raw).context("KEFU_RATE_LIMIT_PLANS")?;
+        }
         settings.credential_share = parse_or(
             "KEFU_RATE_LIMIT_CREDENTIAL_SHARE",
             settings.credential_share,
@@ -177,15 +186,23 @@ impl Settings {
         ))
     }
 
-    /// The per-credential limit derived from the tenant limit and the share.
+    /// The per-credential limit derived from the default tenant limit and the share.
     pub fn credential_limit_per_minute(&self) -> u32 {
-        let share = (f64::from(self.tenant_limit_per_minute) * self.credential_share).floor();
+        self.credential_limit(self.tenant_limit_per_minute)
+    }
+
+    /// The per-credential limit for a tenant limit of `tenant_per_minute`.
+    pub fn credential_limit(&self, tenant_per_minute: u32) -> u32 {
+        let share = (f64::from(tenant_per_minute) * self.credential_share).floor();
         (share as u32).max(1)
     }
 
     /// Checks values that parse but make no sense.
     pub fn validate(&self) -> anyhow::Result<()> {
-        if self.tenant_limit_per_minute == 0 || self.public_limit_per_minute == 0 {
+        if self.tenant_limit_per_minute == 0
+            || self.public_limit_per_minute == 0
+            || self.plan_limits.values().any(|l| *l == 0)
+        {
             bail!("rate limits must be at least 1 request per minute");
         }
         if !(self.credential_share > 0.0 && self.credential_share <= 1.0) {
@@ -304,4 +321,17 @@ mod tests {
         );
         assert!(parse_route_timeouts("/x=soon").is_err());
     }
+}
+
+/// Parses `plan=limit,plan=limit`.
+fn parse_plan_limits(raw: &str) -> anyhow::Result<BTreeMap<String, u32>> {
+    list(raw)
+        .map(|item| {
+            let (plan, limit) = item
+                .split_once('=')
+                .ok_or_else(|| anyhow!("`{item}` is not plan=requests_per_minute"))?;
+            let limit = limit.trim().parse().map_err(|e| anyhow!("`{item}`: {e}"))?;
+            Ok((plan.trim().to_string(), limit))
+        })
+        .collect()
 }

@@ -158,3 +158,46 @@ async fn invitation_accept_and_password_reset_are_public_through_the_gateway() {
         .expect_problem(422, "validation_failed");
     suite.stop().await;
 }
+
+#[tokio::test]
+async fn a_free_plan_token_is_limited_by_its_plan() {
+    let suite = suite::start().await;
+    let gateway = kefu_testkit::TestClient::new(&suite.gateway_url);
+    let slug = kefu_testkit::unique_slug("free");
+    gateway
+        .post(
+            "/api/v1/tenants",
+            &json!({
+                "tenant": {"name": "Free Plan", "slug": slug},
+                "owner": {"name": "Fay", "email": "fay@free.example", "password": PASSWORD}
+            }),
+        )
+        .await
+        .expect(201);
+    let tokens = gateway
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("tenant", &slug),
+                ("username", "fay@free.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .expect(200);
+    let owner = gateway.with_token(tokens["access_token"].as_str().unwrap());
+
+    // Free: 120 requests/min per tenant, half of it per credential.
+    let first = owner.get("/api/v1/users/me").await;
+    for _ in 1..60 {
+        owner.get("/api/v1/users/me").await.expect(200);
+    }
+    let over = owner.get("/api/v1/users/me").await;
+
+    assert_eq!(first.header("ratelimit-limit").as_deref(), Some("60"));
+    over.expect_problem(429, "rate_limited");
+    assert!(over.header("retry-after").is_some());
+    assert_eq!(over.header("ratelimit-remaining").as_deref(), Some("0"));
+    suite.stop().await;
+}

@@ -32,6 +32,9 @@ pub struct Claims {
     /// The customer a portal user belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cid: Option<Uuid>,
+    /// The tenant's plan (`free`, `standard`, `enterprise`), for the gateway's rate limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
     /// Refresh-token family (session) of a user token, for revocation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<Uuid>,

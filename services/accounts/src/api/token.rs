@@ -251,6 +251,7 @@ async fn user_login(
         roles: role_keys,
         customer: found.customer_id,
         session: Some(session.id),
+        plan: Some(tenant.plan.clone()),
     };
     Ok(ok(tokens::respond(state, &principal, Some(refresh)).await?))
 }
@@ -345,6 +346,7 @@ async fn operator_login(
         roles: vec!["operator".into()],
         customer: None,
         session: Some(session.id),
+        plan: None,
     };
     Ok(ok(tokens::respond(state, &principal, Some(refresh)).await?))
 }
@@ -402,6 +404,7 @@ async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<Htt
                 roles: role_keys,
                 customer: found.customer_id,
                 session: Some(session.id),
+                plan: Some(tenant.plan.clone()),
             }
         }
         None => Principal {
@@ -411,6 +414,7 @@ async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<Htt
             roles: vec!["operator".into()],
             customer: None,
             session: Some(session.id),
+            plan: None,
         },
     };
     let refresh = sessions::issue_refresh_token(&state.db, session.id, session.expires_at).await?;
@@ -471,13 +475,13 @@ async fn client_credentials_grant(
         ));
     };
     let tenant = tenants::get(&state.db, client.tenant_id.into()).await?;
-    if tenant.is_none_or(|t| t.status != "active") {
+    let Some(tenant) = tenant.filter(|t| t.status == "active") else {
         return Ok(oauth_error(
             400,
             "invalid_grant",
             "the tenant is not active",
         ));
-    }
+    };
     let allowed = decode_list(&client.scopes);
     let scopes: Vec<String> = match form
         .scope
@@ -508,6 +512,7 @@ async fn client_credentials_grant(
         roles: Vec::new(),
         customer: None,
         session: None,
+        plan: Some(tenant.plan.clone()),
     };
     Ok(ok(tokens::respond(state, &principal, None).await?))
 }

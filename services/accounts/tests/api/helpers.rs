@@ -125,6 +125,7 @@ impl TestApp {
             roles: vec!["test".into()],
             customer: None,
             session: Some(session.id),
+            plan: Some("free".into()),
         };
         access_token(&self.state, &principal).await.expect("token")
     }

@@ -146,6 +146,7 @@ impl Harness {
         adjust: impl FnOnce(&mut Settings),
         verifier: impl FnOnce(&TestKeys) -> kefu_platform::auth::TokenVerifier,
     ) -> Harness {
+        kefu_testkit::init_test_logging();
         let upstream = FakeUpstream::start();
         let mut settings = Settings::new(ISSUER).with_upstream("accounts", upstream.url());
         adjust(&mut settings);
