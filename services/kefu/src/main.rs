@@ -1,6 +1,6 @@
 //! `kefu`: serve the suite or one service, migrate, print the OpenAPI document, admin commands.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::net::TcpListener;
 
 use anyhow::{bail, Context};
@@ -94,11 +94,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => migrate().await,
         Command::Openapi => {
             let common = CommonSettings::from_env()?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&kefu::openapi::merged(&common.public_url))?
-            );
-            Ok(())
+            let text = serde_json::to_string_pretty(&kefu::openapi::merged(&common.public_url))?;
+            // A reader that stops early (`| head`) is not an error.
+            match writeln!(std::io::stdout().lock(), "{text}") {
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(Into::into),
+            }
         }
         Command::Tenant { command } => tenant(command).await,
         Command::Operator { command } => operator(command).await,
