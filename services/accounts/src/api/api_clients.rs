@@ -43,6 +43,17 @@ pub fn new_client_id() -> String {
 
 /// An API client as clients see it (never the secret).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5c4-7e1f-7c3a-9d2b-5f0e8a1b2c3d",
+    "name": "ERP sync",
+    "client_id": "kc_Vb3xQ9mT2pL7rK1sW8yZ4a",
+    "scopes": ["customers:read", "tickets:read"],
+    "status": "active",
+    "last_used_at": "2026-11-23T09:00:00Z",
+    "version": 1,
+    "created_at": "2026-11-23T08:00:00Z",
+    "updated_at": "2026-11-23T08:00:00Z"
+}))]
 pub struct ApiClientView {
     /// Client record id.
     pub id: Uuid,
@@ -93,6 +104,33 @@ pub struct ApiClientWithSecret {
 
 /// A page of API clients.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c5-5938-74a2-893b-79a96b4cb242",
+            "name": "Legacy CRM import",
+            "client_id": "kc_WKmQXK2HvUx34pg_J3Rcy5",
+            "scopes": ["customers:read", "customers:write"],
+            "status": "revoked",
+            "last_used_at": "2026-11-20T16:00:00Z",
+            "version": 2,
+            "created_at": "2026-11-03T06:00:00Z",
+            "updated_at": "2026-11-21T02:00:00Z"
+        },
+        {
+            "id": "0193a5c4-7e1f-7c3a-9d2b-5f0e8a1b2c3d",
+            "name": "ERP sync",
+            "client_id": "kc_Vb3xQ9mT2pL7rK1sW8yZ4a",
+            "scopes": ["customers:read", "tickets:read"],
+            "status": "active",
+            "last_used_at": "2026-11-23T09:00:00Z",
+            "version": 1,
+            "created_at": "2026-11-23T08:00:00Z",
+            "updated_at": "2026-11-23T08:00:00Z"
+        }
+    ],
+    "next_cursor": null
+}))]
 pub struct ApiClientPage {
     /// The clients of this page.
     pub items: Vec<ApiClientView>,

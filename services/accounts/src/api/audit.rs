@@ -18,7 +18,20 @@ use crate::store::entities::audit_entry;
 
 /// One audit-log entry as clients see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "0193a5c4-7e1f-7c3a-9d2b-5f0e8a1b2c3d", "action": "role.updated", "actor_id": "0193a5c4-1111-7c3a-9d2b-5f0e8a1b2c3d", "target_type": "role", "target_id": "0193a5c4-2222-7c3a-9d2b-5f0e8a1b2c3d", "ip": "203.0.113.7", "details": {"key": "agent", "scopes_before": ["tickets:read"], "scopes_after": ["tickets:read", "tickets:write"]}, "created_at": "2026-11-23T08:00:00Z"}))]
+#[schema(example = json!({
+    "id": "0193a0c5-b64b-75f5-a30e-3eca18f135d2",
+    "action": "role.updated",
+    "actor_id": "0193a0c4-c6e8-7160-9ac3-55266f03675a",
+    "target_type": "role",
+    "target_id": "0193a0c4-becc-7181-a54c-66175d9dc9f8",
+    "ip": "203.0.113.7",
+    "details": {
+        "key": "agent",
+        "scopes_before": ["accounts:read", "customers:read", "customers:write", "kb:read", "surveys:read", "tickets:read", "tickets:write", "training:read"],
+        "scopes_after": ["accounts:read", "customers:read", "customers:write", "kb:read", "surveys:read", "tickets:assign", "tickets:read", "tickets:write", "training:read"]
+    },
+    "created_at": "2026-11-21T09:30:00Z"
+}))]
 pub struct AuditEntryView {
     /// Entry id (time-ordered).
     pub id: Uuid,
@@ -65,6 +78,35 @@ pub fn details_object(text: &str) -> serde_json::Value {
 
 /// A page of audit-log entries.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c5-b64b-75f5-a30e-3eca18f135d2",
+            "action": "role.updated",
+            "actor_id": "0193a0c4-c6e8-7160-9ac3-55266f03675a",
+            "target_type": "role",
+            "target_id": "0193a0c4-becc-7181-a54c-66175d9dc9f8",
+            "ip": "203.0.113.7",
+            "details": {
+                "key": "agent",
+                "scopes_before": ["accounts:read", "customers:read", "customers:write", "kb:read", "surveys:read", "tickets:read", "tickets:write", "training:read"],
+                "scopes_after": ["accounts:read", "customers:read", "customers:write", "kb:read", "surveys:read", "tickets:assign", "tickets:read", "tickets:write", "training:read"]
+            },
+            "created_at": "2026-11-21T09:30:00Z"
+        },
+        {
+            "id": "0193a0c5-a945-794e-a8e3-f551923a7369",
+            "action": "login.failed",
+            "actor_id": "0193a0c4-f177-7f28-a85c-2cce39263059",
+            "target_type": "user",
+            "target_id": "0193a0c4-f177-7f28-a85c-2cce39263059",
+            "ip": "198.51.100.24",
+            "details": {"reason": "bad_password"},
+            "created_at": "2026-11-21T01:12:44Z"
+        }
+    ],
+    "next_cursor": "AZOgxalFeU6o4_VRkjpzaQ"
+}))]
 pub struct AuditPage {
     /// The entries of this page, newest first.
     pub items: Vec<AuditEntryView>,

@@ -154,6 +154,12 @@ pub async fn invite_portal_user(
 
 /// A pending invitation (never its token).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c5-408d-795e-832c-78a7658cda14",
+    "user_id": "0193a0c5-1a9e-7953-83f5-8c3cf29d0da9",
+    "expires_at": "2026-11-27T07:40:00Z",
+    "created_at": "2026-11-20T07:40:00Z"
+}))]
 pub struct InvitationView {
     /// Invitation id.
     pub id: Uuid,
@@ -167,6 +173,17 @@ pub struct InvitationView {
 
 /// A page of invitations.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c5-408d-795e-832c-78a7658cda14",
+            "user_id": "0193a0c5-1a9e-7953-83f5-8c3cf29d0da9",
+            "expires_at": "2026-11-27T07:40:00Z",
+            "created_at": "2026-11-20T07:40:00Z"
+        }
+    ],
+    "next_cursor": null
+}))]
 pub struct InvitationPage {
     /// Pending invitations.
     pub items: Vec<InvitationView>,

@@ -132,6 +132,14 @@ pub async fn change_password(
 
 /// A login session of the caller.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c5-a1ad-7d0e-8b91-0562ae97ba94",
+    "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "created_at": "2026-11-23T00:58:12Z",
+    "last_used_at": "2026-11-23T07:43:12Z",
+    "expires_at": "2026-12-23T00:58:12Z",
+    "current": true
+}))]
 pub struct SessionView {
     /// Session id.
     pub id: Uuid,
@@ -149,6 +157,26 @@ pub struct SessionView {
 
 /// The caller's sessions.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c5-a1ad-7d0e-8b91-0562ae97ba94",
+            "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+            "created_at": "2026-11-23T00:58:12Z",
+            "last_used_at": "2026-11-23T07:43:12Z",
+            "expires_at": "2026-12-23T00:58:12Z",
+            "current": true
+        },
+        {
+            "id": "0193a0c5-7cd2-71e2-93be-2a8e92276658",
+            "user_agent": "KefuMobile/2.4.0 (Android 14; HUAWEI Mate 60)",
+            "created_at": "2026-11-18T01:02:00Z",
+            "last_used_at": "2026-11-22T10:40:00Z",
+            "expires_at": "2026-12-18T01:02:00Z",
+            "current": false
+        }
+    ]
+}))]
 pub struct SessionList {
     /// Live sessions, newest first.
     pub items: Vec<SessionView>,

@@ -22,6 +22,39 @@ use crate::store::{audit, tenants};
 
 /// A page of tenants.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+            "slug": "acme",
+            "name": "Acme Service Centre",
+            "status": "active",
+            "plan": "standard",
+            "quotas": {"max_users": 50, "requests_per_minute": 600},
+            "time_zone": "Asia/Shanghai",
+            "locale": "zh-CN",
+            "business_hours_calendar": null,
+            "version": 3,
+            "created_at": "2026-11-02T01:30:00Z",
+            "updated_at": "2026-11-16T06:45:00Z"
+        },
+        {
+            "id": "0193a0c5-e4de-7101-83d0-816d907a70c3",
+            "slug": "huaxin",
+            "name": "Huaxin Appliance Service",
+            "status": "suspended",
+            "plan": "free",
+            "quotas": {"max_users": 5, "requests_per_minute": 120},
+            "time_zone": "Asia/Shanghai",
+            "locale": "zh-CN",
+            "business_hours_calendar": null,
+            "version": 2,
+            "created_at": "2026-11-05T03:00:00Z",
+            "updated_at": "2026-11-19T10:00:00Z"
+        }
+    ],
+    "next_cursor": null
+}))]
 pub struct TenantPage {
     /// The tenants of this page.
     pub items: Vec<TenantView>,

@@ -31,6 +31,17 @@ const MAX_SCOPES: usize = 100;
 
 /// A role as clients see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c5-4fb3-70be-b6f1-25b28e81973e",
+    "key": "night_shift_lead",
+    "name": "Night-shift lead",
+    "description": "Leads the night shift of the call centre",
+    "scopes": ["accounts:read", "customers:read", "tickets:assign", "tickets:read", "tickets:write"],
+    "builtin": false,
+    "version": 1,
+    "created_at": "2026-11-21T09:10:00Z",
+    "updated_at": "2026-11-21T09:10:00Z"
+}))]
 pub struct RoleView {
     /// Role id.
     pub id: Uuid,
@@ -70,6 +81,33 @@ impl From<role::Model> for RoleView {
 
 /// A page of roles.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c4-becc-7181-a54c-66175d9dc9f8",
+            "key": "agent",
+            "name": "Agent",
+            "description": "Call-centre or desk agent",
+            "scopes": ["accounts:read", "customers:read", "customers:write", "kb:read", "surveys:read", "tickets:assign", "tickets:read", "tickets:write", "training:read"],
+            "builtin": true,
+            "version": 2,
+            "created_at": "2026-11-02T01:30:00Z",
+            "updated_at": "2026-11-21T09:30:00Z"
+        },
+        {
+            "id": "0193a0c4-c382-7e8e-8dbd-9d7381e74ef5",
+            "key": "engineer",
+            "name": "Engineer",
+            "description": "Field or service engineer",
+            "scopes": ["accounts:read", "customers:read", "kb:read", "tickets:read", "tickets:write", "training:read"],
+            "builtin": true,
+            "version": 1,
+            "created_at": "2026-11-02T01:30:00Z",
+            "updated_at": "2026-11-02T01:30:00Z"
+        }
+    ],
+    "next_cursor": "AZOgxMOCfo6NvZ1zgedO9Q"
+}))]
 pub struct RolePage {
     /// The roles of this page.
     pub items: Vec<RoleView>,

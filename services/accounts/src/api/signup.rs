@@ -94,6 +94,37 @@ impl Validate for SignUpBody {
 
 /// Sign-up response: the tenant and its owner (log in with the password grant next).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "tenant": {
+        "id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+        "slug": "acme",
+        "name": "Acme Service Centre",
+        "status": "active",
+        "plan": "free",
+        "quotas": {"max_users": 5, "requests_per_minute": 120},
+        "time_zone": "Asia/Shanghai",
+        "locale": "zh-CN",
+        "business_hours_calendar": null,
+        "version": 1,
+        "created_at": "2026-11-02T01:30:00Z",
+        "updated_at": "2026-11-02T01:30:00Z"
+    },
+    "owner": {
+        "id": "0193a0c4-c6e8-7160-9ac3-55266f03675a",
+        "tenant_id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+        "email": "li.wei@acme.example",
+        "name": "Li Wei",
+        "phone": null,
+        "status": "active",
+        "roles": ["owner"],
+        "team_ids": [],
+        "customer_id": null,
+        "last_login_at": null,
+        "version": 1,
+        "created_at": "2026-11-02T01:30:00Z",
+        "updated_at": "2026-11-02T01:30:00Z"
+    }
+}))]
 pub struct SignUpResponse {
     /// The new tenant.
     pub tenant: TenantView,

@@ -30,6 +30,15 @@ const MAX_MEMBERS: usize = 1000;
 
 /// A team as clients see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-cc60-73d9-a344-5bb31738f7d9",
+    "name": "After-sales",
+    "description": "Repairs, returns and field service",
+    "member_ids": ["0193a0c5-1a9e-7953-83f5-8c3cf29d0da9"],
+    "version": 2,
+    "created_at": "2026-11-02T02:05:00Z",
+    "updated_at": "2026-11-20T08:00:00Z"
+}))]
 pub struct TeamView {
     /// Team id.
     pub id: Uuid,
@@ -64,6 +73,29 @@ impl TeamView {
 
 /// A page of teams.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c4-cc60-73d9-a344-5bb31738f7d9",
+            "name": "After-sales",
+            "description": "Repairs, returns and field service",
+            "member_ids": ["0193a0c5-1a9e-7953-83f5-8c3cf29d0da9"],
+            "version": 2,
+            "created_at": "2026-11-02T02:05:00Z",
+            "updated_at": "2026-11-20T08:00:00Z"
+        },
+        {
+            "id": "0193a0c4-e88b-70f2-a430-64b3d3ac94af",
+            "name": "Call centre",
+            "description": "Inbound hotline and online chat",
+            "member_ids": ["0193a0c4-f177-7f28-a85c-2cce39263059"],
+            "version": 2,
+            "created_at": "2026-11-02T02:07:30Z",
+            "updated_at": "2026-11-10T03:20:00Z"
+        }
+    ],
+    "next_cursor": null
+}))]
 pub struct TeamPage {
     /// The teams of this page.
     pub items: Vec<TeamView>,

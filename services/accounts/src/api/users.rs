@@ -73,6 +73,7 @@ impl Validate for NewUserBody {
 
 /// An invitation to accept, returned once when a user is invited.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"token": "ki_YtEeiH6wdm0Yd_jG7_JrUBCvMXfRYeeVh6dm7DDkA3Q", "expires_at": "2026-11-09T02:15:00Z"}))]
 pub struct InvitationIssued {
     /// Single-use token for `POST /api/v1/user-invitations/accept`.
     pub token: String,
@@ -82,6 +83,25 @@ pub struct InvitationIssued {
 
 /// A created user, with the invitation when one was issued.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-f177-7f28-a85c-2cce39263059",
+    "tenant_id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+    "email": "zhang.min@acme.example",
+    "name": "Zhang Min",
+    "phone": "+86 10 5555 0101",
+    "status": "invited",
+    "roles": ["agent"],
+    "team_ids": [],
+    "customer_id": null,
+    "last_login_at": null,
+    "version": 1,
+    "created_at": "2026-11-02T02:15:00Z",
+    "updated_at": "2026-11-02T02:15:00Z",
+    "invitation": {
+        "token": "ki_YtEeiH6wdm0Yd_jG7_JrUBCvMXfRYeeVh6dm7DDkA3Q",
+        "expires_at": "2026-11-09T02:15:00Z"
+    }
+}))]
 pub struct CreatedUser {
     /// The user.
     #[serde(flatten)]

@@ -11,6 +11,20 @@ use crate::store::entities::{tenant, user};
 
 /// A tenant as clients see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+    "slug": "acme",
+    "name": "Acme Service Centre",
+    "status": "active",
+    "plan": "standard",
+    "quotas": {"max_users": 50, "requests_per_minute": 600},
+    "time_zone": "Asia/Shanghai",
+    "locale": "zh-CN",
+    "business_hours_calendar": null,
+    "version": 3,
+    "created_at": "2026-11-02T01:30:00Z",
+    "updated_at": "2026-11-16T06:45:00Z"
+}))]
 pub struct TenantView {
     /// Tenant id.
     pub id: Uuid,
@@ -60,6 +74,21 @@ impl From<tenant::Model> for TenantView {
 
 /// A user as clients see it (never the password hash).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a0c4-f177-7f28-a85c-2cce39263059",
+    "tenant_id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+    "email": "zhang.min@acme.example",
+    "name": "Zhang Min",
+    "phone": "+86 10 5555 0101",
+    "status": "active",
+    "roles": ["agent"],
+    "team_ids": ["0193a0c4-e88b-70f2-a430-64b3d3ac94af"],
+    "customer_id": null,
+    "last_login_at": "2026-11-23T00:58:12Z",
+    "version": 3,
+    "created_at": "2026-11-02T02:15:00Z",
+    "updated_at": "2026-11-10T03:20:00Z"
+}))]
 pub struct UserView {
     /// User id.
     pub id: Uuid,
@@ -112,6 +141,41 @@ impl UserView {
 
 /// A page of users.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {
+            "id": "0193a0c4-c6e8-7160-9ac3-55266f03675a",
+            "tenant_id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+            "email": "li.wei@acme.example",
+            "name": "Li Wei",
+            "phone": null,
+            "status": "active",
+            "roles": ["owner"],
+            "team_ids": [],
+            "customer_id": null,
+            "last_login_at": "2026-11-23T01:05:41Z",
+            "version": 2,
+            "created_at": "2026-11-02T01:30:00Z",
+            "updated_at": "2026-11-12T02:00:00Z"
+        },
+        {
+            "id": "0193a0c4-f177-7f28-a85c-2cce39263059",
+            "tenant_id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37",
+            "email": "zhang.min@acme.example",
+            "name": "Zhang Min",
+            "phone": "+86 10 5555 0101",
+            "status": "active",
+            "roles": ["agent"],
+            "team_ids": ["0193a0c4-e88b-70f2-a430-64b3d3ac94af"],
+            "customer_id": null,
+            "last_login_at": "2026-11-23T00:58:12Z",
+            "version": 3,
+            "created_at": "2026-11-02T02:15:00Z",
+            "updated_at": "2026-11-10T03:20:00Z"
+        }
+    ],
+    "next_cursor": "AZOgxPF3fyioXCzOOSYwWQ"
+}))]
 pub struct UserPage {
     /// The users of this page.
     pub items: Vec<UserView>,

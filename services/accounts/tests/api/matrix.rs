@@ -129,6 +129,140 @@ fn is_public(op: &Operation) -> bool {
     op.public
 }
 
+/// Why `example` does not fit `schema` (a `$ref`, `allOf` of flattened parts, `oneOf`, or
+/// a typed schema), one message per mismatch; empty when it fits.
+fn example_mismatches(doc: &Value, schema: &Value, example: &Value, at: &str) -> Vec<String> {
+    let schema = resolve(doc, schema);
+    if let Some(branches) = schema["oneOf"].as_array() {
+        let misfits: Vec<Vec<String>> = branches
+            .iter()
+            .map(|b| example_mismatches(doc, b, example, at))
+            .collect();
+        return if misfits.iter().any(Vec::is_empty) {
+            vec![]
+        } else {
+            misfits.concat()
+        };
+    }
+    // `allOf` (serde flatten) and plain objects: one object with the union of the properties.
+    let parts: Vec<&Value> = match schema["allOf"].as_array() {
+        Some(parts) => parts.iter().map(|p| resolve(doc, p)).collect(),
+        None => vec![schema],
+    };
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for part in &parts {
+        properties.extend(part["properties"].as_object().cloned().unwrap_or_default());
+        required.extend(part["required"].as_array().cloned().unwrap_or_default());
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ if !properties.is_empty() => vec!["object"],
+        _ => return vec![],
+    };
+    let actual = match example {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let fits = types.contains(&actual) || (actual == "integer" && types.contains(&"number"));
+    if !fits {
+        return vec![format!("{at}: a {actual}, documented as {types:?}")];
+    }
+    let mut out = Vec::new();
+    match example {
+        Value::String(text) => {
+            let parses = match schema["format"].as_str() {
+                Some("uuid") => Uuid::parse_str(text).is_ok(),
+                Some("date-time") => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+                _ => true,
+            };
+            if !parses {
+                out.push(format!("{at}: {text:?} is not a {}", schema["format"]));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                out.extend(example_mismatches(
+                    doc,
+                    &schema["items"],
+                    item,
+                    &format!("{at}[{i}]"),
+                ));
+            }
+        }
+        Value::Object(fields) if !properties.is_empty() => {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !fields.contains_key(name) {
+                    out.push(format!("{at}: lacks required `{name}`"));
+                }
+            }
+            for (name, value) in fields {
+                match properties.get(name) {
+                    Some(property) => out.extend(example_mismatches(
+                        doc,
+                        property,
+                        value,
+                        &format!("{at}.{name}"),
+                    )),
+                    None => out.push(format!("{at}: `{name}` is not a documented property")),
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// PRODUCT.md §5: every operation that answers a JSON body documents an example of it,
+/// on the media type or on the (resolved) schema, and the example fits the schema.
+#[tokio::test]
+async fn every_operation_has_a_response_example() {
+    let doc = serde_json::to_value(kefu_accounts::openapi()).unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
+                let Some(content) = response["content"].as_object() else {
+                    continue; // 202/204 without a body
+                };
+                for (media_type, media) in content.iter().filter(|(t, _)| t.contains("json")) {
+                    let at = format!("{} {path} {status} {media_type}", method.to_uppercase());
+                    let schema = resolve(&doc, &media["schema"]);
+                    let example = media
+                        .get("example")
+                        .or_else(|| {
+                            media["examples"]
+                                .as_object()
+                                .and_then(|e| e.values().next())
+                                .map(|e| &e["value"])
+                        })
+                        .or_else(|| schema.get("example"))
+                        .or_else(|| schema["examples"].as_array().and_then(|e| e.first()));
+                    let Some(example) = example else {
+                        panic!("{at} documents no example of its response body");
+                    };
+                    let mismatches = example_mismatches(&doc, &media["schema"], example, "example");
+                    assert!(
+                        mismatches.is_empty(),
+                        "{at}: the example does not fit the schema: {mismatches:#?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 25, "only {checked} JSON responses documented");
+}
+
 #[tokio::test]
 async fn scope_matrix_403_without_the_scope_and_allowed_with_exactly_it() {
     let app = spawn_app().await;
