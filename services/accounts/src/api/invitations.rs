@@ -87,11 +87,7 @@ pub async fn invite_staff(
         contact_id: None,
     };
     let created = create_user(&state, &auth.ctx, new, super::client_ip(&req)).await?;
-    Ok(super::created(
-        format!("/api/v1/users/{}", created.user.id),
-        created.user.version,
-        &created,
-    ))
+    Ok(super::created_user(&created))
 }
 
 /// An invitation of a customer's contact to the portal.
@@ -145,11 +141,7 @@ pub async fn invite_portal_user(
         contact_id: body.contact_id,
     };
     let created = create_user(&state, &auth.ctx, new, super::client_ip(&req)).await?;
-    Ok(super::created(
-        format!("/api/v1/users/{}", created.user.id),
-        created.user.version,
-        &created,
-    ))
+    Ok(super::created_user(&created))
 }
 
 /// A pending invitation (never its token).

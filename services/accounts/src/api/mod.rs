@@ -55,3 +55,20 @@ pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpRe
         .insert_header(("Location", location))
         .json(body)
 }
+
+/// A 201 for a created user; when it carries an invitation token the answer is
+/// `no-store`, so neither caches nor the idempotency table keep the secret.
+pub fn created_user(user: &users::CreatedUser) -> HttpResponse {
+    let mut response = created(
+        format!("/api/v1/users/{}", user.user.id),
+        user.user.version,
+        user,
+    );
+    if user.invitation.is_some() {
+        response.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}

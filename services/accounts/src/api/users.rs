@@ -362,11 +362,7 @@ pub async fn create(
         super::client_ip(&req),
     )
     .await?;
-    Ok(super::created(
-        format!("/api/v1/users/{}", created.user.id),
-        created.user.version,
-        &created,
-    ))
+    Ok(super::created_user(&created))
 }
 
 /// Filters of the user list.

@@ -76,3 +76,33 @@ async fn tokens_are_never_stored_for_replay() {
     )
     .contains(&token)));
 }
+
+#[tokio::test]
+async fn an_invitation_token_is_not_kept_for_replay() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+    let invite = || {
+        owner.send(
+            owner
+                .request(reqwest::Method::POST, "/api/v1/user-invitations")
+                .header("Idempotency-Key", "invite-once")
+                .json(&json!({"email": "once@x.example", "name": "Once"})),
+        )
+    };
+
+    let first = invite().await;
+    let retry = invite().await;
+
+    let token = first.expect(201)["invitation"]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(first.header("cache-control").as_deref(), Some("no-store"));
+    retry.expect_problem(409, "idempotency_not_replayable");
+    let stored = record::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(stored.iter().all(|row| !String::from_utf8_lossy(
+        row.body.as_deref().unwrap_or_default()
+    )
+    .contains(&token)));
+}
