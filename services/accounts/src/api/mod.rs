@@ -11,6 +11,7 @@ pub mod roles;
 pub mod signup;
 pub mod teams;
 pub mod tenant;
+pub mod tenant_plans;
 pub mod token;
 pub mod users;
 pub mod views;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     api_clients::routes(cfg);
     audit::routes(cfg);
     platform::routes(cfg);
+    tenant_plans::routes(cfg);
 }
 
 /// The client address for the audit log (the gateway sets X-Forwarded-For).

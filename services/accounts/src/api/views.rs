@@ -50,6 +50,8 @@ pub struct TenantView {
     pub created_at: DateTime<Utc>,
     /// Last changed at.
     pub updated_at: DateTime<Utc>,
+    /// When an operator deleted the tenant, if it is deleted.
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl From<tenant::Model> for TenantView {
@@ -68,6 +70,7 @@ impl From<tenant::Model> for TenantView {
             version: t.version,
             created_at: t.created_at,
             updated_at: t.updated_at,
+            deleted_at: t.deleted_at,
         }
     }
 }

@@ -7,6 +7,7 @@ mod idempotency;
 mod invitations;
 mod matrix;
 mod password_resets;
+mod platform_ops;
 mod signup;
 mod tenant_settings;
 mod token_attacks;

@@ -1,0 +1,117 @@
+//! What platform operators do to tenants.
+
+use serde_json::json;
+
+use crate::helpers::{spawn_app, PASSWORD};
+
+async fn operator_token(app: &crate::helpers::TestApp) -> String {
+    let hash = kefu_accounts::domain::password::hash(PASSWORD).unwrap();
+    kefu_accounts::store::operators::create(&app.state.db, "ops@kefu.example", "Ops", hash)
+        .await
+        .unwrap();
+    let ops = app
+        .client()
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("username", "ops@kefu.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .expect(200);
+    ops["access_token"].as_str().unwrap().to_string()
+}
+
+fn claims_of(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_operator_moves_a_tenant_to_another_plan_and_new_tokens_carry_it() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let operator = app.as_token(&operator_token(&app).await);
+    assert_eq!(claims_of(&tenant.token)["plan"], "free");
+    let path = format!("/api/v1/platform/tenants/{}", tenant.id);
+
+    let changed = operator
+        .send(
+            operator
+                .request(reqwest::Method::PATCH, &path)
+                .header("If-Match", "\"1\"")
+                .json(&json!({"plan": "standard"})),
+        )
+        .await;
+    let stale = operator
+        .send(
+            operator
+                .request(reqwest::Method::PATCH, &path)
+                .header("If-Match", "\"1\"")
+                .json(&json!({"plan": "enterprise"})),
+        )
+        .await;
+    let unknown = operator.patch(&path, &json!({"plan": "platinum"})).await;
+
+    let body = changed.expect(200);
+    assert_eq!(body["plan"], "standard");
+    assert_eq!(body["quotas"]["max_users"], 50);
+    stale.expect_problem(412, "version_mismatch");
+    assert_eq!(
+        unknown.expect_problem(422, "validation_failed")["errors"][0]["field"],
+        "plan"
+    );
+    let fresh = app
+        .login(&tenant.slug, &tenant.owner_email, PASSWORD)
+        .await
+        .expect(200);
+    assert_eq!(
+        claims_of(fresh["access_token"].as_str().unwrap())["plan"],
+        "standard"
+    );
+    let audit = app
+        .as_token(&tenant.token)
+        .get("/api/v1/audit-log?action=tenant.plan_changed")
+        .await
+        .expect(200);
+    assert_eq!(audit["items"][0]["details"]["to"], "standard");
+}
+
+#[tokio::test]
+async fn a_deleted_tenant_is_marked_and_cannot_log_in() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let operator = app.as_token(&operator_token(&app).await);
+
+    operator
+        .delete(&format!("/api/v1/platform/tenants/{}", tenant.id))
+        .await
+        .expect(204);
+
+    let view = operator
+        .get(&format!("/api/v1/platform/tenants/{}", tenant.id))
+        .await
+        .expect(200);
+    assert_eq!(view["status"], "deleted");
+    assert!(view["deleted_at"].is_string());
+    app.login(&tenant.slug, &tenant.owner_email, PASSWORD)
+        .await
+        .expect(400);
+    app.as_token(&tenant.token)
+        .get("/api/v1/users/me")
+        .await
+        .expect(401);
+    let listed = operator
+        .get("/api/v1/platform/tenants?status=deleted")
+        .await
+        .expect(200);
+    assert_eq!(listed["items"][0]["id"], tenant.id.to_string());
+}
