@@ -77,9 +77,23 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// Whether a database error means the database is unreachable (→ 503), not a bug.
+/// Whether a database error means the database is unreachable (→ 503), not a bug:
+/// no connection could be had, or a pooled connection broke mid-query.
 pub fn is_connection_error(err: &DbErr) -> bool {
-    matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => matches!(
+            e,
+            Sqlx::Io(_)
+                | Sqlx::PoolTimedOut
+                | Sqlx::PoolClosed
+                | Sqlx::WorkerCrashed
+                | Sqlx::Tls(_)
+        ),
+        _ => false,
+    }
 }
 
 /// Whether a database error is a unique-constraint violation.

@@ -30,3 +30,11 @@ pub async fn fresh_database_url(service: &str) -> anyhow::Result<String> {
         }
     }
 }
+
+/// The PostgreSQL server tests use, if `KEFU_TEST_DATABASE_URL` names one.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("KEFU_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| v.starts_with("postgres"))
+        .map(|v| v.trim_end_matches('/').to_string())
+}

@@ -5,11 +5,13 @@ mod client;
 mod database;
 mod keys;
 mod smtp_sink;
+mod tcp_proxy;
 
 pub use client::{TestClient, TestResponse};
-pub use database::fresh_database_url;
+pub use database::{fresh_database_url, postgres_server};
 pub use keys::TestKeys;
 pub use smtp_sink::SmtpSink;
+pub use tcp_proxy::TcpProxy;
 
 use std::net::TcpListener;
 

@@ -6,6 +6,7 @@ mod helpers;
 mod idempotency;
 mod invitations;
 mod matrix;
+mod outage;
 mod password_resets;
 mod platform_ops;
 mod signup;
