@@ -268,6 +268,19 @@ fn parse_route_timeouts(raw: &str) -> anyhow::Result<Vec<(String, Duration)>> {
         .collect()
 }
 
+/// Parses `plan=limit,plan=limit`.
+fn parse_plan_limits(raw: &str) -> anyhow::Result<BTreeMap<String, u32>> {
+    list(raw)
+        .map(|item| {
+            let (plan, limit) = item
+                .split_once('=')
+                .ok_or_else(|| anyhow!("`{item}` is not plan=requests_per_minute"))?;
+            let limit = limit.trim().parse().map_err(|e| anyhow!("`{item}`: {e}"))?;
+            Ok((plan.trim().to_string(), limit))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,17 +334,4 @@ mod tests {
         );
         assert!(parse_route_timeouts("/x=soon").is_err());
     }
-}
-
-/// Parses `plan=limit,plan=limit`.
-fn parse_plan_limits(raw: &str) -> anyhow::Result<BTreeMap<String, u32>> {
-    list(raw)
-        .map(|item| {
-            let (plan, limit) = item
-                .split_once('=')
-                .ok_or_else(|| anyhow!("`{item}` is not plan=requests_per_minute"))?;
-            let limit = limit.trim().parse().map_err(|e| anyhow!("`{item}`: {e}"))?;
-            Ok((plan.trim().to_string(), limit))
-        })
-        .collect()
 }
