@@ -427,11 +427,16 @@ pub async fn list(
     let store = users::UserStore::new(&state.db, auth.tenant_id);
     let rows = store.list(&filter, page).await?;
     let page = Page::from_rows(rows, page, |u| u.id);
-    let mut items = Vec::with_capacity(page.items.len());
-    for u in page.items {
-        let team_ids = store.team_ids(u.id).await?;
-        items.push(UserView::new(u, team_ids));
-    }
+    let ids: Vec<Uuid> = page.items.iter().map(|u| u.id).collect();
+    let mut teams = store.team_ids_of(&ids).await?;
+    let items: Vec<UserView> = page
+        .items
+        .into_iter()
+        .map(|u| {
+            let team_ids = teams.remove(&u.id).unwrap_or_default();
+            UserView::new(u, team_ids)
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(UserPage {
         items,
         next_cursor: page.next_cursor,

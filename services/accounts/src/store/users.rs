@@ -144,6 +144,28 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
             .collect())
     }
 
+    /// The teams of each of `user_ids`, in one query (for lists).
+    pub async fn team_ids_of(
+        &self,
+        user_ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, Vec<Uuid>>, DbErr> {
+        let mut by_user: std::collections::HashMap<Uuid, Vec<Uuid>> =
+            std::collections::HashMap::new();
+        if user_ids.is_empty() {
+            return Ok(by_user);
+        }
+        let rows = team_member::Entity::find()
+            .filter(team_member::Column::TenantId.eq(self.tenant))
+            .filter(team_member::Column::UserId.is_in(user_ids.to_vec()))
+            .order_by_asc(team_member::Column::TeamId)
+            .all(self.conn)
+            .await?;
+        for row in rows {
+            by_user.entry(row.user_id).or_default().push(row.team_id);
+        }
+        Ok(by_user)
+    }
+
     /// Replaces a user's team memberships (team ids must already be checked).
     pub async fn set_teams(&self, user_id: Uuid, team_ids: &[Uuid]) -> Result<(), DbErr> {
         team_member::Entity::delete_many()
