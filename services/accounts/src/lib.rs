@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod housekeeping;
 pub mod keys;
 mod migrations;
 pub mod settings;

@@ -30,6 +30,7 @@ impl AppState {
         let keyring = Keyring::new(db.clone(), settings.master_key.clone(), settings.access_ttl);
         keyring.ensure_key().await?;
         let mailer = Mailer::start(db.clone(), settings.mail.clone());
+        crate::housekeeping::start(db.clone());
         Ok(Self {
             db,
             keyring,

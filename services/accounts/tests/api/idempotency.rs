@@ -106,3 +106,49 @@ async fn an_invitation_token_is_not_kept_for_replay() {
     )
     .contains(&token)));
 }
+
+#[tokio::test]
+async fn housekeeping_purges_keys_older_than_a_day() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+    owner
+        .send(
+            owner
+                .request(reqwest::Method::POST, "/api/v1/teams")
+                .header("Idempotency-Key", "old-key")
+                .json(&json!({"name": "Night shift"})),
+        )
+        .await
+        .expect(201);
+    let rows = record::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    kefu_accounts::housekeeping::run_once(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        record::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "a fresh key stays"
+    );
+
+    let mut old: record::ActiveModel = rows[0].clone().into();
+    old.created_at = sea_orm::ActiveValue::Set(chrono::Utc::now() - chrono::Duration::hours(25));
+    record::Entity::update(old)
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    kefu_accounts::housekeeping::run_once(&app.state.db)
+        .await
+        .unwrap();
+
+    assert!(record::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .is_empty());
+}
