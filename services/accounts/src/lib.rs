@@ -29,6 +29,12 @@ pub use state::AppState;
 #[openapi(
     info(title = "Kefu accounts", version = "1", description = "Tenants, users, roles, teams, API clients, tokens and the audit log."),
     modifiers(&BearerSecurity),
+    // Enums used only as query filters: IntoParams refers to them but does not collect them.
+    components(schemas(
+        api::api_clients::ApiClientStatus,
+        api::users::UserStatusFilter,
+        domain::status::TenantStatus
+    )),
     tags(
         (name = "tenants", description = "Sign-up and the tenant's own settings"),
         (name = "auth", description = "Tokens (RFC 6749) and signing keys"),

@@ -191,6 +191,7 @@ pub async fn list_tenants(
 /// One tenant, in any status.
 #[utoipa::path(
     tag = "platform",
+    operation_id = "platform_get_tenant",
     params(("id" = Uuid, Path, description = "Tenant id")),
     responses((status = 200, description = "The tenant", body = TenantView), ErrorResponses),
     security(("bearer" = ["platform:admin"]))
