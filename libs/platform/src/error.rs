@@ -276,6 +276,10 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
+        // A versioned save that matched no row: the record changed since it was read.
+        if matches!(err, sea_orm::DbErr::RecordNotUpdated) {
+            return Self::PreconditionFailed;
+        }
         if crate::db::is_connection_error(&err) {
             tracing::warn!(error = %err, "database unavailable");
             return Self::Unavailable("the database".into());

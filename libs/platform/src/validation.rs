@@ -2,6 +2,14 @@
 
 use crate::error::{ApiError, FieldError};
 
+/// The message for text holding U+0000, which PostgreSQL cannot store and no field needs.
+pub const NUL_MESSAGE: &str = "must not contain NUL characters";
+
+/// Whether `value` holds U+0000.
+pub fn contains_nul(value: &str) -> bool {
+    value.contains('\0')
+}
+
 /// Implemented by request bodies; the default accepts everything serde accepted.
 pub trait Validate {
     /// Checks the rules serde cannot express.

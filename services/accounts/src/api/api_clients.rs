@@ -265,6 +265,7 @@ pub async fn create_api_client(
     body: Json<NewApiClientBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    super::roles::ensure_grantable(&auth.ctx, &body.scopes)?;
     let client_secret = opaque_token::generate("ks_");
     let now = Utc::now();
     let new = api_client::Model {

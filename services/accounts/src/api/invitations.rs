@@ -119,7 +119,7 @@ impl Validate for PortalInvitationBody {
     tag = "users",
     request_body = PortalInvitationBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 255 chars)")),
-    responses((status = 201, description = "Portal user invited; the token is shown once", body = CreatedUser), ErrorResponses),
+    responses((status = 201, description = "Portal user invited; the token is emailed to them, never returned", body = CreatedUser), ErrorResponses),
     security(("bearer" = ["customers:write"]))
 )]
 #[post("/api/v1/user-invitations/portal")]
@@ -141,6 +141,10 @@ pub async fn invite_portal_user(
         contact_id: body.contact_id,
     };
     let created = create_user(&state, &auth.ctx, new, super::client_ip(&req)).await?;
+    // The token goes to the customer by email only: handing it to the inviting agent
+    // would let staff log in as any customer.
+    let mut created = created;
+    created.invitation = None;
     Ok(super::created_user(&created))
 }
 
@@ -260,8 +264,17 @@ pub async fn accept(
     body: Json<AcceptBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let hash = password::hash(&body.password).map_err(ApiError::internal)?;
     let digest = opaque_token::digest(&body.token);
+    // Check the token before paying for argon2: a public route must not hash for strangers.
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(digest.clone()))
+        .one(&state.db)
+        .await?
+        .is_some_and(|i| i.accepted_at.is_none() && i.expires_at > Utc::now());
+    if !pending {
+        return Err(ApiError::NotFound);
+    }
+    let hash = super::hash_password(body.password.clone()).await?;
     let ip = super::client_ip(&req);
     let view = state
         .db

@@ -83,11 +83,25 @@ pub async fn change_password(
     let user_id = auth.user_id().ok_or(ApiError::NotFound)?.uuid();
     let store = users::UserStore::new(&state.db, auth.tenant_id);
     let mut found = store.get(user_id).await?.ok_or(ApiError::NotFound)?;
-    let current_ok = found
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify(&body.current_password, h));
-    if !current_ok {
+    // The current-password check counts toward the same lock-out as logins, so a
+    // stolen access token is no unlimited password oracle.
+    let now = chrono::Utc::now();
+    let counters = crate::domain::lockout::Counters {
+        failures: found.failed_logins,
+        window_start: found.failed_window_start,
+        locked_until: found.locked_until,
+    };
+    if let Some(retry_after) = state.settings.lockout.locked_for(&counters, now) {
+        return Err(ApiError::Locked { retry_after });
+    }
+    if !super::verify_password(body.current_password.clone(), found.password_hash.clone()).await {
+        crate::store::login_counters::user_failed(
+            &state.db,
+            &state.settings.lockout,
+            found.id,
+            now,
+        )
+        .await?;
         return Err(ApiError::field(
             "current_password",
             "is not your current password",
@@ -96,7 +110,7 @@ pub async fn change_password(
     if let Err(rule) = password::check_policy(&body.new_password, &found.email) {
         return Err(ApiError::field("new_password", rule));
     }
-    found.password_hash = Some(password::hash(&body.new_password).map_err(ApiError::internal)?);
+    found.password_hash = Some(super::hash_password(body.new_password.clone()).await?);
     let ctx = auth.ctx.clone();
     let ip = super::client_ip(&req);
     state

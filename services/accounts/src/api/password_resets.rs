@@ -163,8 +163,20 @@ pub async fn confirm_reset(
     body: Json<ResetConfirmBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let hash = password::hash(&body.password).map_err(ApiError::internal)?;
     let digest = opaque_token::digest(&body.token);
+    // Check the token before paying for argon2: a public route must not hash for strangers.
+    let usable = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(digest.clone()))
+        .one(&state.db)
+        .await?
+        .is_some_and(|r| r.used_at.is_none() && r.expires_at > Utc::now());
+    if !usable {
+        return Err(ApiError::field(
+            "token",
+            "is invalid, used or expired; request a new reset email",
+        ));
+    }
+    let hash = super::hash_password(body.password.clone()).await?;
     let ip = super::client_ip(&req);
     state
         .db

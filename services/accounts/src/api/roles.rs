@@ -142,6 +142,17 @@ pub fn check_scopes(checks: &mut Checks, field: &str, scopes: &[String], allow_p
     }
 }
 
+/// Nobody hands out scopes they do not hold: the first one missing is a 403 naming it.
+pub fn ensure_grantable(ctx: &TenantContext, scopes: &[String]) -> Result<(), ApiError> {
+    match scopes.iter().find(|s| !ctx.has_scope(s)) {
+        Some(missing) => Err(ApiError::Forbidden(missing.clone())),
+        None => Ok(()),
+    }
+}
+
+/// The portal role grants exactly `portal`: staff scopes on it would reach every customer.
+const CUSTOMER_ROLE: &str = "customer";
+
 /// Scopes as stored: sorted and without duplicates.
 pub fn normalize_scopes(scopes: &[String]) -> Vec<String> {
     let mut out = scopes.to_vec();
@@ -276,6 +287,7 @@ pub async fn create_role(
     body: Json<NewRoleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    ensure_grantable(&auth.ctx, &body.scopes)?;
     let txn = state.db.begin().await?;
     let store = RoleStore::new(&txn, auth.tenant_id);
     if store.find_by_key(&body.key).await?.is_some() {
@@ -380,6 +392,16 @@ pub async fn update_role(
                 "the scopes of the owner role cannot change",
             ));
         }
+        if found.key == CUSTOMER_ROLE && scopes != ["portal"] {
+            return Err(ApiError::conflict(
+                "customer_role_fixed",
+                "the customer (portal) role grants exactly `portal`",
+            ));
+        }
+        // Changing a role changes what its holders may do: the caller must hold
+        // every scope it had and every scope it gets.
+        ensure_grantable(&auth.ctx, &before)?;
+        ensure_grantable(&auth.ctx, &scopes)?;
         found.scopes = encode_list(&scopes);
     }
     if let Some(name) = patch.name {

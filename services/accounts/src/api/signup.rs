@@ -160,7 +160,7 @@ pub async fn create_tenant(
 ) -> Result<SignUpResponse, ApiError> {
     body.validate()?;
     // Hash before the transaction: argon2 is slow and must not hold a write lock.
-    let password_hash = password::hash(&body.owner.password).map_err(ApiError::internal)?;
+    let password_hash = super::hash_password(body.owner.password.clone()).await?;
     let result = state
         .db
         .transaction::<_, (TenantView, UserView), ApiError>(|txn| {

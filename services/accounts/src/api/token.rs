@@ -6,16 +6,18 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{Duration, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::domain::lockout::{Attempt, Counters};
-use crate::domain::{opaque_token, password};
+use crate::domain::lockout::Counters;
+use crate::domain::opaque_token;
 use crate::state::AppState;
-use crate::store::entities::{operator, tenant, user};
-use crate::store::{api_clients, audit, decode_list, roles, sessions, tenants, users};
+use crate::store::entities::{operator, tenant};
+use crate::store::{
+    api_clients, audit, decode_list, login_counters, roles, sessions, tenants, users,
+};
 use crate::tokens::{self, Principal, TokenResponse};
 
 /// The form of a token request (fields depend on `grant_type`).
@@ -79,6 +81,18 @@ fn ok(response: TokenResponse) -> HttpResponse {
         .json(response)
 }
 
+/// Whether any name or value of the form holds U+0000.
+fn form_holds_nul(body: &[u8]) -> bool {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .map(|pairs| {
+            pairs.iter().any(|(name, value)| {
+                kefu_platform::validation::contains_nul(name)
+                    || kefu_platform::validation::contains_nul(value)
+            })
+        })
+        .unwrap_or(false)
+}
+
 /// Issues tokens.
 #[utoipa::path(
     tag = "auth",
@@ -103,6 +117,14 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
             )
         }
     };
+    // PostgreSQL cannot store or compare text holding U+0000; no credential needs it.
+    if form_holds_nul(&body) {
+        return oauth_error(
+            400,
+            "invalid_request",
+            "form fields must not contain NUL characters",
+        );
+    }
     let result = match form.grant_type.as_deref() {
         Some("password") => password_grant(&state, &req, &form).await,
         Some("refresh_token") => refresh_grant(&state, &form).await,
@@ -154,7 +176,7 @@ async fn password_grant(
         None => operator_login(state, username, secret, ip, user_agent).await,
         Some(slug) => {
             let Some(tenant) = tenants::find_by_slug(&state.db, slug).await? else {
-                password::dummy_verify(secret);
+                super::verify_password(secret.to_string(), None).await;
                 return Ok(invalid_grant());
             };
             user_login(state, tenant, username, secret, ip, user_agent).await
@@ -172,7 +194,7 @@ async fn user_login(
 ) -> anyhow::Result<HttpResponse> {
     let store = users::UserStore::new(&state.db, tenant.id.into());
     let Some(found) = store.find_by_email(email).await? else {
-        password::dummy_verify(secret);
+        super::verify_password(secret.to_string(), None).await;
         audit::record(
             &state.db,
             audit::AuditRecord {
@@ -192,32 +214,20 @@ async fn user_login(
         window_start: found.failed_window_start,
         locked_until: found.locked_until,
     };
-    let attempt = state.settings.lockout.attempt(&counters, now, || {
-        found
-            .password_hash
-            .as_deref()
-            .is_some_and(|stored| password::verify(secret, stored))
-    });
-    let (counters, locked_for) = match attempt {
-        Attempt::Locked(seconds) => return Ok(locked(seconds)),
-        Attempt::Failed {
-            counters,
-            locked_for,
-        } => (counters, locked_for),
-        Attempt::Passed => (Counters::CLEAR, None),
-    };
-    let mut updated = found.clone();
-    updated.failed_logins = counters.failures;
-    updated.failed_window_start = counters.window_start;
-    updated.locked_until = counters.locked_until;
-    if attempt != Attempt::Passed {
-        store_counters(&state.db, updated).await?;
+    if state.settings.lockout.locked_for(&counters, now).is_some() {
+        // Same work and same answer as a wrong password: a lock tells nothing about the account.
+        super::verify_password(secret.to_string(), None).await;
+        return Ok(invalid_grant());
+    }
+    if !super::verify_password(secret.to_string(), found.password_hash.clone()).await {
+        let locked_now =
+            login_counters::user_failed(&state.db, &state.settings.lockout, found.id, now).await?;
         audit::record(
             &state.db,
             audit::AuditRecord {
                 tenant_id: Some(tenant.id),
                 actor_id: Some(found.id),
-                action: if locked_for.is_some() {
+                action: if locked_now.is_some() {
                     "login.locked"
                 } else {
                     "login.failed"
@@ -229,17 +239,12 @@ async fn user_login(
             },
         )
         .await?;
-        return Ok(locked_for.map(locked).unwrap_or_else(invalid_grant));
+        return Ok(invalid_grant());
     }
     if found.status != "active" || tenant.status != "active" {
-        return Ok(oauth_error(
-            400,
-            "invalid_grant",
-            "the account is not active",
-        ));
+        return Ok(invalid_grant());
     }
-    updated.last_login_at = Some(now);
-    store_counters(&state.db, updated).await?;
+    login_counters::user_succeeded(&state.db, found.id, now).await?;
     let expires = now + Duration::from_std(state.settings.refresh_ttl)?;
     let (session, refresh) =
         sessions::start(&state.db, Some(tenant.id), found.id, user_agent, expires).await?;
@@ -256,26 +261,6 @@ async fn user_login(
     Ok(ok(tokens::respond(state, &principal, Some(refresh)).await?))
 }
 
-/// Writes lock-out counters and last login without bumping the user's version:
-/// they are not part of the resource a client edits.
-async fn store_counters(db: &DatabaseConnection, model: user::Model) -> anyhow::Result<()> {
-    let active = sea_orm::ActiveModelTrait::reset_all(user::ActiveModel::from(model));
-    user::Entity::update(active).exec(db).await?;
-    Ok(())
-}
-
-fn locked(seconds: u64) -> HttpResponse {
-    let mut response = oauth_error(
-        400,
-        "invalid_grant",
-        format!("the account is locked after repeated failed logins; try again in {seconds} s"),
-    );
-    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
-
 async fn operator_login(
     state: &AppState,
     email: &str,
@@ -289,7 +274,7 @@ async fn operator_login(
         .one(&state.db)
         .await?;
     let Some(found) = found else {
-        password::dummy_verify(secret);
+        super::verify_password(secret.to_string(), None).await;
         return Ok(invalid_grant());
     };
     let now = Utc::now();
@@ -298,32 +283,19 @@ async fn operator_login(
         window_start: found.failed_window_start,
         locked_until: found.locked_until,
     };
-    let attempt = state.settings.lockout.attempt(&counters, now, || {
-        password::verify(secret, &found.password_hash)
-    });
-    let (counters, locked_for) = match attempt {
-        Attempt::Locked(seconds) => return Ok(locked(seconds)),
-        Attempt::Failed {
-            counters,
-            locked_for,
-        } => (counters, locked_for),
-        Attempt::Passed => (Counters::CLEAR, None),
-    };
-    let mut updated = found.clone();
-    updated.failed_logins = counters.failures;
-    updated.failed_window_start = counters.window_start;
-    updated.locked_until = counters.locked_until;
-    if attempt == Attempt::Passed {
-        updated.last_login_at = Some(now);
+    if state.settings.lockout.locked_for(&counters, now).is_some() {
+        super::verify_password(secret.to_string(), None).await;
+        return Ok(invalid_grant());
     }
-    let active = sea_orm::ActiveModelTrait::reset_all(operator::ActiveModel::from(updated));
-    operator::Entity::update(active).exec(&state.db).await?;
-    if attempt != Attempt::Passed {
+    if !super::verify_password(secret.to_string(), Some(found.password_hash.clone())).await {
+        let locked_now =
+            login_counters::operator_failed(&state.db, &state.settings.lockout, found.id, now)
+                .await?;
         audit::record(
             &state.db,
             audit::AuditRecord {
                 actor_id: Some(found.id),
-                action: if locked_for.is_some() {
+                action: if locked_now.is_some() {
                     "operator.login_locked"
                 } else {
                     "operator.login_failed"
@@ -334,8 +306,9 @@ async fn operator_login(
             },
         )
         .await?;
-        return Ok(locked_for.map(locked).unwrap_or_else(invalid_grant));
+        return Ok(invalid_grant());
     }
+    login_counters::operator_succeeded(&state.db, found.id, now).await?;
     let expires = now + Duration::from_std(state.settings.refresh_ttl)?;
     let (session, refresh) =
         sessions::start(&state.db, None, found.id, user_agent, expires).await?;

@@ -147,7 +147,8 @@ pub async fn create_user(
         .transaction::<_, CreatedUser, ApiError>(|txn| {
             Box::pin(async move {
                 check_roles_grantable(txn, &ctx, &new.roles).await?;
-                check_teams(txn, &ctx, &new.team_ids).await?;
+                let team_ids = unique(&new.team_ids);
+                check_teams(txn, &ctx, &team_ids).await?;
                 let store = users::UserStore::new(txn, ctx.tenant_id);
                 if store.find_by_email(&new.email).await?.is_some() {
                     return Err(ApiError::conflict(
@@ -201,7 +202,7 @@ pub async fn create_user(
                             "a user with this email exists in the tenant",
                         )
                     })?;
-                store.set_teams(created.id, &new.team_ids).await?;
+                store.set_teams(created.id, &team_ids).await?;
                 let invitation = if invited {
                     let issued = issue_invitation(txn, &created, now + invitation_ttl).await?;
                     kefu_platform::mail::queue(txn, invitation_email(&created, &issued, &issuer))
@@ -303,6 +304,28 @@ async fn check_roles_grantable(
     Ok(())
 }
 
+/// The caller must hold every scope of `role_keys` (portal aside) to change their holder.
+async fn ensure_outranks(
+    txn: &DatabaseTransaction,
+    ctx: &TenantContext,
+    role_keys: &[String],
+) -> Result<(), ApiError> {
+    let held = roles::scopes_for(txn, ctx.tenant_id, role_keys).await?;
+    match held
+        .iter()
+        .find(|s| s.as_str() != "portal" && !ctx.has_scope(s))
+    {
+        Some(missing) => Err(ApiError::Forbidden(missing.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Ids in order of first appearance, without repeats.
+fn unique(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
 async fn check_teams(
     txn: &DatabaseTransaction,
     ctx: &TenantContext,
@@ -343,7 +366,7 @@ pub async fn create(
         ));
     }
     let password_hash = match &body.password {
-        Some(p) => Some(password::hash(p).map_err(ApiError::internal)?),
+        Some(p) => Some(super::hash_password(p.clone()).await?),
         None => None,
     };
     let created = create_user(
@@ -543,6 +566,10 @@ pub async fn update(
                 if let Some(phone) = patch.phone {
                     found.phone = Some(phone).filter(|p| !p.is_empty());
                 }
+                if patch.roles.is_some() || patch.status.is_some() {
+                    // Changing someone's roles or status needs every scope they hold now.
+                    ensure_outranks(txn, &ctx, &old_roles).await?;
+                }
                 if let Some(new_roles) = &patch.roles {
                     if found.customer_id.is_some() || new_roles.iter().any(|r| r == "customer") {
                         return Err(ApiError::field("roles", "portal users keep exactly the `customer` role"));
@@ -574,8 +601,12 @@ pub async fn update(
                     }
                 }
                 if let Some(team_ids) = &patch.team_ids {
-                    check_teams(txn, &ctx, team_ids).await?;
-                    store.set_teams(found.id, team_ids).await?;
+                    if found.customer_id.is_some() && !team_ids.is_empty() {
+                        return Err(ApiError::field("team_ids", "portal users do not join teams"));
+                    }
+                    let team_ids = unique(team_ids);
+                    check_teams(txn, &ctx, &team_ids).await?;
+                    store.set_teams(found.id, &team_ids).await?;
                 }
                 let saved = store.save(found).await?;
                 if disabled {

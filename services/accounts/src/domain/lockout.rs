@@ -34,22 +34,6 @@ pub struct Counters {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-/// What one login attempt leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attempt {
-    /// Locked before the attempt: the password is not even checked.
-    Locked(u64),
-    /// Wrong password: store `counters`; `locked_for` is set when this failure locked the account.
-    Failed {
-        /// The counters to store.
-        counters: Counters,
-        /// Seconds of the lock this failure started, if it did.
-        locked_for: Option<u64>,
-    },
-    /// Right password: store cleared counters.
-    Passed,
-}
-
 impl Counters {
     /// No failures, no lock.
     pub const CLEAR: Counters = Counters {
@@ -60,26 +44,6 @@ impl Counters {
 }
 
 impl LockoutPolicy {
-    /// Decides a login attempt; `password_ok` runs only when the account is not locked.
-    pub fn attempt(
-        &self,
-        counters: &Counters,
-        now: DateTime<Utc>,
-        password_ok: impl FnOnce() -> bool,
-    ) -> Attempt {
-        if let Some(seconds) = self.locked_for(counters, now) {
-            return Attempt::Locked(seconds);
-        }
-        if password_ok() {
-            return Attempt::Passed;
-        }
-        let after = self.after_failure(counters, now);
-        Attempt::Failed {
-            counters: after,
-            locked_for: self.locked_for(&after, now),
-        }
-    }
-
     /// Seconds left on a lock, if locked at `now`.
     pub fn locked_for(&self, counters: &Counters, now: DateTime<Utc>) -> Option<u64> {
         counters
@@ -140,27 +104,6 @@ mod tests {
         assert!(policy
             .locked_for(&counters, now + Duration::minutes(16))
             .is_none());
-    }
-
-    #[test]
-    fn a_locked_account_does_not_check_the_password() {
-        let policy = LockoutPolicy::default();
-        let now = Utc::now();
-        let locked = Counters {
-            failures: 0,
-            window_start: None,
-            locked_until: Some(now + Duration::minutes(5)),
-        };
-        let attempt = policy.attempt(&locked, now, || panic!("password checked while locked"));
-        assert!(matches!(attempt, Attempt::Locked(seconds) if seconds > 0));
-        assert_eq!(
-            policy.attempt(&Counters::CLEAR, now, || true),
-            Attempt::Passed
-        );
-        let failed = policy.attempt(&Counters::CLEAR, now, || false);
-        assert!(
-            matches!(failed, Attempt::Failed { counters, locked_for: None } if counters.failures == 1)
-        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod entities;
+pub mod login_counters;
 pub mod operators;
 pub mod roles;
 pub mod sessions;

@@ -91,11 +91,16 @@ pub async fn save(
     conn: &impl ConnectionTrait,
     mut model: tenant::Model,
 ) -> Result<tenant::Model, DbErr> {
+    let read_version = model.version;
     model.version += 1;
     model.updated_at = Utc::now();
     let active: tenant::ActiveModel = model.clone().into();
     let active = sea_orm::ActiveModelTrait::reset_all(active);
-    tenant::Entity::update(active).exec(conn).await?;
+    // Someone else's save since the read makes this fail (`RecordNotUpdated`, a 412).
+    tenant::Entity::update(active)
+        .filter(tenant::Column::Version.eq(read_version))
+        .exec(conn)
+        .await?;
     Ok(model)
 }
 

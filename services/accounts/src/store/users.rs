@@ -120,12 +120,15 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
     }
 
     /// Writes a changed user, bumping its version.
+    /// Fails with `RecordNotUpdated` (a 412) if someone else saved the user since it was read.
     pub async fn save(&self, mut model: user::Model) -> Result<user::Model, DbErr> {
+        let read_version = model.version;
         model.version += 1;
         model.updated_at = Utc::now();
         let active = sea_orm::ActiveModelTrait::reset_all(user::ActiveModel::from(model.clone()));
         user::Entity::update(active)
             .filter(user::Column::TenantId.eq(self.tenant))
+            .filter(user::Column::Version.eq(read_version))
             .exec(self.conn)
             .await?;
         Ok(model)

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod escalation;
 mod idempotency;
 mod invitations;
 mod matrix;

@@ -269,3 +269,25 @@ async fn password_change_needs_the_current_one_and_logs_out_other_sessions() {
         .iter()
         .any(|s| s["current"] == true));
 }
+
+#[tokio::test]
+async fn nul_characters_are_a_422_naming_the_field_not_a_500() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+
+    let body = owner
+        .post(
+            "/api/v1/users",
+            &json!({"email": "nul@x.example", "name": "Nul\u{0}Name"}),
+        )
+        .await;
+    let query = owner.get("/api/v1/users?email=a%00b").await;
+    let form = app.login(&tenant.slug, "a\u{0}b@x.example", PASSWORD).await;
+
+    let problem = body.expect_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "name");
+    let problem = query.expect_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "email");
+    assert_eq!(form.expect(400)["error"], "invalid_request");
+}
