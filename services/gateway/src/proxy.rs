@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use kefu_platform::error::ApiError;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::client_ip::IpRange;
+use crate::client_ip::{client_ip, IpRange};
 use crate::routes::Upstream;
 use crate::{trace_context, Gateway};
 
@@ -53,7 +53,12 @@ pub async fn forward(
         .clone();
     let body = read_body(&req, payload, gateway.body_limit).await?;
     let path_and_query = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
-    let url = format!("{}{}", upstream.base_url, path_and_query);
+    let url = reqwest::Url::parse(&format!("{}{}", upstream.base_url, path_and_query))
+        .map_err(|_| ApiError::NotFound)?;
+    if !url.path().ends_with(req.path()) {
+        // Parsing rewrote the path the access check saw: never forward something else.
+        return Err(ApiError::NotFound);
+    }
     let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes())
         .map_err(|_| ApiError::NotFound)?;
     let headers = upstream_headers(&req, &gateway.trusted_proxies);
@@ -125,11 +130,10 @@ fn upstream_headers(req: &HttpRequest, trusted: &[IpRange]) -> HeaderMap {
             .and_then(|v| v.to_str().ok())
             .filter(|_| from_trusted_proxy)
     };
-    let forwarded_for = match (incoming("x-forwarded-for"), peer) {
-        (Some(chain), Some(peer)) => Some(format!("{chain}, {peer}")),
-        (None, Some(peer)) => Some(peer.to_string()),
-        (chain, None) => chain.map(String::from),
-    };
+    // Upstreams take the first X-Forwarded-For entry as the client, and that entry is
+    // whatever the client wrote; send the one address the gateway trusts instead.
+    let forwarded_for =
+        client_ip(peer, incoming("x-forwarded-for"), trusted).map(|ip| ip.to_string());
     let scheme = if req.app_config().secure() {
         "https"
     } else {

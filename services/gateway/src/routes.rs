@@ -160,8 +160,8 @@ impl RoutingTable {
 
     /// The upstream that owns `path`, if its service is configured.
     pub fn resolve(&self, path: &str) -> Option<&Arc<Upstream>> {
-        if has_dot_segment(path) {
-            // The URL parser would resolve `..` after the access check saw the raw path.
+        if is_ambiguous(path) {
+            // The URL parser would rewrite these after the access check saw the raw path.
             return None;
         }
         self.routes.find(path)
@@ -178,10 +178,16 @@ impl RoutingTable {
     }
 }
 
-fn has_dot_segment(path: &str) -> bool {
-    path.split('/').any(|segment| {
-        let lower = segment.to_ascii_lowercase().replace("%2e", ".");
-        lower == "." || lower == ".."
+/// A path the URL parser would normalise: a dot segment, or a backslash, which WHATWG
+/// URL parsing treats as `/` (so `/oauth/token/..\\..\\api` would reach `/api`).
+fn is_ambiguous(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.contains('\\') || lower.contains("%5c") {
+        return true;
+    }
+    lower.split('/').any(|segment| {
+        let segment = segment.replace("%2e", ".");
+        segment == "." || segment == ".."
     })
 }
 
@@ -278,6 +284,10 @@ mod tests {
         assert_eq!(owner(&table, "/api/v1/password-resets/../users"), None);
         assert_eq!(owner(&table, "/api/v1/password-resets/%2E%2e/users"), None);
         assert_eq!(owner(&table, "/api/v1/users/./1"), None);
+        // URL parsing turns `\\` into `/`, so these would reach /api/v1/users untokened.
+        assert_eq!(owner(&table, "/oauth/token/..\\..\\api/v1/users"), None);
+        assert_eq!(owner(&table, "/public\\..\\api/v1/users"), None);
+        assert_eq!(owner(&table, "/oauth/token/%5C..%5c../api/v1/users"), None);
         assert_eq!(
             owner(&table, "/api/v1/users/a..b").as_deref(),
             Some("accounts")

@@ -90,6 +90,7 @@ pub struct TokenVerifier {
     refresh_lock: Arc<Mutex<()>>,
     issuer: String,
     min_refresh_interval: Duration,
+    max_key_age: Duration,
 }
 
 /// Clock skew tolerated on `exp` and `nbf`.
@@ -107,7 +108,16 @@ impl TokenVerifier {
             refresh_lock: Arc::new(Mutex::new(())),
             issuer: issuer.into(),
             min_refresh_interval: Duration::from_secs(5),
+            max_key_age: Duration::from_secs(60),
         }
+    }
+
+    /// Changes how often the key set may be re-fetched and how long a cached set is
+    /// trusted; a key withdrawn from the JWKS stops verifying within `max_key_age`.
+    pub fn with_refresh(mut self, min_interval: Duration, max_key_age: Duration) -> Self {
+        self.min_refresh_interval = min_interval;
+        self.max_key_age = max_key_age;
+        self
     }
 
     /// The issuer this verifier accepts.
@@ -138,6 +148,13 @@ impl TokenVerifier {
         let kid = header
             .kid
             .ok_or_else(|| VerifyError::Invalid("token has no kid".into()))?;
+        if self.keys_are_stale().await {
+            // A failed refresh keeps the cached keys: an outage of the key source
+            // must not log everybody out, and rotation only adds keys.
+            if let Err(error) = self.refresh(false).await {
+                tracing::warn!(%error, "key set refresh failed; using the cached keys");
+            }
+        }
         let key = match self.key(&kid).await {
             Some(key) => key,
             None => {
@@ -153,6 +170,14 @@ impl TokenVerifier {
         jsonwebtoken::decode::<Claims>(token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|e| VerifyError::Invalid(e.to_string()))
+    }
+
+    async fn keys_are_stale(&self) -> bool {
+        self.cache
+            .read()
+            .await
+            .fetched_at
+            .is_some_and(|at| at.elapsed() >= self.max_key_age)
     }
 
     async fn key(&self, kid: &str) -> Option<DecodingKey> {

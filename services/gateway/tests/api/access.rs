@@ -128,3 +128,72 @@ async fn operator_tokens_without_a_tenant_pass() {
 
     assert_eq!(response.expect(200)["path"], "/api/v1/platform/tenants");
 }
+
+/// Sends `path` byte for byte (an HTTP client would normalise it) and returns the status line.
+async fn raw_get(base_url: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base_url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[actix_web::test]
+async fn paths_that_parsing_would_rewrite_never_reach_a_service() {
+    let harness = Harness::start(|_| {});
+
+    for path in [
+        "/oauth/token/..\\..\\api/v1/users",
+        "/public\\..\\api/v1/users",
+        "/oauth/token/%5c..%5C../api/v1/users",
+        "/oauth/token/%2e%2e/%2e%2e/api/v1/users",
+        "/api/v1/password-resets/../users",
+    ] {
+        let status = raw_get(&harness.gateway.base_url, path).await;
+        assert!(status.contains(" 404 "), "{path}: {status}");
+    }
+    assert_eq!(harness.upstream.hits.count(), 0);
+}
+
+/// A key source whose set the test replaces, as a key withdrawal at accounts would.
+struct SwappableJwks(std::sync::Mutex<jsonwebtoken::jwk::JwkSet>);
+
+#[async_trait::async_trait]
+impl kefu_platform::auth::JwksSource for SwappableJwks {
+    async fn fetch(&self) -> anyhow::Result<jsonwebtoken::jwk::JwkSet> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+}
+
+#[actix_web::test]
+async fn a_withdrawn_key_stops_verifying_once_the_cache_ages_out() {
+    let keys = TestKeys::generate(ISSUER).unwrap();
+    let source = std::sync::Arc::new(SwappableJwks(std::sync::Mutex::new(keys.jwks())));
+    let shared = source.clone();
+    let age = std::time::Duration::from_millis(300);
+    let harness = Harness::start_with(
+        keys,
+        |_| {},
+        move |keys| {
+            kefu_platform::auth::TokenVerifier::new(shared, keys.issuer.clone())
+                .with_refresh(std::time::Duration::ZERO, age)
+        },
+    );
+    let client = harness.client_of(Uuid::now_v7());
+    client.get("/api/v1/users").await.expect(200);
+
+    *source.0.lock().unwrap() = jsonwebtoken::jwk::JwkSet { keys: Vec::new() };
+    tokio::time::sleep(age * 2).await;
+
+    client
+        .get("/api/v1/users")
+        .await
+        .expect_problem(401, "unauthenticated");
+}
