@@ -11,8 +11,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = sqlite_file(url) {
         if let Some(parent) = std::path::Path::new(&path).parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("creating {}", parent.display()))?;
+                // The database holds password hashes and sealed keys: keep its folder private.
+                crate::files::create_private_dir(parent)?;
             }
         }
     }

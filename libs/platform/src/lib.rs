@@ -8,6 +8,7 @@ pub mod concurrency;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod health;
 pub mod http;
 pub mod idempotency;

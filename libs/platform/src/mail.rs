@@ -169,6 +169,9 @@ pub struct MailSettings {
 /// Most attempts before a message is given up on.
 pub const MAX_ATTEMPTS: i64 = 10;
 
+/// What stays of a body once the message is delivered or given up on.
+pub const DELIVERED_BODY: &str = "(removed after delivery)";
+
 impl MailSettings {
     /// `KEFU_SMTP_URL`, `KEFU_MAIL_FROM`, `KEFU_MAIL_DIR` (default `<data_dir>/mail`).
     pub fn from_env(data_dir: &std::path::Path) -> Self {
@@ -263,8 +266,10 @@ impl Sender {
             attempted += 1;
             match self.deliver(&message).await {
                 Ok(()) => {
+                    // The body may hold a sign-in link: once delivered it is not kept.
                     outbox::Entity::update_many()
                         .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
+                        .col_expr(outbox::Column::BodyText, Expr::value(DELIVERED_BODY))
                         .col_expr(outbox::Column::Attempts, Expr::value(message.attempts + 1))
                         .filter(outbox::Column::Id.eq(message.id))
                         .exec(&self.db)
@@ -286,7 +291,9 @@ impl Sender {
                             Expr::value(Option::<chrono::DateTime<Utc>>::None),
                         );
                     if attempts >= MAX_ATTEMPTS {
-                        update = update.col_expr(outbox::Column::FailedAt, Expr::value(Utc::now()));
+                        update = update
+                            .col_expr(outbox::Column::FailedAt, Expr::value(Utc::now()))
+                            .col_expr(outbox::Column::BodyText, Expr::value(DELIVERED_BODY));
                     }
                     update
                         .filter(outbox::Column::Id.eq(message.id))
@@ -328,11 +335,18 @@ impl Sender {
             .body(message.body_text.clone())?;
         match &self.settings.transport {
             MailTransport::Files(dir) => {
-                tokio::fs::create_dir_all(dir).await?;
-                // Write then rename, so a reader never sees half a message.
-                let tmp = dir.join(format!(".{}.eml.tmp", message.id));
-                tokio::fs::write(&tmp, email.formatted()).await?;
-                tokio::fs::rename(&tmp, dir.join(format!("{}.eml", message.id))).await?;
+                let dir = dir.clone();
+                let id = message.id;
+                let formatted = email.formatted();
+                tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                    crate::files::create_private_dir(&dir)?;
+                    // Write then rename, so a reader never sees half a message.
+                    let tmp = dir.join(format!(".{id}.eml.tmp"));
+                    crate::files::write_private(&tmp, &formatted)?;
+                    std::fs::rename(&tmp, dir.join(format!("{id}.eml")))?;
+                    Ok(())
+                })
+                .await??;
             }
             MailTransport::Smtp(url) => {
                 if self.smtp.is_none() {

@@ -105,26 +105,10 @@ fn embedded_master_key(data_dir: &std::path::Path) -> anyhow::Result<[u8; 32]> {
             .with_context(|| format!("reading {}", path.display()))?;
         return decode_master_key(&text);
     }
-    std::fs::create_dir_all(data_dir)?;
+    kefu_platform::files::create_private_dir(data_dir)?;
     let mut key = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut key);
-    write_private(&path, &STANDARD.encode(key))?;
+    kefu_platform::files::write_private(&path, STANDARD.encode(key).as_bytes())?;
     Ok(key)
 }
 
-/// Writes a file only its owner can read.
-pub fn write_private(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(contents.as_bytes())?;
-    Ok(())
-}

@@ -51,12 +51,12 @@ pub fn write_credentials(
     data_dir: &std::path::Path,
     credentials: &DemoCredentials,
 ) -> anyhow::Result<std::path::PathBuf> {
-    std::fs::create_dir_all(data_dir)?;
+    kefu_platform::files::create_private_dir(data_dir)?;
     let path = data_dir.join("demo-credentials.txt");
     let text = format!(
         "tenant={}\nemail={}\npassword={}\n",
         credentials.tenant, credentials.email, credentials.password
     );
-    kefu_accounts::settings::write_private(&path, &text)?;
+    kefu_platform::files::write_private(&path, text.as_bytes())?;
     Ok(path)
 }

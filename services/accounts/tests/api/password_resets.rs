@@ -120,3 +120,50 @@ async fn invitations_are_emailed_over_smtp() {
         .await
         .expect(200);
 }
+
+#[tokio::test]
+async fn delivered_mail_keeps_no_token_in_the_database_and_its_file_is_private() {
+    use sea_orm::EntityTrait;
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+
+    app.client()
+        .post(
+            "/api/v1/password-resets",
+            &json!({"tenant": tenant.slug, "email": tenant.owner_email}),
+        )
+        .await
+        .expect(202);
+    let mail = app.wait_for_mail_file(&tenant.owner_email).await;
+    let token = token_in(&mail, "kp_");
+
+    // The row is marked sent just after the file lands; give it a moment.
+    let mut bodies = Vec::new();
+    for _ in 0..50 {
+        let rows = kefu_platform::mail::outbox::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap();
+        if rows.iter().all(|r| r.sent_at.is_some()) {
+            bodies = rows.into_iter().map(|r| r.body_text).collect();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!bodies.is_empty(), "mail was never marked sent");
+    assert!(bodies.iter().all(|b| !b.contains(&token)), "{bodies:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let kefu_platform::mail::MailTransport::Files(dir) = &app.state.settings.mail.transport
+        else {
+            panic!("not the file transport");
+        };
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", entry.path().display());
+        }
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+}
