@@ -111,4 +111,3 @@ fn embedded_master_key(data_dir: &std::path::Path) -> anyhow::Result<[u8; 32]> {
     kefu_platform::files::write_private(&path, STANDARD.encode(key).as_bytes())?;
     Ok(key)
 }
-

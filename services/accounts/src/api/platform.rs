@@ -144,15 +144,18 @@ async fn change_status(
                     return Ok(tenant);
                 };
                 tenant.status = next.as_str().into();
+                let mut details = serde_json::json!({"by": "platform_operator", "from": current.as_str(), "to": next.as_str()});
                 if next == TenantStatus::Deleted {
                     tenant.deleted_at = Some(Utc::now());
+                    details["rows_purged"] = crate::store::tenant_purge::purge(txn, id).await?.into();
                 }
                 let saved = tenants::save(txn, tenant).await?;
-                // Recorded in the tenant's own log so its owner can see what the platform did.
+                // Recorded in the tenant's own log so its owner can see what the platform did;
+                // after a purge it is the one entry left, the record of the deletion.
                 audit::record(txn, audit::AuditRecord {
                     tenant_id: Some(saved.id), actor_id: Some(operator_id), action: action.audit_action(),
                     target_type: Some("tenant"), target_id: Some(saved.id), ip,
-                    details: serde_json::json!({"by": "platform_operator", "from": current.as_str(), "to": next.as_str()}),
+                    details,
                 }).await?;
                 Ok(saved)
             })
@@ -261,10 +264,10 @@ pub async fn restore_tenant(
     Ok(super::with_etag(view.version, &view))
 }
 
-/// Deletes a tenant: status `deleted` with `deleted_at` set, and every token of it is
-/// refused from then on. This marks the tenant in accounts only; the purge of its data in
-/// the other services is driven by the `tenant.deleted` event, which arrives with the
-/// event backbone (PRODUCT.md §4). Deleting a deleted tenant changes nothing.
+/// Deletes a tenant: status `deleted` with `deleted_at` set, every token of it refused
+/// from then on, and its users, sessions, roles, teams, clients and audit log erased from
+/// accounts in the same transaction. The purge in the other services is driven by the
+/// `tenant.deleted` event (PRODUCT.md §4). Deleting a deleted tenant changes nothing.
 #[utoipa::path(
     tag = "platform",
     params(("id" = Uuid, Path, description = "Tenant id")),

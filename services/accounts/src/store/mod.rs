@@ -9,6 +9,7 @@ pub mod operators;
 pub mod roles;
 pub mod sessions;
 pub mod teams;
+pub mod tenant_purge;
 pub mod tenants;
 pub mod users;
 

@@ -89,6 +89,9 @@ async fn an_operator_moves_a_tenant_to_another_plan_and_new_tokens_carry_it() {
 async fn a_deleted_tenant_is_marked_and_cannot_log_in() {
     let app = spawn_app().await;
     let tenant = app.tenant().await;
+    let other = app.tenant().await;
+    app.user(&tenant, &["agent"]).await;
+    app.user(&other, &["agent"]).await;
     let operator = app.as_token(&operator_token(&app).await);
 
     operator
@@ -114,4 +117,25 @@ async fn a_deleted_tenant_is_marked_and_cannot_log_in() {
         .await
         .expect(200);
     assert_eq!(listed["items"][0]["id"], tenant.id.to_string());
+    // Its people are erased from accounts; the other tenant keeps everything.
+    let users_of = |id: uuid::Uuid| {
+        use kefu_accounts::store::entities::user;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let db = app.state.db.clone();
+        async move {
+            user::Entity::find()
+                .filter(user::Column::TenantId.eq(id))
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(users_of(tenant.id).await, 0);
+    assert_eq!(users_of(other.id).await, 2);
+    let kept = app
+        .as_token(&other.token)
+        .get("/api/v1/audit-log?limit=100")
+        .await
+        .expect(200);
+    assert!(!kept["items"].as_array().unwrap().is_empty());
 }
