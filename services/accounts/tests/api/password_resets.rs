@@ -2,13 +2,10 @@
 
 use serde_json::json;
 
-use crate::helpers::{spawn_app, spawn_app_with, token_in, PASSWORD};
+use crate::helpers::{spawn_app, spawn_app_with, token_in, Tenant, TestApp, PASSWORD};
 
-#[tokio::test]
-async fn reset_by_email_sets_a_new_password_once_and_ends_sessions() {
-    let app = spawn_app().await;
-    let tenant = app.tenant().await;
-
+/// Requests a reset for the tenant's owner and returns the token from the mail.
+async fn reset_token_of_owner(app: &TestApp, tenant: &Tenant) -> String {
     app.client()
         .post(
             "/api/v1/password-resets",
@@ -17,7 +14,15 @@ async fn reset_by_email_sets_a_new_password_once_and_ends_sessions() {
         .await
         .expect(202);
     let mail = app.wait_for_mail_file(&tenant.owner_email).await;
-    let token = token_in(&mail, "kp_");
+    token_in(&mail, "kp_")
+}
+
+#[tokio::test]
+async fn reset_by_email_sets_a_new_password_once_and_ends_sessions() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+
+    let token = reset_token_of_owner(&app, &tenant).await;
     let confirm = json!({"token": token, "password": "a fresh and unusual passphrase"});
 
     app.client()
@@ -127,15 +132,7 @@ async fn delivered_mail_keeps_no_token_in_the_database_and_its_file_is_private()
     let app = spawn_app().await;
     let tenant = app.tenant().await;
 
-    app.client()
-        .post(
-            "/api/v1/password-resets",
-            &json!({"tenant": tenant.slug, "email": tenant.owner_email}),
-        )
-        .await
-        .expect(202);
-    let mail = app.wait_for_mail_file(&tenant.owner_email).await;
-    let token = token_in(&mail, "kp_");
+    let token = reset_token_of_owner(&app, &tenant).await;
 
     // The row is marked sent just after the file lands; give it a moment.
     let mut bodies = Vec::new();
