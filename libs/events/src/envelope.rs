@@ -53,7 +53,11 @@ pub struct Envelope {
 
 impl Envelope {
     /// Wraps `event` of `tenant_id`, caused by `actor`, happening now.
-    pub fn new<E: Event>(tenant_id: Uuid, actor: Option<Uuid>, event: &E) -> serde_json::Result<Self> {
+    pub fn new<E: Event>(
+        tenant_id: Uuid,
+        actor: Option<Uuid>,
+        event: &E,
+    ) -> serde_json::Result<Self> {
         Ok(Self {
             id: Uuid::now_v7(),
             event_type: E::TYPE.to_string(),

@@ -4,7 +4,15 @@
 
 pub mod bus;
 pub mod catalogue;
+pub mod consumer;
+pub mod embedded;
 pub mod envelope;
+pub mod outbox;
+pub mod relay;
 
 pub use bus::{BusError, Delivery, EventBus, Record, Subscription};
+pub use consumer::{Consumers, RetryPolicy};
+pub use embedded::EmbeddedLog;
 pub use envelope::{dead_letter_topic_of, topic_of, Envelope, Event};
+pub use outbox::{append, Outbox};
+pub use relay::{Relay, RelayHealth, RelaySettings};
