@@ -7,8 +7,10 @@ pub mod catalogue;
 pub mod consumer;
 pub mod embedded;
 pub mod envelope;
+pub mod kafka;
 pub mod outbox;
 pub mod relay;
+pub mod settings;
 
 pub use bus::{BusError, Delivery, EventBus, Record, Subscription};
 pub use consumer::{Consumers, RetryPolicy};
@@ -16,3 +18,4 @@ pub use embedded::EmbeddedLog;
 pub use envelope::{dead_letter_topic_of, topic_of, Envelope, Event};
 pub use outbox::{append, Outbox};
 pub use relay::{Relay, RelayHealth, RelaySettings};
+pub use settings::{BusKind, BusReady, BusSettings};

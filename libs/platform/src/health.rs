@@ -14,6 +14,12 @@ pub trait ReadinessCheck: Send + Sync {
     fn name(&self) -> &'static str;
     /// Whether the dependency answers now.
     async fn ready(&self) -> bool;
+    /// Whether the service is unready without it. A non-critical dependency that is
+    /// down is reported (status `degraded`) while the service keeps taking requests,
+    /// e.g. the event bus: writes go on into the outbox.
+    fn critical(&self) -> bool {
+        true
+    }
 }
 
 /// The database answers a ping.
@@ -48,16 +54,22 @@ impl Readiness {
         self.checks.push(Arc::new(check));
         self
     }
-    /// Runs every check; `(all_ready, report)`.
-    pub async fn report(&self) -> (bool, serde_json::Value) {
-        let mut all = true;
+    /// Runs every check; `(ready, degraded, report)`: ready when every critical check
+    /// is up, degraded when a non-critical one is down.
+    pub async fn report(&self) -> (bool, bool, serde_json::Value) {
+        let mut ready = true;
+        let mut degraded = false;
         let mut report = serde_json::Map::new();
         for check in &self.checks {
             let ok = check.ready().await;
-            all &= ok;
+            if check.critical() {
+                ready &= ok;
+            } else {
+                degraded |= !ok;
+            }
             report.insert(check.name().into(), json!(if ok { "up" } else { "down" }));
         }
-        (all, serde_json::Value::Object(report))
+        (ready, degraded, serde_json::Value::Object(report))
     }
 }
 
@@ -68,8 +80,13 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: every dependency answers.
 pub async fn readyz(readiness: web::Data<Readiness>) -> HttpResponse {
-    let (ready, checks) = readiness.report().await;
-    let body = json!({"status": if ready { "ready" } else { "not_ready" }, "checks": checks});
+    let (ready, degraded, checks) = readiness.report().await;
+    let status = match (ready, degraded) {
+        (false, _) => "not_ready",
+        (true, true) => "degraded",
+        (true, false) => "ready",
+    };
+    let body = json!({"status": status, "checks": checks});
     if ready {
         HttpResponse::Ok().json(body)
     } else {

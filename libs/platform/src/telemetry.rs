@@ -46,7 +46,8 @@ pub fn init(service_name: &str) {
         .try_init();
 }
 
-fn tracer(service_name: &str) -> anyhow::Result<opentelemetry_sdk::trace::Tracer> {
+/// A tracer of this process (exporting over OTLP when an endpoint is set); tests use it too.
+pub fn tracer(service_name: &str) -> anyhow::Result<opentelemetry_sdk::trace::Tracer> {
     let mut builder = opentelemetry_sdk::trace::SdkTracerProvider::builder().with_resource(
         opentelemetry_sdk::Resource::builder()
             .with_service_name(service_name.to_string())

@@ -65,30 +65,43 @@ pub fn unique_slug(prefix: &str) -> String {
     format!("{prefix}-{}", &id[id.len() - 12..])
 }
 
-/// Sends debug-level JSON logs of the test run to `$KEFU_TEST_LOG_DIR/<binary>.log`
-/// when set, so CI can check that no secret is ever logged.
+/// Installs tracing for a test binary as production does (the OpenTelemetry layer, so
+/// trace context flows into events), and sends debug-level JSON logs of the run to
+/// `$KEFU_TEST_LOG_DIR/<binary>.log` when set, so CI can check no secret is ever logged.
 pub fn init_test_logging() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let Some(dir) = std::env::var_os("KEFU_TEST_LOG_DIR") else {
-            return;
-        };
-        let name = std::env::current_exe()
-            .ok()
-            .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "tests".into());
-        let _ = std::fs::create_dir_all(&dir);
-        let path = std::path::Path::new(&dir).join(format!("{name}.log"));
-        if let Ok(file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
-            let _ = tracing_subscriber::fmt()
+        let file = std::env::var_os("KEFU_TEST_LOG_DIR").and_then(|dir| {
+            let name = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "tests".into());
+            let _ = std::fs::create_dir_all(&dir);
+            let path = std::path::Path::new(&dir).join(format!("{name}.log"));
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        });
+        let level = if file.is_some() { "debug" } else { "info" };
+        let file_layer = file.map(|file| {
+            tracing_subscriber::fmt::layer()
                 .json()
-                .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
                 .with_writer(std::sync::Mutex::new(file))
-                .try_init();
-        }
+        });
+        let otel_layer = kefu_platform::telemetry::tracer("kefu-tests")
+            .ok()
+            .map(|tracer| tracing_opentelemetry::layer().with_tracer(tracer));
+        opentelemetry::global::set_text_map_propagator(
+            opentelemetry_sdk::propagation::TraceContextPropagator::new(),
+        );
+        let _ = tracing_subscriber::registry()
+            .with(tracing_subscriber::EnvFilter::new(level))
+            .with(file_layer)
+            .with(otel_layer)
+            .try_init();
     });
 }

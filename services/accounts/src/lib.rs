@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod events;
 pub mod housekeeping;
 pub mod keys;
 mod migrations;
@@ -56,7 +57,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 
 /// The service as the platform runs it.
 pub fn spec(state: AppState) -> ServiceSpec {
-    let readiness = Readiness::new().with(DatabaseReady(state.db.clone()));
+    let mut readiness = Readiness::new().with(DatabaseReady(state.db.clone()));
+    if let Some(events) = &state.relay {
+        readiness = readiness.with(kefu_events::BusReady {
+            relay: events.relay.health.clone(),
+            bus: events.bus.clone(),
+        });
+    }
     let auth = AuthState {
         verifier: TokenVerifier::new(
             Arc::new(state.keyring.clone()),

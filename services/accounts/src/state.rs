@@ -22,6 +22,18 @@ pub struct AppState {
     pub settings: Settings,
     /// Wakes the mail sender after a commit that queued email.
     pub mailer: Mailer,
+    /// Wakes the event relay after a commit that appended events.
+    pub outbox: kefu_events::Outbox,
+    /// The relay shipping the outbox to the bus, once one is attached.
+    pub relay: Option<std::sync::Arc<EventsRuntime>>,
+}
+
+/// The relay and the bus it publishes to.
+pub struct EventsRuntime {
+    /// The running relay.
+    pub relay: kefu_events::Relay,
+    /// The bus.
+    pub bus: std::sync::Arc<dyn kefu_events::EventBus>,
 }
 
 impl AppState {
@@ -36,7 +48,21 @@ impl AppState {
             keyring,
             settings,
             mailer,
+            outbox: kefu_events::Outbox::new(),
+            relay: None,
         })
+    }
+
+    /// Starts relaying this service's outbox to `bus`.
+    pub fn with_bus(mut self, bus: std::sync::Arc<dyn kefu_events::EventBus>) -> Self {
+        let relay = kefu_events::Relay::spawn(
+            self.db.clone(),
+            bus.clone(),
+            self.outbox.waker(),
+            kefu_events::RelaySettings::default(),
+        );
+        self.relay = Some(std::sync::Arc::new(EventsRuntime { relay, bus }));
+        self
     }
 }
 

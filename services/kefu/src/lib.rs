@@ -19,6 +19,8 @@ pub struct SuiteConfig {
     pub gateway: kefu_gateway::Settings,
     /// Where the gateway listens.
     pub gateway_listener: TcpListener,
+    /// The event bus every service's relay and consumers use.
+    pub bus: kefu_events::BusSettings,
 }
 
 /// A running suite.
@@ -29,6 +31,8 @@ pub struct Suite {
     pub accounts_url: String,
     /// The accounts state (for admin commands and demo seeding).
     pub accounts: kefu_accounts::AppState,
+    /// The event bus the services share.
+    pub bus: std::sync::Arc<dyn kefu_events::EventBus>,
     handles: Vec<ServerHandle>,
     tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -38,9 +42,15 @@ impl Suite {
     pub async fn start(config: SuiteConfig) -> anyhow::Result<Self> {
         let accounts_url = format!("http://{}", config.accounts_listener.local_addr()?);
         let gateway_url = format!("http://{}", config.gateway_listener.local_addr()?);
+        let bus = config
+            .bus
+            .connect()
+            .await
+            .context("connecting to the event bus")?;
         let accounts = kefu_accounts::build_state(config.accounts)
             .await
-            .context("starting accounts")?;
+            .context("starting accounts")?
+            .with_bus(bus.clone());
         let accounts_server = kefu_platform::http::serve(
             kefu_accounts::spec(accounts.clone()),
             config.accounts_listener,
@@ -56,6 +66,7 @@ impl Suite {
             gateway_url,
             accounts_url,
             accounts,
+            bus,
             handles,
             tasks,
         })

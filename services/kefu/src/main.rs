@@ -132,6 +132,7 @@ async fn serve_suite() -> anyhow::Result<()> {
         gateway_listener: TcpListener::bind(&gateway.listen_addr)
             .with_context(|| format!("binding {} (KEFU_GATEWAY_ADDR)", gateway.listen_addr))?,
         gateway,
+        bus: kefu_events::BusSettings::from_env(&common.data_dir)?,
     };
     let suite = Suite::start(config).await?;
     if embedded {
@@ -153,10 +154,27 @@ async fn serve_suite() -> anyhow::Result<()> {
     suite.wait().await
 }
 
+/// The bus of a service running alone: Kafka only, since the embedded log is one
+/// process's file and the other services could never read it.
+fn standalone_bus() -> anyhow::Result<kefu_events::BusSettings> {
+    let common = CommonSettings::from_env()?;
+    let settings = kefu_events::BusSettings::from_env(&common.data_dir)?;
+    if !matches!(settings.kind, kefu_events::BusKind::Kafka { .. }) {
+        bail!(
+            "a service running alone needs Kafka: set KEFU_BUS=kafka and KEFU_KAFKA_BROKERS \
+             (the embedded event log works only when `kefu serve` runs every service in one process)"
+        );
+    }
+    Ok(settings)
+}
+
 async fn serve_one(name: &str) -> anyhow::Result<()> {
     match name {
         "accounts" => {
-            let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?).await?;
+            let bus = standalone_bus()?.connect().await?;
+            let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?)
+                .await?
+                .with_bus(bus);
             let listener = listener("KEFU_ACCOUNTS_ADDR", "0.0.0.0:8081")?;
             let addr = listener.local_addr()?;
             let server = kefu_platform::http::serve(kefu_accounts::spec(state), listener)?;

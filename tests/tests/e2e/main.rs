@@ -201,3 +201,47 @@ async fn a_free_plan_token_is_limited_by_its_plan() {
     assert_eq!(over.header("ratelimit-remaining").as_deref(), Some("0"));
     suite.stop().await;
 }
+
+#[tokio::test]
+async fn a_tenant_signed_up_through_the_gateway_is_announced_with_the_requests_trace() {
+    let suite = suite::start().await;
+    let gateway = kefu_testkit::TestClient::new(&suite.gateway_url);
+    let slug = kefu_testkit::unique_slug("events");
+    let trace_id = uuid::Uuid::now_v7().simple().to_string();
+    let request = gateway
+        .request(reqwest::Method::POST, "/api/v1/tenants")
+        .header("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01"))
+        .json(&json!({
+            "tenant": {"name": "Evented Centre", "slug": slug},
+            "owner": {"name": "Eve", "email": "eve@events.example", "password": PASSWORD}
+        }));
+    let created = gateway.send(request).await.expect(201);
+    let tenant_id = created["tenant"]["id"].as_str().unwrap().to_string();
+
+    let mut reader = suite
+        .suite
+        .bus
+        .subscribe("e2e-test-consumer", &["kefu.accounts".to_string()])
+        .await
+        .unwrap();
+    let announced = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let delivery = reader.next().await.unwrap();
+            let envelope: kefu_events::Envelope =
+                serde_json::from_slice(&delivery.record.payload).unwrap();
+            if envelope.event_type == "tenant.created" {
+                return (envelope, delivery);
+            }
+        }
+    })
+    .await
+    .expect("tenant.created arrives");
+
+    let (envelope, delivery) = announced;
+    assert_eq!(envelope.tenant_id.to_string(), tenant_id);
+    assert_eq!(envelope.data["slug"], slug);
+    assert_eq!(delivery.record.key, format!("{tenant_id}:{tenant_id}"));
+    let traceparent = delivery.header("traceparent").expect("trace context");
+    assert_eq!(traceparent.split('-').nth(1), Some(trace_id.as_str()));
+    suite.stop().await;
+}

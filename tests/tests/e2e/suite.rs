@@ -2,7 +2,7 @@
 
 pub struct Running {
     pub gateway_url: String,
-    suite: kefu::Suite,
+    pub suite: kefu::Suite,
 }
 
 impl Running {
@@ -21,6 +21,11 @@ pub async fn start() -> Running {
         accounts_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
         gateway: kefu_gateway::Settings::new(gateway_url.clone()),
         gateway_listener,
+        bus: kefu_events::BusSettings::embedded(
+            &std::env::temp_dir()
+                .join("kefu-tests")
+                .join(kefu_testkit::unique_slug("bus")),
+        ),
     };
     let suite = kefu::Suite::start(config).await.unwrap();
     Running { gateway_url, suite }

@@ -2,6 +2,7 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use kefu_events::catalogue::accounts::{TenantCreated, UserCreated};
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
@@ -14,6 +15,7 @@ use uuid::Uuid;
 
 use super::views::{TenantView, UserView};
 use crate::domain::{password, plans::Plan};
+use crate::events::{emit, tenant_data, user_data};
 use crate::state::AppState;
 use crate::store::entities::user;
 use crate::store::{audit, encode_list, tenants, users};
@@ -228,10 +230,20 @@ pub async fn create_tenant(
                     },
                 )
                 .await?;
+                let actor = Some(owner.id);
+                emit(txn, tenant.id, actor, TenantCreated(tenant_data(&tenant))).await?;
+                emit(
+                    txn,
+                    tenant.id,
+                    actor,
+                    UserCreated(user_data(&owner, Vec::new())),
+                )
+                .await?;
                 Ok((TenantView::from(tenant), UserView::new(owner, Vec::new())))
             })
         })
         .await?;
+    state.outbox.committed();
     let (tenant, owner) = result;
     Ok(SignUpResponse { tenant, owner })
 }

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_schema::Migration),
             Box::new(kefu_platform::mail::Migration),
             Box::new(m20261123_000002_password_resets::Migration),
+            Box::new(kefu_events::outbox::Migration),
         ]
     }
 }
