@@ -306,14 +306,15 @@ impl EventBus for KafkaBus {
         // partition is revoked. That is at-least-once without a broker round trip per
         // record (explicit `commit_message` would cost one each); a crash redelivers at
         // most the last second's records, which the idempotent consumers absorb.
-        let consumer: StreamConsumer = ClientConfig::new()
+        let consumer: StreamConsumer<DbgCtx> = ClientConfig::new()
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
             .set("enable.auto.commit", "true")
             .set("auto.commit.interval.ms", "1000")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
-            .create()
+            .set("debug", "cgrp")
+            .create_with_context(DbgCtx)
             .map_err(config_error)?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer
@@ -344,11 +345,11 @@ impl EventBus for KafkaBus {
 
 /// A consumer group member; `None` only while being dropped.
 struct KafkaSubscription {
-    consumer: Option<StreamConsumer>,
+    consumer: Option<StreamConsumer<DbgCtx>>,
 }
 
 impl KafkaSubscription {
-    fn consumer(&self) -> Result<&StreamConsumer, BusError> {
+    fn consumer(&self) -> Result<&StreamConsumer<DbgCtx>, BusError> {
         self.consumer
             .as_ref()
             .ok_or_else(|| BusError::Other("subscription closed".into()))
@@ -425,10 +426,23 @@ impl Drop for KafkaSubscription {
         if let Some(consumer) = self.consumer.take() {
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => {
-                    runtime.spawn_blocking(move || drop(consumer));
+                    runtime.spawn_blocking(move || {
+                        let t = std::time::Instant::now();
+                        eprintln!("DBG closing");
+                        drop(consumer);
+                        eprintln!("DBG closed in {:?}", t.elapsed());
+                    });
                 }
                 Err(_) => drop(consumer),
             }
         }
     }
 }
+
+struct DbgCtx;
+impl rdkafka::client::ClientContext for DbgCtx {
+    fn log(&self, _l: rdkafka::config::RDKafkaLogLevel, fac: &str, m: &str) {
+        eprintln!("DBGK {:?} {fac} {m}", std::time::SystemTime::now());
+    }
+}
+impl rdkafka::consumer::ConsumerContext for DbgCtx {}
