@@ -306,15 +306,18 @@ impl EventBus for KafkaBus {
         // partition is revoked. That is at-least-once without a broker round trip per
         // record (explicit `commit_message` would cost one each); a crash redelivers at
         // most the last second's records, which the idempotent consumers absorb.
-        let consumer: StreamConsumer<DbgCtx> = ClientConfig::new()
+        let consumer: StreamConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
             .set("enable.auto.commit", "true")
             .set("auto.commit.interval.ms", "1000")
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
-            .set("debug", "cgrp")
-            .create_with_context(DbgCtx)
+            // A member that dies without leaving (killed, OOM) hands its partitions over
+            // after 10 s rather than librdkafka's 45 s. librdkafka's mock cluster also
+            // holds every rebalance for this long, even after a clean leave.
+            .set("session.timeout.ms", "10000")
+            .create()
             .map_err(config_error)?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer
@@ -345,11 +348,11 @@ impl EventBus for KafkaBus {
 
 /// A consumer group member; `None` only while being dropped.
 struct KafkaSubscription {
-    consumer: Option<StreamConsumer<DbgCtx>>,
+    consumer: Option<StreamConsumer>,
 }
 
 impl KafkaSubscription {
-    fn consumer(&self) -> Result<&StreamConsumer<DbgCtx>, BusError> {
+    fn consumer(&self) -> Result<&StreamConsumer, BusError> {
         self.consumer
             .as_ref()
             .ok_or_else(|| BusError::Other("subscription closed".into()))
@@ -426,23 +429,10 @@ impl Drop for KafkaSubscription {
         if let Some(consumer) = self.consumer.take() {
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => {
-                    runtime.spawn_blocking(move || {
-                        let t = std::time::Instant::now();
-                        eprintln!("DBG closing");
-                        drop(consumer);
-                        eprintln!("DBG closed in {:?}", t.elapsed());
-                    });
+                    runtime.spawn_blocking(move || drop(consumer));
                 }
                 Err(_) => drop(consumer),
             }
         }
     }
 }
-
-struct DbgCtx;
-impl rdkafka::client::ClientContext for DbgCtx {
-    fn log(&self, _l: rdkafka::config::RDKafkaLogLevel, fac: &str, m: &str) {
-        eprintln!("DBGK {:?} {fac} {m}", std::time::SystemTime::now());
-    }
-}
-impl rdkafka::consumer::ConsumerContext for DbgCtx {}

@@ -152,15 +152,7 @@ async fn a_resubscribed_group_resumes_after_its_last_commit(bus: &KafkaBus) {
             committed.insert(delivery.partition, delivery.offset);
         }
     }
-    let t = std::time::Instant::now();
     drop(first);
-    tokio::time::sleep(Duration::from_secs(8)).await;
-    eprintln!("DBG drop took {:?}", t.elapsed());
-    eprintln!(
-        "DBG dropped first; seen {} committed {:?}",
-        seen.len(),
-        committed
-    );
 
     let mut second = bus
         .subscribe(&group, std::slice::from_ref(&topic))
@@ -168,20 +160,7 @@ async fn a_resubscribed_group_resumes_after_its_last_commit(bus: &KafkaBus) {
         .unwrap();
     let mut resumed_at: HashMap<i32, i64> = HashMap::new();
     while seen.len() < 100 {
-        let delivery = match tokio::time::timeout(Duration::from_secs(30), second.next()).await {
-            Ok(d) => d.unwrap(),
-            Err(_) => panic!(
-                "DBG stuck: seen {} {:?}",
-                seen.len(),
-                (0..100).filter(|n| !seen.contains(n)).collect::<Vec<_>>()
-            ),
-        };
-        eprintln!(
-            "DBG second got p{} o{} n{}",
-            delivery.partition,
-            delivery.offset,
-            number(&delivery)
-        );
+        let delivery = next(&mut second).await;
         if let Some(offset) = committed.get(&delivery.partition) {
             assert!(
                 delivery.offset > *offset,
@@ -196,12 +175,15 @@ async fn a_resubscribed_group_resumes_after_its_last_commit(bus: &KafkaBus) {
         seen.insert(number(&delivery));
         second.commit(&delivery).await.unwrap();
     }
+    // (A partition read to its end in the first session has nothing left to resume.)
     for (partition, offset) in &committed {
-        assert_eq!(
-            resumed_at.get(partition),
-            Some(&(offset + 1)),
-            "partition {partition} resumes right after its commit"
-        );
+        if let Some(first) = resumed_at.get(partition) {
+            assert_eq!(
+                *first,
+                offset + 1,
+                "partition {partition} resumes right after its commit"
+            );
+        }
     }
 }
 

@@ -206,6 +206,18 @@ impl Rig {
         }
     }
 
+    /// Waits until the outbox has nothing pending (or panics after `secs`).
+    pub async fn wait_until_drained(&self, secs: u64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while self.pending().await > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "outbox not drained after {secs} s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Rows still waiting in the outbox.
     pub async fn pending(&self) -> i64 {
         let row = self
