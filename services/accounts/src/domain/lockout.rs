@@ -34,15 +34,6 @@ pub struct Counters {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-impl Counters {
-    /// No failures, no lock.
-    pub const CLEAR: Counters = Counters {
-        failures: 0,
-        window_start: None,
-        locked_until: None,
-    };
-}
-
 impl LockoutPolicy {
     /// Seconds left on a lock, if locked at `now`.
     pub fn locked_for(&self, counters: &Counters, now: DateTime<Utc>) -> Option<u64> {
