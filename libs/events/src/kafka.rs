@@ -56,9 +56,9 @@ impl KafkaBus {
         })
     }
 
-    /// Leaves missing topics to the broker's auto-creation (with its default partition
-    /// count), for brokers without the CreateTopics API such as librdkafka's mock cluster.
+    /// Leaves missing topics to broker auto-creation, for brokers without CreateTopics (the mock).
     pub fn auto_created_topics(mut self) -> Self {
+        // The broker's default partition count applies then, not `partitions`.
         self.broker_creates_topics = true;
         self
     }
@@ -86,7 +86,7 @@ impl KafkaBus {
         if unknown.is_empty() {
             return Ok(());
         }
-        let known: Vec<String> = unknown.iter().cloned().collect();
+        let checked: Vec<String> = unknown.iter().cloned().collect();
         // Looking before creating: a service may use a topic it has no right to create.
         let admin = self.admin.clone();
         let missing = blocking(move || {
@@ -115,7 +115,7 @@ impl KafkaBus {
         self.ensured
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .extend(known);
+            .extend(checked);
         Ok(())
     }
 

@@ -38,8 +38,7 @@ impl KafkaUnderTest {
         })
     }
 
-    /// A bus on this broker creating topics of three partitions (the mock cluster cannot
-    /// create topics on request, so it auto-creates them with its own default of four).
+    /// A bus on this broker; topics get three partitions (four on the mock, which auto-creates).
     pub fn bus(&self) -> KafkaBus {
         let bus = KafkaBus::connect(&self.brokers, 3).expect("a kafka bus");
         if self._mock.is_some() {
@@ -49,8 +48,7 @@ impl KafkaUnderTest {
         }
     }
 
-    /// The bus as the shared suite takes it; a mock cluster is leaked so that it outlives
-    /// this value (the suite's macro keeps only the bus).
+    /// The bus for the shared suite, leaking a mock cluster so it outlives this value.
     pub fn into_bus(mut self) -> Arc<dyn EventBus> {
         let bus = Arc::new(self.bus());
         std::mem::forget(self._mock.take());
@@ -132,9 +130,19 @@ async fn every_record_arrives_in_order_per_key(bus: &KafkaBus) {
     );
 }
 
-async fn a_resubscribed_group_resumes_after_its_last_commit(bus: &KafkaBus) {
+async fn a_resubscribed_group_resumes_after_its_last_commit(kafka: &KafkaUnderTest) {
+    let bus = &kafka.bus();
     let topic = fresh_topic();
-    bus.publish(hundred_records(&topic)).await.unwrap();
+    if kafka._mock.is_some() {
+        bus.publish(hundred_records(&topic)).await.unwrap();
+    } else {
+        // One record per batch on a real broker: tansu 0.6 fetches only the batches whose
+        // base offset is at or after the fetch offset, so a group resuming in the middle
+        // of a batch never gets the rest of it (Kafka returns the whole batch).
+        for record in hundred_records(&topic) {
+            bus.publish(vec![record]).await.unwrap();
+        }
+    }
     let group = fresh_group();
 
     let mut first = bus
@@ -243,7 +251,7 @@ macro_rules! kafka_tests {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn a_resubscribed_group_resumes_after_its_last_commit() {
                 if let Some(kafka) = $kafka {
-                    super::a_resubscribed_group_resumes_after_its_last_commit(&kafka.bus()).await;
+                    super::a_resubscribed_group_resumes_after_its_last_commit(&kafka).await;
                 }
             }
 
