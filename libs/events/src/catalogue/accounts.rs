@@ -101,7 +101,7 @@ event!(
     UserCreated(UserData) = "user.created", aggregate: user_id
 );
 event!(
-    /// A user's name, phone, teams or other details changed.
+    /// A user's name, email, teams or status (an accepted invitation) changed.
     UserUpdated(UserData) = "user.updated", aggregate: user_id
 );
 event!(
@@ -121,11 +121,11 @@ event!(
     TeamCreated(TeamData) = "team.created", aggregate: team_id
 );
 event!(
-    /// A team's name or description changed.
+    /// A team was renamed.
     TeamUpdated(TeamData) = "team.updated", aggregate: team_id
 );
 event!(
-    /// A team was deleted.
+    /// A team was deleted; `member_ids` are the members it had.
     TeamDeleted(TeamData) = "team.deleted", aggregate: team_id
 );
 event!(

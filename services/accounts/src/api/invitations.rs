@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::users::{create_user, CreatedUser, NewUser};
 use super::views::UserView;
 use crate::domain::{opaque_token, password};
+use crate::events::{emit_user_change, user_data};
 use crate::state::AppState;
 use crate::store::entities::invitation;
 use crate::store::{audit, users};
@@ -291,6 +292,7 @@ pub async fn accept(
                 if user.status != "invited" {
                     return Err(ApiError::NotFound);
                 }
+                let before = user_data(&user, store.team_ids(user.id).await?);
                 if let Err(rule) = password::check_policy(&body.password, &user.email) {
                     return Err(ApiError::field("password", rule));
                 }
@@ -317,10 +319,13 @@ pub async fn accept(
                 )
                 .await?;
                 let team_ids = store.team_ids(saved.id).await?;
+                let after = user_data(&saved, team_ids.clone());
+                emit_user_change(txn, saved.tenant_id, Some(saved.id), &before, after).await?;
                 Ok(UserView::new(saved, team_ids))
             })
         })
         .await?;
+    state.outbox.committed();
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::views::TenantView;
 use crate::domain::status::TenantStatus;
+use crate::events::{emit_tenant_change, tenant_data};
 use crate::state::AppState;
 use crate::store::{audit, tenants};
 
@@ -143,6 +144,7 @@ async fn change_status(
                 let Some(next) = next_status(current, action)? else {
                     return Ok(tenant);
                 };
+                let before = tenant_data(&tenant);
                 tenant.status = next.as_str().into();
                 let mut details = serde_json::json!({"by": "platform_operator", "from": current.as_str(), "to": next.as_str()});
                 if next == TenantStatus::Deleted {
@@ -150,6 +152,7 @@ async fn change_status(
                     details["rows_purged"] = crate::store::tenant_purge::purge(txn, id).await?.into();
                 }
                 let saved = tenants::save(txn, tenant).await?;
+                emit_tenant_change(txn, Some(operator_id), &before, tenant_data(&saved)).await?;
                 // Recorded in the tenant's own log so its owner can see what the platform did;
                 // after a purge it is the one entry left, the record of the deletion.
                 audit::record(txn, audit::AuditRecord {
@@ -161,6 +164,7 @@ async fn change_status(
             })
         })
         .await?;
+    state.outbox.committed();
     Ok(TenantView::from(saved))
 }
 

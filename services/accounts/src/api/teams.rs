@@ -3,6 +3,7 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
+use kefu_events::catalogue::accounts::{TeamCreated, TeamDeleted};
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
 use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
@@ -20,6 +21,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::signup::unique_as_conflict;
+use crate::events::{emit, emit_team_change, team_data};
 use crate::state::AppState;
 use crate::store::audit;
 use crate::store::entities::{team, user};
@@ -296,6 +298,9 @@ pub async fn create_team(
         updated_at: now,
     };
     let created = store.insert(new).await.map_err(name_conflict)?;
+    let tenant_id = auth.tenant_id.uuid();
+    let data = team_data(&created, Vec::new());
+    emit(&txn, tenant_id, Some(auth.actor), TeamCreated(data)).await?;
     let details = serde_json::json!({"name": created.name});
     audit_team(
         &txn,
@@ -307,6 +312,7 @@ pub async fn create_team(
     )
     .await?;
     txn.commit().await?;
+    state.outbox.committed();
     let location = format!("/api/v1/teams/{}", created.id);
     Ok(super::created(
         location,
@@ -368,6 +374,8 @@ pub async fn update_team(
         .await?
         .ok_or(ApiError::NotFound)?;
     if_match.check(found.version)?;
+    let members = store.member_ids(found.id).await?;
+    let before = team_data(&found, members.clone());
     if let Some(name) = patch.name.map(|n| n.trim().to_string()) {
         if name != found.name && store.find_by_name(&name).await?.is_some() {
             return Err(team_name_taken());
@@ -378,6 +386,15 @@ pub async fn update_team(
         found.description = non_empty(Some(description));
     }
     let saved = store.save(found).await.map_err(name_conflict)?;
+    let after = team_data(&saved, members.clone());
+    emit_team_change(
+        &txn,
+        auth.tenant_id.uuid(),
+        Some(auth.actor),
+        &before,
+        after,
+    )
+    .await?;
     let details = serde_json::json!({"name": saved.name});
     audit_team(
         &txn,
@@ -388,9 +405,9 @@ pub async fn update_team(
         details,
     )
     .await?;
-    let members = store.member_ids(saved.id).await?;
     let view = TeamView::new(saved, members);
     txn.commit().await?;
+    state.outbox.committed();
     Ok(super::with_etag(view.version, &view))
 }
 
@@ -414,7 +431,16 @@ pub async fn delete_team(
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
+    let members = store.member_ids(found.id).await?;
     store.delete(found.id).await?;
+    let data = team_data(&found, members);
+    emit(
+        &txn,
+        auth.tenant_id.uuid(),
+        Some(auth.actor),
+        TeamDeleted(data),
+    )
+    .await?;
     let details = serde_json::json!({"name": found.name});
     audit_team(
         &txn,
@@ -426,6 +452,7 @@ pub async fn delete_team(
     )
     .await?;
     txn.commit().await?;
+    state.outbox.committed();
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -464,13 +491,23 @@ pub async fn set_team_members(
     let mut members = requested;
     members.sort();
     members.dedup();
-    let before = store.member_ids(found.id).await?;
+    let before = team_data(&found, store.member_ids(found.id).await?);
     store.set_members(found.id, &members).await?;
     let saved = store.save(found).await?;
-    let details = serde_json::json!({"before": before, "after": members});
+    let after = team_data(&saved, members.clone());
+    let details = serde_json::json!({"before": before.member_ids, "after": members});
+    emit_team_change(
+        &txn,
+        auth.tenant_id.uuid(),
+        Some(auth.actor),
+        &before,
+        after,
+    )
+    .await?;
     let ip = super::client_ip(&req);
     audit_team(&txn, &auth, "team.members_changed", saved.id, ip, details).await?;
     txn.commit().await?;
+    state.outbox.committed();
     let view = TeamView::new(saved, members);
     Ok(super::with_etag(view.version, &view))
 }

@@ -14,6 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::signup::{check_locale, check_time_zone};
 use super::views::TenantView;
+use crate::events::{emit_tenant_change, tenant_data};
 use crate::state::AppState;
 use crate::store::{audit, tenants};
 
@@ -96,6 +97,7 @@ pub async fn update_tenant(
                     .await?
                     .ok_or(ApiError::NotFound)?;
                 if_match.check(tenant.version)?;
+                let before = tenant_data(&tenant);
                 if let Some(name) = patch.name {
                     tenant.name = name.trim().to_string();
                 }
@@ -109,6 +111,7 @@ pub async fn update_tenant(
                     tenant.business_hours_calendar = Some(calendar).filter(|c| !c.is_empty());
                 }
                 let saved = tenants::save(txn, tenant).await?;
+                emit_tenant_change(txn, Some(ctx.actor), &before, tenant_data(&saved)).await?;
                 audit::record(
                     txn,
                     audit::AuditRecord {
@@ -126,6 +129,7 @@ pub async fn update_tenant(
             })
         })
         .await?;
+    state.outbox.committed();
     Ok(super::with_etag(saved.version, &TenantView::from(saved)))
 }
 

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::views::TenantView;
 use crate::domain::plans::Plan;
+use crate::events::{emit_tenant_change, tenant_data};
 use crate::state::AppState;
 use crate::store::{audit, tenants};
 
@@ -68,9 +69,11 @@ pub async fn change_plan(
                         "a deleted tenant has no plan to change",
                     ));
                 }
-                let before = tenant.plan.clone();
+                let before = tenant_data(&tenant);
                 tenant.plan = plan.as_str().into();
                 let saved = tenants::save(txn, tenant).await?;
+                let actor = Some(operator.operator_id);
+                emit_tenant_change(txn, actor, &before, tenant_data(&saved)).await?;
                 audit::record(
                     txn,
                     audit::AuditRecord {
@@ -80,7 +83,7 @@ pub async fn change_plan(
                         target_type: Some("tenant"),
                         target_id: Some(saved.id),
                         ip,
-                        details: serde_json::json!({"from": before, "to": saved.plan}),
+                        details: serde_json::json!({"from": before.plan, "to": saved.plan}),
                     },
                 )
                 .await?;
@@ -88,6 +91,7 @@ pub async fn change_plan(
             })
         })
         .await?;
+    state.outbox.committed();
     Ok(super::with_etag(saved.version, &TenantView::from(saved)))
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+use kefu_events::catalogue::accounts::UserCreated;
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
 use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
@@ -21,6 +22,7 @@ use super::signup::unique_as_conflict;
 use super::views::{UserPage, UserView};
 use crate::domain::plans::Plan;
 use crate::domain::{opaque_token, password};
+use crate::events::{emit, emit_user_change, user_data};
 use crate::state::AppState;
 use crate::store::entities::{invitation, user};
 use crate::store::{audit, decode_list, encode_list, roles, teams, tenants, users};
@@ -225,6 +227,14 @@ pub async fn create_user(
                 )
                 .await?;
                 let team_ids = store.team_ids(created.id).await?;
+                let data = user_data(&created, team_ids.clone());
+                emit(
+                    txn,
+                    ctx.tenant_id.uuid(),
+                    Some(ctx.actor),
+                    UserCreated(data),
+                )
+                .await?;
                 Ok(CreatedUser {
                     user: UserView::new(created, team_ids),
                     invitation,
@@ -233,6 +243,7 @@ pub async fn create_user(
         })
         .await
         .map_err(ApiError::from)?;
+    state.outbox.committed();
     if created.invitation.is_some() {
         state.mailer.wake();
     }
@@ -559,6 +570,7 @@ pub async fn update(
                 let store = users::UserStore::new(txn, ctx.tenant_id);
                 let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
                 if_match.check(found.version)?;
+                let before = user_data(&found, store.team_ids(found.id).await?);
                 let old_roles = decode_list(&found.roles);
                 if let Some(name) = patch.name {
                     found.name = name.trim().to_string();
@@ -621,10 +633,13 @@ pub async fn update(
                     }).await?;
                 }
                 let team_ids = store.team_ids(saved.id).await?;
+                let after = user_data(&saved, team_ids.clone());
+                emit_user_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
                 Ok(UserView::new(saved, team_ids))
             })
         })
         .await?;
+    state.outbox.committed();
     Ok(super::with_etag(view.version, &view))
 }
 

@@ -174,6 +174,46 @@ impl TestApp {
     }
 }
 
+/// Creates the platform operator `ops@kefu.example` and returns its access token.
+pub async fn operator_token(app: &TestApp) -> String {
+    let hash = kefu_accounts::domain::password::hash(PASSWORD).unwrap();
+    kefu_accounts::store::operators::create(&app.state.db, "ops@kefu.example", "Ops", hash)
+        .await
+        .unwrap();
+    let ops = app
+        .client()
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("username", "ops@kefu.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .expect(200);
+    ops["access_token"].as_str().unwrap().to_string()
+}
+
+/// The events of `tenant` in its outbox, oldest first, as (type, data).
+pub async fn events_of(app: &TestApp, tenant: Uuid) -> Vec<(String, Value)> {
+    use kefu_events::outbox::entity;
+    use sea_orm::{EntityTrait, QueryOrder};
+    entity::Entity::find()
+        .order_by_asc(entity::Column::Seq)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| serde_json::from_str::<Value>(&row.payload).unwrap())
+        .filter(|envelope| envelope["tenant_id"] == tenant.to_string())
+        .map(|envelope| {
+            let kind = envelope["type"].as_str().unwrap().to_string();
+            (kind, envelope["data"].clone())
+        })
+        .collect()
+}
+
 /// The first token with `prefix` in a text (e.g. an email).
 pub fn token_in(text: &str, prefix: &str) -> String {
     let start = text.find(prefix).expect("token in text");

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod escalation;
+mod events;
 mod idempotency;
 mod invitations;
 mod matrix;

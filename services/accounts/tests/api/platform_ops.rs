@@ -2,27 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{spawn_app, PASSWORD};
-
-async fn operator_token(app: &crate::helpers::TestApp) -> String {
-    let hash = kefu_accounts::domain::password::hash(PASSWORD).unwrap();
-    kefu_accounts::store::operators::create(&app.state.db, "ops@kefu.example", "Ops", hash)
-        .await
-        .unwrap();
-    let ops = app
-        .client()
-        .post_form(
-            "/oauth/token",
-            &[
-                ("grant_type", "password"),
-                ("username", "ops@kefu.example"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
-        .expect(200);
-    ops["access_token"].as_str().unwrap().to_string()
-}
+use crate::helpers::{operator_token, spawn_app, PASSWORD};
 
 fn claims_of(token: &str) -> serde_json::Value {
     use base64::Engine;
