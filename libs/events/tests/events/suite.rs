@@ -153,6 +153,59 @@ pub async fn order_holds_per_aggregate_across_ten_thousand_events(bus: Arc<dyn E
     consumer.abort();
 }
 
+/// The handler's span belongs to the trace of the change that wrote the event.
+pub async fn a_consumer_span_joins_the_trace_of_the_change(bus: Arc<dyn EventBus>) {
+    use opentelemetry::trace::{TraceContextExt, TraceId};
+    use tracing::Instrument;
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+    kefu_testkit::init_test_logging();
+    let mut rig = Rig::new(bus).await;
+    rig.start_relay();
+    let request = tracing::info_span!("request");
+    let trace_id = request.context().span().span_context().trace_id();
+    assert_ne!(trace_id, TraceId::INVALID, "tracing is on in tests");
+    rig.write(vec![ping(Uuid::now_v7(), 1)])
+        .instrument(request)
+        .await;
+
+    let tenant = rig.tenant;
+    let seen: Arc<std::sync::Mutex<Vec<(TraceId, bool)>>> = Arc::default();
+    let record = seen.clone();
+    let consumer = kefu_events::Consumers::new(format!("t{}", Uuid::now_v7().simple()))
+        .on::<crate::support::Ping, _>(move |_txn, envelope, _ping| {
+            let record = record.clone();
+            let mine = envelope.tenant_id == tenant;
+            Box::pin(async move {
+                if mine {
+                    let span = tracing::Span::current();
+                    let context = span.context();
+                    let span_context = context.span().span_context().clone();
+                    let is_consumer = span.metadata().is_some_and(|m| m.name() == "event.consume");
+                    record
+                        .lock()
+                        .unwrap()
+                        .push((span_context.trace_id(), is_consumer));
+                }
+                Ok(())
+            })
+        })
+        .spawn(rig.db.clone(), rig.bus.clone())
+        .await
+        .unwrap();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while seen.lock().unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the event never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen.lock().unwrap()[0], (trace_id, true));
+    consumer.abort();
+}
+
 /// Generates one test per scenario for a back-end; `$bus` is an async expression.
 #[macro_export]
 macro_rules! bus_suite {
@@ -191,6 +244,13 @@ macro_rules! bus_suite {
                 if let Some(bus) = $bus {
                     $crate::suite::writes_succeed_while_the_broker_is_down_and_arrive_after(bus)
                         .await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn a_consumer_span_joins_the_trace_of_the_change() {
+                if let Some(bus) = $bus {
+                    $crate::suite::a_consumer_span_joins_the_trace_of_the_change(bus).await;
                 }
             }
 
