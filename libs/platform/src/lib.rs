@@ -18,6 +18,7 @@ pub mod mail;
 pub mod metrics;
 pub mod pagination;
 pub mod query;
+pub mod schema;
 pub mod telemetry;
 pub mod validation;
 

@@ -1,5 +1,6 @@
 //! The accounts schema: tenants, users, roles, teams, sessions, clients, keys, audit.
 
+use kefu_platform::schema::*;
 use sea_orm_migration::prelude::*;
 
 /// Creates every accounts table.
@@ -9,78 +10,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261123_000001_accounts_schema"
     }
-}
-
-fn id(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-fn uuid(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .uuid()
-        .not_null()
-        .to_owned()
-}
-fn uuid_null(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).uuid().null().to_owned()
-}
-fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .text()
-        .not_null()
-        .to_owned()
-}
-fn text_null(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).text().null().to_owned()
-}
-fn int(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .big_integer()
-        .not_null()
-        .default(0)
-        .to_owned()
-}
-fn time(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-fn time_null(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-fn bytes(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .binary()
-        .not_null()
-        .to_owned()
-}
-
-fn table(name: &str, columns: Vec<ColumnDef>) -> TableCreateStatement {
-    let mut t = Table::create();
-    t.table(Alias::new(name)).if_not_exists();
-    for mut c in columns {
-        t.col(&mut c);
-    }
-    t.to_owned()
-}
-
-fn index(name: &str, table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(Alias::new(table)).if_not_exists();
-    for c in columns {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
 }
 
 #[async_trait::async_trait]
