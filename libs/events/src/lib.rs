@@ -17,5 +17,5 @@ pub use consumer::{Consumers, RetryPolicy};
 pub use embedded::EmbeddedLog;
 pub use envelope::{dead_letter_topic_of, topic_of, Envelope, Event};
 pub use outbox::{append, Outbox};
-pub use relay::{Relay, RelayHealth, RelaySettings};
+pub use relay::{EventsRuntime, Relay, RelayHealth, RelaySettings};
 pub use settings::{BusKind, BusReady, BusSettings};

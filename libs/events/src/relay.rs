@@ -236,3 +236,31 @@ async fn prune(db: &DatabaseConnection, keep: Duration) -> Result<(), DbErr> {
         .await?;
     Ok(())
 }
+
+/// A service's running relay with the bus it publishes to (what `/readyz` reports).
+pub struct EventsRuntime {
+    /// The running relay.
+    pub relay: Relay,
+    /// The bus.
+    pub bus: Arc<dyn EventBus>,
+}
+
+impl EventsRuntime {
+    /// Starts relaying the outbox of `db` to `bus`, woken by `outbox`'s commits.
+    pub fn start(
+        db: DatabaseConnection,
+        bus: Arc<dyn EventBus>,
+        outbox: &crate::Outbox,
+    ) -> Arc<Self> {
+        let relay = Relay::spawn(db, bus.clone(), outbox.waker(), RelaySettings::default());
+        Arc::new(Self { relay, bus })
+    }
+
+    /// The readiness check of this relay and bus.
+    pub fn ready_check(&self) -> crate::BusReady {
+        crate::BusReady {
+            relay: self.relay.health.clone(),
+            bus: self.bus.clone(),
+        }
+    }
+}

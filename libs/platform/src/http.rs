@@ -233,3 +233,22 @@ impl RootSpanBuilder for RequestSpan {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }
+
+/// A 200 with the resource and its ETag.
+pub fn with_etag<T: serde::Serialize>(version: i64, body: &T) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header(("ETag", crate::concurrency::etag(version)))
+        .json(body)
+}
+
+/// A 201 with the resource, its ETag and Location.
+pub fn created<T: serde::Serialize>(
+    location: String,
+    version: i64,
+    body: &T,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created()
+        .insert_header(("ETag", crate::concurrency::etag(version)))
+        .insert_header(("Location", location))
+        .json(body)
+}

@@ -59,10 +59,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
 pub fn spec(state: AppState) -> ServiceSpec {
     let mut readiness = Readiness::new().with(DatabaseReady(state.db.clone()));
     if let Some(events) = &state.relay {
-        readiness = readiness.with(kefu_events::BusReady {
-            relay: events.relay.health.clone(),
-            bus: events.bus.clone(),
-        });
+        readiness = readiness.with(events.ready_check());
     }
     let auth = AuthState {
         verifier: TokenVerifier::new(

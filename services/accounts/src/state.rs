@@ -25,15 +25,7 @@ pub struct AppState {
     /// Wakes the event relay after a commit that appended events.
     pub outbox: kefu_events::Outbox,
     /// The relay shipping the outbox to the bus, once one is attached.
-    pub relay: Option<std::sync::Arc<EventsRuntime>>,
-}
-
-/// The relay and the bus it publishes to.
-pub struct EventsRuntime {
-    /// The running relay.
-    pub relay: kefu_events::Relay,
-    /// The bus.
-    pub bus: std::sync::Arc<dyn kefu_events::EventBus>,
+    pub relay: Option<std::sync::Arc<kefu_events::EventsRuntime>>,
 }
 
 impl AppState {
@@ -55,13 +47,11 @@ impl AppState {
 
     /// Starts relaying this service's outbox to `bus`.
     pub fn with_bus(mut self, bus: std::sync::Arc<dyn kefu_events::EventBus>) -> Self {
-        let relay = kefu_events::Relay::spawn(
+        self.relay = Some(kefu_events::EventsRuntime::start(
             self.db.clone(),
-            bus.clone(),
-            self.outbox.waker(),
-            kefu_events::RelaySettings::default(),
-        );
-        self.relay = Some(std::sync::Arc::new(EventsRuntime { relay, bus }));
+            bus,
+            &self.outbox,
+        ));
         self
     }
 }

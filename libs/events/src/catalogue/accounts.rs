@@ -56,26 +56,6 @@ pub struct TeamData {
     pub member_ids: Vec<Uuid>,
 }
 
-/// Declares one event type wrapping a data struct, with its `type` and aggregate.
-macro_rules! event {
-    ($(#[$doc:meta])* $name:ident($data:ident) = $type:literal, aggregate: $field:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-        #[serde(transparent)]
-        pub struct $name(pub $data);
-
-        impl Event for $name {
-            const TYPE: &'static str = $type;
-            const VERSION: u32 = 1;
-            const SERVICE: &'static str = SERVICE;
-
-            fn aggregate_id(&self) -> Uuid {
-                self.0.$field
-            }
-        }
-    };
-}
-
 event!(
     /// A tenant signed up; every service seeds its defaults for it.
     TenantCreated(TenantData) = "tenant.created", aggregate: tenant_id

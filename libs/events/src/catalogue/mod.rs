@@ -1,6 +1,28 @@
 //! The event catalogue (PRODUCT.md §4): one Rust type per event type, by producer.
 
+/// Declares one event type wrapping a data struct, with its `type` and aggregate;
+/// the module using it defines `SERVICE`.
+macro_rules! event {
+    ($(#[$doc:meta])* $name:ident($data:ident) = $type:literal, aggregate: $field:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(transparent)]
+        pub struct $name(pub $data);
+
+        impl Event for $name {
+            const TYPE: &'static str = $type;
+            const VERSION: u32 = 1;
+            const SERVICE: &'static str = SERVICE;
+
+            fn aggregate_id(&self) -> Uuid {
+                self.0.$field
+            }
+        }
+    };
+}
+
 pub mod accounts;
+pub mod tickets;
 
 use schemars::Schema;
 
@@ -37,5 +59,7 @@ impl CatalogueEntry {
 
 /// Every event type, producer by producer.
 pub fn all() -> Vec<CatalogueEntry> {
-    accounts::entries()
+    let mut entries = accounts::entries();
+    entries.extend(tickets::entries());
+    entries
 }

@@ -17,8 +17,6 @@ pub mod users;
 pub mod views;
 
 use actix_web::{HttpRequest, HttpResponse};
-use kefu_platform::concurrency::etag;
-use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every accounts route.
@@ -43,20 +41,7 @@ pub fn client_ip(req: &HttpRequest) -> Option<String> {
     req.connection_info().realip_remote_addr().map(String::from)
 }
 
-/// A 200 with the resource and its ETag.
-pub fn with_etag<T: Serialize>(version: i64, body: &T) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("ETag", etag(version)))
-        .json(body)
-}
-
-/// A 201 with the resource, its ETag and Location.
-pub fn created<T: Serialize>(location: String, version: i64, body: &T) -> HttpResponse {
-    HttpResponse::Created()
-        .insert_header(("ETag", etag(version)))
-        .insert_header(("Location", location))
-        .json(body)
-}
+pub use kefu_platform::http::{created, with_etag};
 
 /// A 201 for a created user; when it carries an invitation token the answer is
 /// `no-store`, so neither caches nor the idempotency table keep the secret.

@@ -1,0 +1,210 @@
+//! `/api/v1/tickets/{id}/comments` and `/history`: the conversation and the audit trail.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::Utc;
+use kefu_events::catalogue::tickets::{TicketReplied, TicketReplyData};
+use kefu_platform::auth::scopes::AnyScope;
+use kefu_platform::http::ErrorResponses;
+use kefu_platform::json::Json;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::access::Caller;
+use super::tickets::visible_ticket;
+use super::views::{CommentList, CommentView, HistoryEntry, HistoryList};
+use crate::domain::history::changed_fields;
+use crate::domain::status::{self, Status};
+use crate::events::{emit, ticket_data};
+use crate::state::AppState;
+use crate::store::comments::CommentStore;
+use crate::store::entities::ticket_comment;
+use crate::store::history::HistoryStore;
+use crate::store::tickets::TicketStore;
+
+/// A reply to the requester or an internal note.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Could you send a photo of the printed page?", "public": true}))]
+pub struct NewCommentBody {
+    /// Text, 1–20 000 characters.
+    pub body: String,
+    /// Public reply (default) or internal note (`false`; staff only).
+    #[serde(default = "yes")]
+    pub public: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Validate for NewCommentBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length("body", self.body.trim(), 1, 20_000);
+        checks.finish()
+    }
+}
+
+/// Adds a public reply or an internal note. The first public staff reply stamps the
+/// first response; a customer's reply on a `pending` ticket opens it again.
+#[utoipa::path(
+    tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    request_body = NewCommentBody,
+    responses((status = 201, description = "Reply added", body = CommentView), ErrorResponses),
+    security(("bearer" = ["tickets:write"]), ("bearer" = ["portal"]))
+)]
+#[post("/api/v1/tickets/{id}/comments")]
+pub async fn add_comment(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    id: web::Path<Uuid>,
+    body: Json<NewCommentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::writer(&auth)?;
+    let body = body.into_inner();
+    if !body.public && !caller.sees_internal() {
+        return Err(ApiError::field(
+            "public",
+            "portal users write public replies only",
+        ));
+    }
+    let ctx = auth.ctx.clone();
+    let id = *id;
+    let comment = state
+        .outbox
+        .transaction::<_, ticket_comment::Model, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                let before = visible_ticket(txn, &ctx, caller, id).await?;
+                let current = Status::parse(&before.status).unwrap_or(Status::Open);
+                if current.is_final() {
+                    return Err(ApiError::conflict(
+                        "ticket_final",
+                        format!("the ticket is {}; open a new one", current.as_str()),
+                    ));
+                }
+                let now = Utc::now();
+                let author_kind = if caller.sees_internal() {
+                    "staff"
+                } else {
+                    "customer"
+                };
+                let comment = CommentStore::new(txn, ctx.tenant_id)
+                    .insert(ticket_comment::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: ctx.tenant_id.uuid(),
+                        ticket_id: before.id,
+                        author_id: Some(ctx.actor),
+                        author_kind: author_kind.into(),
+                        public: body.public,
+                        body: body.body,
+                        created_at: now,
+                    })
+                    .await?;
+                let mut ticket = before.clone();
+                if body.public && author_kind == "staff" && ticket.first_response_at.is_none() {
+                    ticket.first_response_at = Some(now);
+                }
+                if author_kind == "customer" {
+                    ticket.status = status::after_customer_reply(current).as_str().into();
+                }
+                let via = if author_kind == "staff" {
+                    "user"
+                } else {
+                    "portal"
+                };
+                let changes = changed_fields([
+                    (
+                        "status",
+                        Some(before.status.clone()),
+                        Some(ticket.status.clone()),
+                    ),
+                    (
+                        "first_response_at",
+                        before.first_response_at.map(|t| t.to_rfc3339()),
+                        ticket.first_response_at.map(|t| t.to_rfc3339()),
+                    ),
+                ]);
+                let ticket = TicketStore::new(txn, ctx.tenant_id).save(ticket).await?;
+                HistoryStore::new(txn, ctx.tenant_id)
+                    .record(ticket.id, Some(ctx.actor), via, &changes)
+                    .await?;
+                let reply = TicketReplyData {
+                    ticket: ticket_data(&ticket),
+                    comment_id: comment.id,
+                    public: comment.public,
+                    author_kind: comment.author_kind.clone(),
+                    author_id: comment.author_id,
+                };
+                emit(
+                    txn,
+                    ctx.tenant_id.uuid(),
+                    Some(ctx.actor),
+                    TicketReplied(reply),
+                )
+                .await?;
+                Ok(comment)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CommentView::from(comment)))
+}
+
+/// The conversation of a ticket, oldest first (portal users see public replies only).
+#[utoipa::path(
+    tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "The conversation", body = CommentList), ErrorResponses),
+    security(("bearer" = ["tickets:read"]), ("bearer" = ["portal"]))
+)]
+#[get("/api/v1/tickets/{id}/comments")]
+pub async fn list_comments(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::reader(&auth)?;
+    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let items = CommentStore::new(&state.db, auth.tenant_id)
+        .of_ticket(ticket.id, !caller.sees_internal())
+        .await?
+        .into_iter()
+        .map(CommentView::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(CommentList { items }))
+}
+
+/// Every change of a ticket: field, old and new value, who, when, via what.
+#[utoipa::path(
+    tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "The history", body = HistoryList), ErrorResponses),
+    security(("bearer" = ["tickets:read"]))
+)]
+#[get("/api/v1/tickets/{id}/history")]
+pub async fn ticket_history(
+    state: web::Data<AppState>,
+    auth: Authz<kefu_platform::auth::scopes::TicketsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::reader(&auth)?;
+    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let items = HistoryStore::new(&state.db, auth.tenant_id)
+        .of_ticket(ticket.id)
+        .await?
+        .into_iter()
+        .map(HistoryEntry::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(HistoryList { items }))
+}
+
+/// Registers the conversation routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(add_comment)
+        .service(list_comments)
+        .service(ticket_history);
+}

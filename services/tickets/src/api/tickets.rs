@@ -1,0 +1,679 @@
+//! `/api/v1/tickets`: create, list, read and change tickets.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use kefu_events::catalogue::tickets::TicketCreated;
+use kefu_platform::auth::scopes::AnyScope;
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::json::Json;
+use kefu_platform::pagination::{Page, PageQuery};
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz};
+use sea_orm::DatabaseTransaction;
+use serde::{Deserialize, Deserializer};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::access::Caller;
+use super::views::{TicketPage, TicketView};
+use crate::domain::fields::{normalize_tags, Channel, Priority, TicketType, MAX_TAGS};
+use crate::domain::history::{changed_fields, text};
+use crate::domain::status::{self, Status};
+use crate::events::{emit, emit_ticket_change, ticket_data};
+use crate::state::AppState;
+use crate::store::entities::ticket;
+use crate::store::tickets::{TicketFilter, TicketStore};
+use crate::store::{directory, encode_list, history::HistoryStore};
+
+/// A new ticket. Portal users give only subject, description, type and tags.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"subject": "Printer prints blank pages", "description": "Since this morning, all three printers.", "type": "incident", "priority": "high", "channel": "phone", "tags": ["printer"]}))]
+pub struct NewTicketBody {
+    /// Subject, 1–250 characters.
+    pub subject: String,
+    /// What the customer needs, up to 20 000 characters.
+    #[serde(default)]
+    pub description: String,
+    /// Type (default `question`).
+    #[serde(rename = "type")]
+    pub kind: Option<TicketType>,
+    /// Priority (default `normal`).
+    pub priority: Option<Priority>,
+    /// Channel (default `web`; `portal` for portal users).
+    pub channel: Option<Channel>,
+    /// Customer.
+    pub customer_id: Option<Uuid>,
+    /// Contact at the customer.
+    pub contact_id: Option<Uuid>,
+    /// Who asked (default: the caller when a user).
+    pub requester_id: Option<Uuid>,
+    /// Team.
+    pub team_id: Option<Uuid>,
+    /// Assignee (needs `tickets:assign`).
+    pub assignee_id: Option<Uuid>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+fn check_text(checks: &mut Checks, subject: Option<&str>, description: Option<&str>) {
+    if let Some(subject) = subject {
+        checks.length("subject", subject.trim(), 1, 250);
+    }
+    if let Some(description) = description {
+        checks.length("description", description, 0, 20_000);
+    }
+}
+
+fn check_tags(checks: &mut Checks, tags: Option<&[String]>) {
+    if let Some(tags) = tags {
+        checks.ensure(tags.len() <= MAX_TAGS, "tags", "must hold at most 20 tags");
+        if let Err(i) = normalize_tags(tags) {
+            checks.fail(
+                &format!("tags[{i}]"),
+                "must be 1–50 letters, digits, `_`, `-`, `:` or `.`",
+            );
+        }
+    }
+}
+
+impl Validate for NewTicketBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        check_text(&mut checks, Some(&self.subject), Some(&self.description));
+        check_tags(&mut checks, Some(&self.tags));
+        checks.finish()
+    }
+}
+
+/// Present-and-null (`Some(None)`) apart from absent (`None`).
+fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Changes to a ticket; absent fields stay, `null` clears team, assignee or customer.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "pending", "priority": "urgent", "tags": ["printer", "vip"]}))]
+pub struct TicketPatch {
+    /// Subject.
+    pub subject: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Type.
+    #[serde(rename = "type")]
+    pub kind: Option<TicketType>,
+    /// Priority.
+    pub priority: Option<Priority>,
+    /// Status, along the status machine.
+    pub status: Option<Status>,
+    /// Customer (`null` clears).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub customer_id: Option<Option<Uuid>>,
+    /// Team (`null` clears).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub team_id: Option<Option<Uuid>>,
+    /// Assignee (`null` unassigns; needs `tickets:assign`).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub assignee_id: Option<Option<Uuid>>,
+    /// Tags (replace the current ones).
+    pub tags: Option<Vec<String>>,
+}
+
+impl Validate for TicketPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        check_text(
+            &mut checks,
+            self.subject.as_deref(),
+            self.description.as_deref(),
+        );
+        check_tags(&mut checks, self.tags.as_deref());
+        checks.finish()
+    }
+}
+
+/// An assignee must be an active staff user the directory knows.
+async fn check_assignee(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    assignee: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let Some(id) = assignee else {
+        return Ok(());
+    };
+    let agent = directory::user(txn, tenant, id).await?;
+    match agent {
+        Some(a) if a.status == "active" && a.customer_id.is_none() => Ok(()),
+        _ => Err(ApiError::field(
+            "assignee_id",
+            "is not an active staff user of this tenant",
+        )),
+    }
+}
+
+/// The trail entries of a ticket change.
+fn trail(
+    before: &ticket::Model,
+    after: &ticket::Model,
+) -> Vec<crate::domain::history::FieldChange> {
+    changed_fields([
+        (
+            "subject",
+            Some(before.subject.clone()),
+            Some(after.subject.clone()),
+        ),
+        (
+            "description",
+            Some(before.description.clone()),
+            Some(after.description.clone()),
+        ),
+        ("type", Some(before.kind.clone()), Some(after.kind.clone())),
+        (
+            "priority",
+            Some(before.priority.clone()),
+            Some(after.priority.clone()),
+        ),
+        (
+            "status",
+            Some(before.status.clone()),
+            Some(after.status.clone()),
+        ),
+        (
+            "customer_id",
+            text(before.customer_id),
+            text(after.customer_id),
+        ),
+        ("team_id", text(before.team_id), text(after.team_id)),
+        (
+            "assignee_id",
+            text(before.assignee_id),
+            text(after.assignee_id),
+        ),
+        ("tags", Some(before.tags.clone()), Some(after.tags.clone())),
+    ])
+}
+
+/// How a caller's change is recorded in the trail.
+fn via(caller: Caller) -> &'static str {
+    match caller {
+        Caller::Staff { .. } => "user",
+        Caller::Portal { .. } => "portal",
+    }
+}
+
+/// Creates a ticket; it gets the tenant's next number.
+#[utoipa::path(
+    tag = "tickets",
+    request_body = NewTicketBody,
+    responses((status = 201, description = "Ticket created", body = TicketView), ErrorResponses),
+    security(("bearer" = ["tickets:write"]), ("bearer" = ["portal"]))
+)]
+#[post("/api/v1/tickets")]
+pub async fn create_ticket(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    body: Json<NewTicketBody>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::writer(&auth)?;
+    let body = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let tenant = ctx.tenant_id;
+    let actor = ctx.actor;
+    let staff_only = [
+        ("priority", body.priority.is_some()),
+        ("channel", body.channel.is_some()),
+        ("customer_id", body.customer_id.is_some()),
+        ("contact_id", body.contact_id.is_some()),
+        ("requester_id", body.requester_id.is_some()),
+        ("team_id", body.team_id.is_some()),
+        ("assignee_id", body.assignee_id.is_some()),
+    ];
+    let (channel, customer_id, requester_id) = match caller {
+        Caller::Portal { user, customer } => {
+            if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
+                return Err(ApiError::field(
+                    *field,
+                    "is set by staff, not in the portal",
+                ));
+            }
+            (Channel::Portal, customer, Some(user))
+        }
+        Caller::Staff { can_assign } => {
+            if body.assignee_id.is_some() && !can_assign {
+                return Err(ApiError::Forbidden("tickets:assign".into()));
+            }
+            let default_channel = if ctx.is_user {
+                Channel::Web
+            } else {
+                Channel::Api
+            };
+            let requester = body.requester_id.or(ctx.is_user.then_some(actor));
+            (
+                body.channel.unwrap_or(default_channel),
+                body.customer_id,
+                requester,
+            )
+        }
+    };
+    let tags = normalize_tags(&body.tags)
+        .map_err(|i| ApiError::field(format!("tags[{i}]"), "is not a valid tag"))?;
+    let created = state
+        .outbox
+        .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                check_assignee(txn, tenant.uuid(), body.assignee_id).await?;
+                let store = TicketStore::new(txn, tenant);
+                let number = store.next_number().await?;
+                let now = Utc::now();
+                let ticket = store
+                    .insert(ticket::Model {
+                        id: Uuid::now_v7(),
+                        tenant_id: tenant.uuid(),
+                        number,
+                        subject: body.subject.trim().to_string(),
+                        description: body.description,
+                        status: Status::New.as_str().into(),
+                        priority: body.priority.unwrap_or(Priority::Normal).as_str().into(),
+                        kind: body.kind.unwrap_or(TicketType::Question).as_str().into(),
+                        channel: channel.as_str().into(),
+                        customer_id,
+                        contact_id: body.contact_id,
+                        requester_id,
+                        team_id: body.team_id,
+                        assignee_id: body.assignee_id,
+                        tags: encode_list(&tags),
+                        reopen_count: 0,
+                        created_by: Some(actor),
+                        first_response_at: None,
+                        solved_at: None,
+                        closed_at: None,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .await?;
+                let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
+                HistoryStore::new(txn, tenant)
+                    .record(ticket.id, Some(actor), via(caller), &created)
+                    .await?;
+                emit(
+                    txn,
+                    tenant.uuid(),
+                    Some(actor),
+                    TicketCreated(ticket_data(&ticket)),
+                )
+                .await?;
+                Ok(ticket)
+            })
+        })
+        .await?;
+    let location = format!("/api/v1/tickets/{}", created.id);
+    Ok(created_response(location, created))
+}
+
+fn created_response(location: String, ticket: ticket::Model) -> HttpResponse {
+    let version = ticket.version;
+    created(location, version, &TicketView::from(ticket))
+}
+
+/// Filters of the ticket list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketListQuery {
+    /// Only these statuses, comma-separated (e.g. `new,open`).
+    pub status: Option<String>,
+    /// Only this priority.
+    pub priority: Option<Priority>,
+    /// Only this type.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<TicketType>,
+    /// Only tickets of this assignee.
+    pub assignee_id: Option<Uuid>,
+    /// Only unassigned tickets.
+    pub unassigned: Option<bool>,
+    /// Only tickets of this team.
+    pub team_id: Option<Uuid>,
+    /// Only tickets of this customer.
+    pub customer_id: Option<Uuid>,
+    /// Only tickets with this tag.
+    pub tag: Option<String>,
+    /// Created at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Updated at or after.
+    pub updated_from: Option<DateTime<Utc>>,
+    /// Updated before.
+    pub updated_to: Option<DateTime<Utc>>,
+    /// Words that must all appear in the subject or description.
+    pub q: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+impl TicketListQuery {
+    fn filter(self) -> Result<TicketFilter, ApiError> {
+        let statuses = match &self.status {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|s| {
+                    Status::parse(s.trim())
+                        .map(|s| s.as_str().to_string())
+                        .ok_or_else(|| {
+                            ApiError::field("status", format!("`{s}` is not a ticket status"))
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let tag = match &self.tag {
+            None => None,
+            Some(tag) => Some(
+                crate::domain::fields::normalize_tag(tag)
+                    .ok_or_else(|| ApiError::field("tag", "is not a valid tag"))?,
+            ),
+        };
+        Ok(TicketFilter {
+            statuses,
+            priority: self.priority.map(|p| p.as_str().into()),
+            kind: self.kind.map(|k| k.as_str().into()),
+            assignee_id: self.assignee_id,
+            unassigned: self.unassigned.unwrap_or(false),
+            team_id: self.team_id,
+            customer_id: self.customer_id,
+            requester_id: None,
+            tag,
+            created_from: self.created_from,
+            created_to: self.created_to,
+            updated_from: self.updated_from,
+            updated_to: self.updated_to,
+            text: self.q.filter(|q| !q.trim().is_empty()),
+        })
+    }
+}
+
+/// Lists tickets, newest first; portal users get only their own.
+#[utoipa::path(
+    tag = "tickets",
+    params(TicketListQuery),
+    responses((status = 200, description = "A page of tickets", body = TicketPage), ErrorResponses),
+    security(("bearer" = ["tickets:read"]), ("bearer" = ["portal"]))
+)]
+#[get("/api/v1/tickets")]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    query: Query<TicketListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::reader(&auth)?;
+    let query = query.0;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    }
+    .parse()?;
+    let mut filter = query.filter()?;
+    if let Caller::Portal { user, .. } = caller {
+        filter.requester_id = Some(user);
+    }
+    let rows = TicketStore::new(&state.db, auth.tenant_id)
+        .list(&filter, page)
+        .await?;
+    let page = Page::from_rows(rows, page, |t| t.id).map(TicketView::from);
+    Ok(HttpResponse::Ok().json(TicketPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// The ticket `id` if the caller may see it (others are a 404).
+pub async fn visible_ticket<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    auth: &kefu_platform::auth::TenantContext,
+    caller: Caller,
+    id: Uuid,
+) -> Result<ticket::Model, ApiError> {
+    TicketStore::new(conn, auth.tenant_id)
+        .get(id)
+        .await?
+        .filter(|t| caller.sees(t))
+        .ok_or(ApiError::NotFound)
+}
+
+/// One ticket.
+#[utoipa::path(
+    tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "The ticket", body = TicketView), ErrorResponses),
+    security(("bearer" = ["tickets:read"]), ("bearer" = ["portal"]))
+)]
+#[get("/api/v1/tickets/{id}")]
+pub async fn get_ticket(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::reader(&auth)?;
+    let found = visible_ticket(&state.db, &auth, caller, *id).await?;
+    Ok(with_etag(found.version, &TicketView::from(found)))
+}
+
+/// Applies a patch to a ticket; the pure part of an update.
+fn apply(
+    ticket: &mut ticket::Model,
+    patch: TicketPatch,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if let Some(subject) = patch.subject {
+        ticket.subject = subject.trim().to_string();
+    }
+    if let Some(description) = patch.description {
+        ticket.description = description;
+    }
+    if let Some(kind) = patch.kind {
+        ticket.kind = kind.as_str().into();
+    }
+    if let Some(priority) = patch.priority {
+        ticket.priority = priority.as_str().into();
+    }
+    if let Some(customer) = patch.customer_id {
+        ticket.customer_id = customer;
+    }
+    if let Some(team) = patch.team_id {
+        ticket.team_id = team;
+    }
+    if let Some(assignee) = patch.assignee_id {
+        ticket.assignee_id = assignee;
+    }
+    if let Some(tags) = patch.tags {
+        let tags = normalize_tags(&tags)
+            .map_err(|i| ApiError::field(format!("tags[{i}]"), "is not a valid tag"))?;
+        ticket.tags = encode_list(&tags);
+    }
+    if let Some(to) = patch.status {
+        let from = Status::parse(&ticket.status).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("unknown status {}", ticket.status))
+        })?;
+        status::transition(from, to).map_err(|refused| ApiError::IllegalTransition {
+            detail: format!("a {} ticket cannot become {}", from.as_str(), to.as_str()),
+            allowed: refused
+                .allowed
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+        })?;
+        if from != to {
+            if status::is_reopen(from, to) {
+                ticket.reopen_count += 1;
+            }
+            match to {
+                Status::Solved => ticket.solved_at = Some(now),
+                Status::Closed => ticket.closed_at = Some(now),
+                _ => {}
+            }
+            ticket.status = to.as_str().into();
+        }
+    }
+    Ok(())
+}
+
+/// Changes a ticket (`If-Match` guards against lost updates). Portal users may only
+/// change the subject and description of their own tickets.
+#[utoipa::path(
+    tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    request_body = TicketPatch,
+    responses((status = 200, description = "The changed ticket", body = TicketView), ErrorResponses),
+    security(("bearer" = ["tickets:write"]), ("bearer" = ["portal"]))
+)]
+#[patch("/api/v1/tickets/{id}")]
+pub async fn update_ticket(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Json<TicketPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::writer(&auth)?;
+    let patch = body.into_inner();
+    match caller {
+        Caller::Portal { .. } => {
+            let staff_only = [
+                ("type", patch.kind.is_some()),
+                ("priority", patch.priority.is_some()),
+                ("status", patch.status.is_some()),
+                ("customer_id", patch.customer_id.is_some()),
+                ("team_id", patch.team_id.is_some()),
+                ("assignee_id", patch.assignee_id.is_some()),
+                ("tags", patch.tags.is_some()),
+            ];
+            if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
+                return Err(ApiError::field(
+                    *field,
+                    "is set by staff, not in the portal",
+                ));
+            }
+        }
+        Caller::Staff { can_assign } => {
+            if patch.assignee_id.is_some() && !can_assign {
+                return Err(ApiError::Forbidden("tickets:assign".into()));
+            }
+        }
+    }
+    let ctx = auth.ctx.clone();
+    let id = *id;
+    let saved = state
+        .outbox
+        .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                let before = visible_ticket(txn, &ctx, caller, id).await?;
+                if_match.check(before.version)?;
+                let mut ticket = before.clone();
+                let assignee = patch.assignee_id;
+                apply(&mut ticket, patch, Utc::now())?;
+                if let Some(new_assignee) = assignee {
+                    if new_assignee != before.assignee_id {
+                        check_assignee(txn, ctx.tenant_id.uuid(), new_assignee).await?;
+                    }
+                }
+                let changes = trail(&before, &ticket);
+                if changes.is_empty() {
+                    return Ok(before);
+                }
+                let store = TicketStore::new(txn, ctx.tenant_id);
+                let saved = store.save(ticket).await?;
+                HistoryStore::new(txn, ctx.tenant_id)
+                    .record(saved.id, Some(ctx.actor), via(caller), &changes)
+                    .await?;
+                emit_ticket_change(txn, Some(ctx.actor), &before, &saved).await?;
+                Ok(saved)
+            })
+        })
+        .await?;
+    Ok(with_etag(saved.version, &TicketView::from(saved)))
+}
+
+/// Registers the ticket routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_tickets)
+        .service(create_ticket)
+        .service(get_ticket)
+        .service(update_ticket);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(status: &str) -> ticket::Model {
+        let now = Utc::now();
+        ticket::Model {
+            id: Uuid::now_v7(),
+            tenant_id: Uuid::now_v7(),
+            number: 1,
+            subject: "s".into(),
+            description: String::new(),
+            status: status.into(),
+            priority: "normal".into(),
+            kind: "question".into(),
+            channel: "web".into(),
+            customer_id: None,
+            contact_id: None,
+            requester_id: None,
+            team_id: None,
+            assignee_id: None,
+            tags: "[]".into(),
+            reopen_count: 0,
+            created_by: None,
+            first_response_at: None,
+            solved_at: None,
+            closed_at: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn a_reopen_is_counted_and_an_illegal_move_lists_what_is_allowed() {
+        let mut t = ticket("solved");
+        let patch = TicketPatch {
+            status: Some(Status::Open),
+            ..Default::default()
+        };
+        apply(&mut t, patch, Utc::now()).unwrap();
+        assert_eq!((t.status.as_str(), t.reopen_count), ("open", 1));
+
+        let mut closed = ticket("closed");
+        let patch = TicketPatch {
+            status: Some(Status::Open),
+            ..Default::default()
+        };
+        match apply(&mut closed, patch, Utc::now()) {
+            Err(ApiError::IllegalTransition { allowed, .. }) => assert!(allowed.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn null_clears_and_absent_keeps() {
+        let patch: TicketPatch = serde_json::from_str(r#"{"team_id": null}"#).unwrap();
+        assert_eq!(patch.team_id, Some(None));
+        assert_eq!(patch.assignee_id, None);
+    }
+}

@@ -1,0 +1,6 @@
+//! Tickets rules with no I/O: the status machine, field values, which event a change is.
+
+pub mod changes;
+pub mod fields;
+pub mod history;
+pub mod status;

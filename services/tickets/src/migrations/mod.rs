@@ -1,0 +1,20 @@
+//! Schema migrations owned by tickets.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_schema;
+
+/// Every tickets migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(kefu_platform::idempotency::Migration),
+            Box::new(kefu_events::outbox::Migration),
+            Box::new(kefu_events::consumer::Migration),
+            Box::new(m20261124_000001_schema::Migration),
+        ]
+    }
+}

@@ -1,0 +1,83 @@
+//! The state every tickets handler shares, and the token status guard.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use kefu_platform::auth::{Claims, PrincipalGuard};
+use kefu_platform::ApiError;
+use sea_orm::DatabaseConnection;
+
+use crate::settings::Settings;
+use crate::store::directory;
+
+/// Shared by handlers as `web::Data<AppState>`.
+#[derive(Clone)]
+pub struct AppState {
+    /// The tickets database.
+    pub db: DatabaseConnection,
+    /// Configuration.
+    pub settings: Settings,
+    /// Wakes the event relay after a commit that appended events.
+    pub outbox: kefu_events::Outbox,
+    /// The relay shipping the outbox to the bus, once one is attached.
+    pub relay: Option<Arc<kefu_events::EventsRuntime>>,
+}
+
+impl AppState {
+    /// State over a migrated database.
+    pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
+        Self {
+            db,
+            settings,
+            outbox: kefu_events::Outbox::new(),
+            relay: None,
+        }
+    }
+
+    /// Starts relaying this service's outbox to `bus` and consuming the events tickets needs.
+    pub async fn with_bus(mut self, bus: Arc<dyn kefu_events::EventBus>) -> anyhow::Result<Self> {
+        crate::consumers::consumers()
+            .spawn(self.db.clone(), bus.clone())
+            .await?;
+        self.relay = Some(kefu_events::EventsRuntime::start(
+            self.db.clone(),
+            bus,
+            &self.outbox,
+        ));
+        Ok(self)
+    }
+}
+
+/// Refuses tokens of tenants accounts announced as suspended or deleted, and of users
+/// it announced as disabled. Tickets knows them only from events, so a principal it has
+/// not heard of yet passes (the signature and expiry still hold).
+pub struct DirectoryGuard {
+    db: DatabaseConnection,
+}
+
+impl DirectoryGuard {
+    /// A guard over the tickets database.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl PrincipalGuard for DirectoryGuard {
+    async fn check(&self, claims: &Claims) -> Result<(), ApiError> {
+        let Some(tenant) = claims.tid else {
+            return Ok(());
+        };
+        if let Some(status) = directory::tenant_status(&self.db, tenant).await? {
+            if status != "active" {
+                return Err(ApiError::Unauthenticated);
+            }
+        }
+        if let Some(user) = directory::user(&self.db, tenant, claims.sub).await? {
+            if user.status == "disabled" {
+                return Err(ApiError::Unauthenticated);
+            }
+        }
+        Ok(())
+    }
+}

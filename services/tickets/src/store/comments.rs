@@ -1,0 +1,53 @@
+//! The conversation of a ticket: public replies and internal notes.
+
+use kefu_platform::ids::TenantId;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::ticket_comment;
+
+/// Replies and notes of one tenant's tickets.
+pub struct CommentStore<'a, C> {
+    conn: &'a C,
+    tenant: Uuid,
+}
+
+impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
+    /// A store scoped to `tenant`.
+    pub fn new(conn: &'a C, tenant: TenantId) -> Self {
+        Self {
+            conn,
+            tenant: tenant.uuid(),
+        }
+    }
+
+    /// Adds a reply or note.
+    pub async fn insert(
+        &self,
+        mut model: ticket_comment::Model,
+    ) -> Result<ticket_comment::Model, DbErr> {
+        model.tenant_id = self.tenant;
+        ticket_comment::Entity::insert(ticket_comment::ActiveModel::from(model.clone()))
+            .exec(self.conn)
+            .await?;
+        Ok(model)
+    }
+
+    /// The conversation of a ticket, oldest first; `public_only` hides internal notes.
+    pub async fn of_ticket(
+        &self,
+        ticket_id: Uuid,
+        public_only: bool,
+    ) -> Result<Vec<ticket_comment::Model>, DbErr> {
+        let mut query = ticket_comment::Entity::find()
+            .filter(ticket_comment::Column::TenantId.eq(self.tenant))
+            .filter(ticket_comment::Column::TicketId.eq(ticket_id));
+        if public_only {
+            query = query.filter(ticket_comment::Column::Public.eq(true));
+        }
+        query
+            .order_by_asc(ticket_comment::Column::Id)
+            .all(self.conn)
+            .await
+    }
+}

@@ -1,0 +1,249 @@
+//! sea-orm entities of the tickets database, one module per table.
+
+/// A tenant as accounts announced it.
+pub mod directory_tenant {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `directory_tenants`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "directory_tenants")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `slug`.
+        pub slug: String,
+        /// Column `name`.
+        pub name: String,
+        /// Column `time_zone`.
+        pub time_zone: String,
+        /// Column `status`.
+        pub status: String,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A user as accounts announced it: the assignee directory.
+pub mod directory_user {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `directory_users`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "directory_users")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `email`.
+        pub email: String,
+        /// Column `roles`.
+        pub roles: String,
+        /// Column `team_ids`.
+        pub team_ids: String,
+        /// Column `status`.
+        pub status: String,
+        /// Column `customer_id`.
+        pub customer_id: Option<Uuid>,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The last ticket number of a tenant.
+pub mod ticket_counter {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_counters`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_counters")]
+    pub struct Model {
+        /// Column `tenant_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        /// Column `last_number`.
+        pub last_number: i64,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A service request.
+pub mod ticket {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `tickets`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "tickets")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `number`.
+        pub number: i64,
+        /// Column `subject`.
+        pub subject: String,
+        /// Column `description`.
+        pub description: String,
+        /// Column `status`.
+        pub status: String,
+        /// Column `priority`.
+        pub priority: String,
+        /// Column `kind`.
+        pub kind: String,
+        /// Column `channel`.
+        pub channel: String,
+        /// Column `customer_id`.
+        pub customer_id: Option<Uuid>,
+        /// Column `contact_id`.
+        pub contact_id: Option<Uuid>,
+        /// Column `requester_id`.
+        pub requester_id: Option<Uuid>,
+        /// Column `team_id`.
+        pub team_id: Option<Uuid>,
+        /// Column `assignee_id`.
+        pub assignee_id: Option<Uuid>,
+        /// Column `tags`.
+        pub tags: String,
+        /// Column `reopen_count`.
+        pub reopen_count: i64,
+        /// Column `created_by`.
+        pub created_by: Option<Uuid>,
+        /// Column `first_response_at`.
+        pub first_response_at: Option<DateTimeUtc>,
+        /// Column `solved_at`.
+        pub solved_at: Option<DateTimeUtc>,
+        /// Column `closed_at`.
+        pub closed_at: Option<DateTimeUtc>,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A tag on a ticket, for filtering by tag.
+pub mod ticket_tag {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_tags`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_tags")]
+    pub struct Model {
+        /// Column `tenant_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        /// Column `tag`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tag: String,
+        /// Column `ticket_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ticket_id: Uuid,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A public reply or an internal note.
+pub mod ticket_comment {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_comments`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_comments")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `ticket_id`.
+        pub ticket_id: Uuid,
+        /// Column `author_id`.
+        pub author_id: Option<Uuid>,
+        /// Column `author_kind`.
+        pub author_kind: String,
+        /// Column `public`.
+        pub public: bool,
+        /// Column `body`.
+        pub body: String,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One changed field of a ticket: its audit trail.
+pub mod ticket_history {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_history`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_history")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `ticket_id`.
+        pub ticket_id: Uuid,
+        /// Column `field`.
+        pub field: String,
+        /// Column `old_value`.
+        pub old_value: Option<String>,
+        /// Column `new_value`.
+        pub new_value: Option<String>,
+        /// Column `actor_id`.
+        pub actor_id: Option<Uuid>,
+        /// Column `via`.
+        pub via: String,
+        /// Column `at`.
+        pub at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

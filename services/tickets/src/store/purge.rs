@@ -1,0 +1,37 @@
+//! Erasing a deleted tenant's data (accounts' `tenant.deleted`).
+
+use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use uuid::Uuid;
+
+/// Every tickets table holding tenant data, with its tenant column.
+const TENANT_TABLES: &[(&str, &str)] = &[
+    ("ticket_history", "tenant_id"),
+    ("ticket_comments", "tenant_id"),
+    ("ticket_tags", "tenant_id"),
+    ("tickets", "tenant_id"),
+    ("ticket_counters", "tenant_id"),
+    ("directory_users", "tenant_id"),
+];
+
+/// Deletes every row of `tenant`; returns how many went.
+pub async fn purge<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<u64, DbErr> {
+    let backend = conn.get_database_backend();
+    let placeholder = if backend == sea_orm::DatabaseBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let mut removed = 0;
+    for (table, column) in TENANT_TABLES {
+        let sql = format!("DELETE FROM {table} WHERE {column} = {placeholder}");
+        let result = conn
+            .execute(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [Value::from(tenant)],
+            ))
+            .await?;
+        removed += result.rows_affected();
+    }
+    Ok(removed)
+}

@@ -1,0 +1,231 @@
+//! Tickets of one tenant: numbers, reads, filtered pages, versioned saves, tags.
+
+use chrono::{DateTime, Utc};
+use kefu_platform::ids::TenantId;
+use kefu_platform::pagination::PageRequest;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+use uuid::Uuid;
+
+use super::entities::{ticket, ticket_counter, ticket_tag};
+
+/// What a ticket list can be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// Any of these statuses.
+    pub statuses: Vec<String>,
+    /// Priority.
+    pub priority: Option<String>,
+    /// Type.
+    pub kind: Option<String>,
+    /// Assignee.
+    pub assignee_id: Option<Uuid>,
+    /// Only tickets nobody is assigned to.
+    pub unassigned: bool,
+    /// Team.
+    pub team_id: Option<Uuid>,
+    /// Customer.
+    pub customer_id: Option<Uuid>,
+    /// Requester (a portal user sees only these).
+    pub requester_id: Option<Uuid>,
+    /// Carries this tag.
+    pub tag: Option<String>,
+    /// Created at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Updated at or after.
+    pub updated_from: Option<DateTime<Utc>>,
+    /// Updated before.
+    pub updated_to: Option<DateTime<Utc>>,
+    /// Words in the subject or description.
+    pub text: Option<String>,
+}
+
+/// The tickets of one tenant.
+pub struct TicketStore<'a, C> {
+    conn: &'a C,
+    tenant: Uuid,
+}
+
+impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
+    /// A store scoped to `tenant`.
+    pub fn new(conn: &'a C, tenant: TenantId) -> Self {
+        Self {
+            conn,
+            tenant: tenant.uuid(),
+        }
+    }
+
+    /// The tenant's next ticket number; call inside the creating transaction.
+    ///
+    /// One upsert: on PostgreSQL the counter row stays locked until the transaction
+    /// ends, so two creates never get the same number.
+    pub async fn next_number(&self) -> Result<i64, DbErr> {
+        ticket_counter::Entity::insert(ticket_counter::ActiveModel {
+            tenant_id: sea_orm::Set(self.tenant),
+            last_number: sea_orm::Set(1),
+        })
+        .on_conflict(
+            OnConflict::column(ticket_counter::Column::TenantId)
+                .value(
+                    ticket_counter::Column::LastNumber,
+                    Expr::col((ticket_counter::Entity, ticket_counter::Column::LastNumber)).add(1),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(self.conn)
+        .await?;
+        let counter = ticket_counter::Entity::find_by_id(self.tenant)
+            .one(self.conn)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("ticket counter".into()))?;
+        Ok(counter.last_number)
+    }
+
+    /// One ticket of the tenant.
+    pub async fn get(&self, id: Uuid) -> Result<Option<ticket::Model>, DbErr> {
+        ticket::Entity::find_by_id(id)
+            .filter(ticket::Column::TenantId.eq(self.tenant))
+            .one(self.conn)
+            .await
+    }
+
+    /// A page of tickets matching `filter`, newest first.
+    pub async fn list(
+        &self,
+        filter: &TicketFilter,
+        page: PageRequest,
+    ) -> Result<Vec<ticket::Model>, DbErr> {
+        use ticket::Column as T;
+        let mut query = ticket::Entity::find().filter(T::TenantId.eq(self.tenant));
+        if !filter.statuses.is_empty() {
+            query = query.filter(T::Status.is_in(filter.statuses.clone()));
+        }
+        if let Some(priority) = &filter.priority {
+            query = query.filter(T::Priority.eq(priority.clone()));
+        }
+        if let Some(kind) = &filter.kind {
+            query = query.filter(T::Kind.eq(kind.clone()));
+        }
+        if let Some(assignee) = filter.assignee_id {
+            query = query.filter(T::AssigneeId.eq(assignee));
+        }
+        if filter.unassigned {
+            query = query.filter(T::AssigneeId.is_null());
+        }
+        if let Some(team) = filter.team_id {
+            query = query.filter(T::TeamId.eq(team));
+        }
+        if let Some(customer) = filter.customer_id {
+            query = query.filter(T::CustomerId.eq(customer));
+        }
+        if let Some(requester) = filter.requester_id {
+            query = query.filter(T::RequesterId.eq(requester));
+        }
+        if let Some(tag) = &filter.tag {
+            let tagged = ticket_tag::Entity::find()
+                .select_only()
+                .column(ticket_tag::Column::TicketId)
+                .filter(ticket_tag::Column::TenantId.eq(self.tenant))
+                .filter(ticket_tag::Column::Tag.eq(tag.clone()))
+                .into_query();
+            query = query.filter(T::Id.in_subquery(tagged));
+        }
+        if let Some(from) = filter.created_from {
+            query = query.filter(T::CreatedAt.gte(from));
+        }
+        if let Some(to) = filter.created_to {
+            query = query.filter(T::CreatedAt.lt(to));
+        }
+        if let Some(from) = filter.updated_from {
+            query = query.filter(T::UpdatedAt.gte(from));
+        }
+        if let Some(to) = filter.updated_to {
+            query = query.filter(T::UpdatedAt.lt(to));
+        }
+        if let Some(text) = &filter.text {
+            for word in text.split_whitespace().take(8) {
+                let pattern = format!("%{}%", escape_like(word));
+                query = query.filter(
+                    sea_orm::Condition::any()
+                        .add(
+                            Expr::col(T::Subject)
+                                .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                        )
+                        .add(
+                            Expr::col(T::Description)
+                                .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                        ),
+                );
+            }
+        }
+        if let Some(after) = page.after {
+            query = query.filter(T::Id.lt(after));
+        }
+        query
+            .order_by_desc(T::Id)
+            .limit(page.limit + 1)
+            .all(self.conn)
+            .await
+    }
+
+    /// Inserts a new ticket of this tenant with its tags.
+    pub async fn insert(&self, mut model: ticket::Model) -> Result<ticket::Model, DbErr> {
+        model.tenant_id = self.tenant;
+        ticket::Entity::insert(ticket::ActiveModel::from(model.clone()))
+            .exec(self.conn)
+            .await?;
+        self.set_tags(model.id, &super::decode_list(&model.tags))
+            .await?;
+        Ok(model)
+    }
+
+    /// Writes a changed ticket, bumping its version; `RecordNotUpdated` (a 412) if it
+    /// was saved by someone else since it was read.
+    pub async fn save(&self, mut model: ticket::Model) -> Result<ticket::Model, DbErr> {
+        let read_version = model.version;
+        model.version += 1;
+        model.updated_at = Utc::now();
+        let active = sea_orm::ActiveModelTrait::reset_all(ticket::ActiveModel::from(model.clone()));
+        ticket::Entity::update(active)
+            .filter(ticket::Column::TenantId.eq(self.tenant))
+            .filter(ticket::Column::Version.eq(read_version))
+            .exec(self.conn)
+            .await?;
+        self.set_tags(model.id, &super::decode_list(&model.tags))
+            .await?;
+        Ok(model)
+    }
+
+    /// Replaces the tag rows of a ticket.
+    async fn set_tags(&self, ticket_id: Uuid, tags: &[String]) -> Result<(), DbErr> {
+        ticket_tag::Entity::delete_many()
+            .filter(ticket_tag::Column::TenantId.eq(self.tenant))
+            .filter(ticket_tag::Column::TicketId.eq(ticket_id))
+            .exec(self.conn)
+            .await?;
+        if tags.is_empty() {
+            return Ok(());
+        }
+        let rows = tags.iter().map(|tag| ticket_tag::ActiveModel {
+            tenant_id: sea_orm::Set(self.tenant),
+            tag: sea_orm::Set(tag.clone()),
+            ticket_id: sea_orm::Set(ticket_id),
+        });
+        ticket_tag::Entity::insert_many(rows)
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// `word` with LIKE's wildcards escaped.
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
