@@ -363,7 +363,10 @@ mod tests {
 
     fn add(calendar: &Calendar, start: &str, amount: Duration) -> String {
         let tz = calendar.time_zone;
-        local(tz, calendar.add_business_time(at(tz, start), amount).unwrap())
+        local(
+            tz,
+            calendar.add_business_time(at(tz, start), amount).unwrap(),
+        )
     }
 
     #[test]
@@ -427,8 +430,8 @@ mod tests {
             add(&calendar, "2026-01-12 09:00", Duration::hours(50)),
             "2026-01-19 14:00"
         );
-        let week = calendar
-            .business_time_between(at(tz, "2026-01-12 00:00"), at(tz, "2026-01-19 00:00"));
+        let week =
+            calendar.business_time_between(at(tz, "2026-01-12 00:00"), at(tz, "2026-01-19 00:00"));
         assert_eq!(week, Duration::hours(45));
     }
 
@@ -479,8 +482,15 @@ mod tests {
     fn calendar_hours_are_plain_addition() {
         let calendar = Calendar::always(chrono_tz::Europe::Paris);
         let start = at(chrono_tz::Europe::Paris, "2026-01-09 17:30");
-        for amount in [Duration::minutes(1), Duration::hours(8), Duration::hours(300)] {
-            assert_eq!(calendar.add_business_time(start, amount), Some(start + amount));
+        for amount in [
+            Duration::minutes(1),
+            Duration::hours(8),
+            Duration::hours(300),
+        ] {
+            assert_eq!(
+                calendar.add_business_time(start, amount),
+                Some(start + amount)
+            );
         }
     }
 
@@ -511,10 +521,26 @@ mod tests {
         let cases = [
             (chrono_tz::Europe::Paris, "2026-03-28", "2026-03-29 13:00"),
             (chrono_tz::Europe::Paris, "2026-10-24", "2026-10-25 11:00"),
-            (chrono_tz::America::New_York, "2026-03-07", "2026-03-08 13:00"),
-            (chrono_tz::America::New_York, "2026-10-31", "2026-11-01 11:00"),
-            (chrono_tz::Australia::Lord_Howe, "2026-10-03", "2026-10-04 12:30"),
-            (chrono_tz::Australia::Lord_Howe, "2026-04-04", "2026-04-05 11:30"),
+            (
+                chrono_tz::America::New_York,
+                "2026-03-07",
+                "2026-03-08 13:00",
+            ),
+            (
+                chrono_tz::America::New_York,
+                "2026-10-31",
+                "2026-11-01 11:00",
+            ),
+            (
+                chrono_tz::Australia::Lord_Howe,
+                "2026-10-03",
+                "2026-10-04 12:30",
+            ),
+            (
+                chrono_tz::Australia::Lord_Howe,
+                "2026-04-04",
+                "2026-04-05 11:30",
+            ),
         ];
         for (tz, saturday, expected) in cases {
             let calendar = Calendar::always(tz);
@@ -531,7 +557,10 @@ mod tests {
         let tz = chrono_tz::Europe::Paris;
         let calendar = Calendar::always(tz);
         let day = |from: &str, to: &str| {
-            calendar.business_time_between(at(tz, &format!("{from} 00:00")), at(tz, &format!("{to} 00:00")))
+            calendar.business_time_between(
+                at(tz, &format!("{from} 00:00")),
+                at(tz, &format!("{to} 00:00")),
+            )
         };
         assert_eq!(day("2026-03-29", "2026-03-30"), Duration::hours(23));
         assert_eq!(day("2026-10-25", "2026-10-26"), Duration::hours(25));
@@ -562,7 +591,10 @@ mod tests {
         calendar.weekly = Default::default();
         let start = at(tz, "2026-01-12 09:00");
         assert_eq!(calendar.add_business_time(start, Duration::hours(1)), None);
-        assert_eq!(calendar.add_business_time(start, Duration::zero()), Some(start));
+        assert_eq!(
+            calendar.add_business_time(start, Duration::zero()),
+            Some(start)
+        );
         assert!(!calendar.is_open(start));
     }
 
@@ -571,7 +603,10 @@ mod tests {
         let tz = chrono_tz::Europe::Paris;
         let calendar = office(tz);
         let saturday = at(tz, "2026-01-10 10:00");
-        assert_eq!(calendar.add_business_time(saturday, Duration::zero()), Some(saturday));
+        assert_eq!(
+            calendar.add_business_time(saturday, Duration::zero()),
+            Some(saturday)
+        );
     }
 
     #[test]
@@ -587,8 +622,8 @@ mod tests {
         );
         assert!(calendar.is_open(at(tz, "2026-01-12 23:59")));
         assert!(!calendar.is_open(at(tz, "2026-01-13 00:00")));
-        let monday = calendar
-            .business_time_between(at(tz, "2026-01-12 00:00"), at(tz, "2026-01-13 00:00"));
+        let monday =
+            calendar.business_time_between(at(tz, "2026-01-12 00:00"), at(tz, "2026-01-13 00:00"));
         assert_eq!(monday, Duration::hours(4));
     }
 
@@ -596,11 +631,11 @@ mod tests {
     fn business_time_between_spans_a_weekend() {
         let tz = chrono_tz::Europe::Paris;
         let calendar = office(tz);
-        let between = calendar
-            .business_time_between(at(tz, "2026-01-09 12:00"), at(tz, "2026-01-12 12:00"));
+        let between =
+            calendar.business_time_between(at(tz, "2026-01-09 12:00"), at(tz, "2026-01-12 12:00"));
         assert_eq!(between, Duration::hours(9));
-        let backwards = calendar
-            .business_time_between(at(tz, "2026-01-12 12:00"), at(tz, "2026-01-09 12:00"));
+        let backwards =
+            calendar.business_time_between(at(tz, "2026-01-12 12:00"), at(tz, "2026-01-09 12:00"));
         assert_eq!(backwards, Duration::zero());
     }
 
@@ -668,9 +703,8 @@ mod tests {
 
     /// Instants within 2026, to the second.
     fn arb_instant() -> impl Strategy<Value = DateTime<Utc>> {
-        (0i64..365 * 86_400).prop_map(|offset| {
-            DateTime::from_timestamp(1_767_225_600 + offset, 0).unwrap()
-        })
+        (0i64..365 * 86_400)
+            .prop_map(|offset| DateTime::from_timestamp(1_767_225_600 + offset, 0).unwrap())
     }
 
     /// Durations from one second to 200 hours.

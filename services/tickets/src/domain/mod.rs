@@ -1,6 +1,8 @@
 //! Tickets rules with no I/O: the status machine, field values, which event a change is.
 
+pub mod calendar;
 pub mod changes;
 pub mod fields;
 pub mod history;
+pub mod sla;
 pub mod status;

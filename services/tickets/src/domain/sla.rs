@@ -217,8 +217,8 @@ fn scale(target: Duration, factor: f64) -> Duration {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
-    use super::*;
     use super::super::calendar::OpeningHours;
+    use super::*;
     use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
     use chrono_tz::Tz;
     use proptest::prelude::*;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait,
@@ -148,18 +148,17 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             query = query.filter(T::UpdatedAt.lt(to));
         }
         if let Some(text) = &filter.text {
+            // Case-insensitive on both back-ends (PostgreSQL's LIKE is case-sensitive).
             for word in text.split_whitespace().take(8) {
-                let pattern = format!("%{}%", escape_like(word));
+                let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+                let matches = |column: T| {
+                    Expr::expr(Func::lower(Expr::col(column)))
+                        .like(LikeExpr::new(pattern.clone()).escape('\\'))
+                };
                 query = query.filter(
                     sea_orm::Condition::any()
-                        .add(
-                            Expr::col(T::Subject)
-                                .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
-                        )
-                        .add(
-                            Expr::col(T::Description)
-                                .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
-                        ),
+                        .add(matches(T::Subject))
+                        .add(matches(T::Description)),
                 );
             }
         }

@@ -1,0 +1,234 @@
+//! A ticket from intake to closure: numbers, status machine, replies, history, events.
+
+use serde_json::json;
+
+use crate::helpers::{create, path, spawn_app, AGENT};
+
+#[tokio::test]
+async fn a_ticket_goes_from_new_to_closed_with_its_history_and_one_event_per_change() {
+    let app = spawn_app().await;
+    let (agent, client) = app.agent(AGENT).await;
+    let first = create(
+        &client,
+        json!({"subject": "Printer prints blank pages", "type": "incident", "tags": ["Printer"]}),
+    )
+    .await;
+    let ticket = create(&client, json!({"subject": "Second", "priority": "high"})).await;
+    assert_eq!(
+        (first["number"].as_i64(), ticket["number"].as_i64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(first["status"], "new");
+    assert_eq!(first["tags"], json!(["printer"]));
+    assert_eq!(first["requester_id"], agent.to_string());
+    let at = path(&first);
+
+    client
+        .patch(&at, &json!({"assignee_id": agent}))
+        .await
+        .expect(200);
+    let reply = client
+        .post(&format!("{at}/comments"), &json!({"body": "On my way."}))
+        .await
+        .expect(201);
+    assert_eq!(reply["author_kind"], "staff");
+    client
+        .post(
+            &format!("{at}/comments"),
+            &json!({"body": "Toner?", "public": false}),
+        )
+        .await
+        .expect(201);
+    let answered = client.get(&at).await.expect(200);
+    assert!(answered["first_response_at"].is_string());
+    let stamped = answered["first_response_at"].clone();
+    client
+        .patch(&at, &json!({"status": "pending"}))
+        .await
+        .expect(200);
+    client
+        .patch(&at, &json!({"status": "solved"}))
+        .await
+        .expect(200);
+    client
+        .patch(&at, &json!({"status": "open"}))
+        .await
+        .expect(200);
+    client
+        .patch(&at, &json!({"status": "solved"}))
+        .await
+        .expect(200);
+    let closed = client
+        .patch(&at, &json!({"status": "closed"}))
+        .await
+        .expect(200);
+    assert_eq!(closed["reopen_count"], 1);
+    assert!(closed["closed_at"].is_string());
+    assert_eq!(
+        closed["first_response_at"], stamped,
+        "only the first reply stamps"
+    );
+
+    let refused = client
+        .patch(&at, &json!({"status": "open"}))
+        .await
+        .expect_problem(409, "illegal_transition");
+    assert_eq!(refused["allowed"], json!([]));
+    client
+        .post(&format!("{at}/comments"), &json!({"body": "Hello?"}))
+        .await
+        .expect(409);
+
+    let history = client.get(&format!("{at}/history")).await.expect(200);
+    let statuses: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "status")
+        .map(|h| h["new_value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["new", "pending", "solved", "open", "solved", "closed"]
+    );
+    let assigned = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["field"] == "assignee_id")
+        .unwrap();
+    assert_eq!(assigned["old_value"], json!(null));
+    assert_eq!(assigned["new_value"], agent.to_string());
+    assert_eq!(assigned["actor_id"], agent.to_string());
+
+    let kinds: Vec<String> = app
+        .events()
+        .await
+        .into_iter()
+        .map(|(kind, _)| kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ticket.created",
+            "ticket.created",
+            "ticket.assigned",
+            "ticket.replied",
+            "ticket.replied",
+            "ticket.status_changed",
+            "ticket.solved",
+            "ticket.reopened",
+            "ticket.solved",
+            "ticket.closed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_illegal_move_is_a_409_listing_the_allowed_states() {
+    let app = spawn_app().await;
+    let (_, client) = app.agent(AGENT).await;
+    let ticket = create(&client, json!({"subject": "S"})).await;
+
+    let refused = client
+        .patch(&path(&ticket), &json!({"status": "closed"}))
+        .await
+        .expect_problem(409, "illegal_transition");
+
+    assert_eq!(
+        refused["allowed"],
+        json!(["open", "pending", "on_hold", "solved", "cancelled"])
+    );
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_a_412_and_nothing_changes() {
+    let app = spawn_app().await;
+    let (_, client) = app.agent(AGENT).await;
+    let ticket = create(&client, json!({"subject": "S"})).await;
+    let at = path(&ticket);
+    client
+        .patch(&at, &json!({"priority": "high"}))
+        .await
+        .expect(200);
+
+    let stale = client
+        .send(
+            client
+                .request(reqwest::Method::PATCH, &at)
+                .header("If-Match", "\"1\"")
+                .json(&json!({"priority": "low"})),
+        )
+        .await;
+
+    assert_eq!(stale.status.as_u16(), 412);
+    assert_eq!(client.get(&at).await.expect(200)["priority"], "high");
+}
+
+#[tokio::test]
+async fn assigning_needs_the_scope_and_an_active_agent() {
+    let app = spawn_app().await;
+    let (_, writer) = app.agent(&["tickets:read", "tickets:write"]).await;
+    let (agent, assigner) = app.agent(AGENT).await;
+    let ticket = create(&writer, json!({"subject": "S"})).await;
+    let at = path(&ticket);
+
+    writer
+        .patch(&at, &json!({"assignee_id": agent}))
+        .await
+        .expect_problem(403, "insufficient_scope");
+    let stranger = uuid::Uuid::now_v7();
+    let unknown = assigner
+        .patch(&at, &json!({"assignee_id": stranger}))
+        .await
+        .expect(422);
+    assert_eq!(unknown["errors"][0]["field"], "assignee_id");
+    let disabled = uuid::Uuid::now_v7();
+    app.know_user(disabled, "disabled", None).await;
+    assigner
+        .patch(&at, &json!({"assignee_id": disabled}))
+        .await
+        .expect(422);
+    let (portal, _, _) = app.portal_user().await;
+    assigner
+        .patch(&at, &json!({"assignee_id": portal}))
+        .await
+        .expect(422);
+    assigner
+        .patch(&at, &json!({"assignee_id": agent}))
+        .await
+        .expect(200);
+    let cleared = assigner
+        .patch(&at, &json!({"assignee_id": null}))
+        .await
+        .expect(200);
+    assert_eq!(cleared["assignee_id"], json!(null));
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field() {
+    let app = spawn_app().await;
+    let (_, client) = app.agent(AGENT).await;
+    let cases = [
+        (json!({"subject": "  "}), "subject"),
+        (json!({"subject": "S", "tags": ["ok", "not ok"]}), "tags[1]"),
+        (json!({"subject": "S", "priority": "asap"}), "priority"),
+        (json!({"subject": "S", "colour": "red"}), "colour"),
+    ];
+    for (body, field) in cases {
+        let problem = client.post("/api/v1/tickets", &body).await.expect(422);
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(
+            fields.contains(&field) || problem["detail"].as_str().unwrap_or("").contains(field),
+            "{body}: {problem}"
+        );
+    }
+    let bad_filter = client
+        .get("/api/v1/tickets?status=open,lost")
+        .await
+        .expect(422);
+    assert_eq!(bad_filter["errors"][0]["field"], "status");
+}

@@ -1,0 +1,9 @@
+//! Tickets through HTTP: one test binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod directory;
+mod filters;
+mod lifecycle;
+mod portal;
