@@ -15,6 +15,10 @@ pub struct SuiteConfig {
     pub accounts: kefu_accounts::Settings,
     /// Where accounts listens (a loopback port).
     pub accounts_listener: TcpListener,
+    /// Tickets settings.
+    pub tickets: kefu_tickets::Settings,
+    /// Where tickets listens (a loopback port).
+    pub tickets_listener: TcpListener,
     /// Gateway settings; its upstreams are filled in from the listeners.
     pub gateway: kefu_gateway::Settings,
     /// Where the gateway listens.
@@ -31,6 +35,8 @@ pub struct Suite {
     pub accounts_url: String,
     /// The accounts state (for admin commands and demo seeding).
     pub accounts: kefu_accounts::AppState,
+    /// The tickets state.
+    pub tickets: kefu_tickets::AppState,
     /// The event bus the services share.
     pub bus: std::sync::Arc<dyn kefu_events::EventBus>,
     handles: Vec<ServerHandle>,
@@ -55,17 +61,44 @@ impl Suite {
             kefu_accounts::spec(accounts.clone()),
             config.accounts_listener,
         )?;
+        let tickets_url = format!("http://{}", config.tickets_listener.local_addr()?);
+        let tickets = kefu_tickets::build_state(config.tickets)
+            .await
+            .context("starting tickets")?
+            .with_bus(bus.clone())
+            .await
+            .context("starting the tickets consumers")?;
+        let tickets_server = kefu_platform::http::serve(
+            kefu_tickets::spec(
+                tickets.clone(),
+                jwks_verifier(
+                    format!("{accounts_url}/.well-known/jwks.json"),
+                    &accounts.settings.issuer,
+                ),
+            ),
+            config.tickets_listener,
+        )?;
         let gateway = config
             .gateway
-            .with_upstream("accounts", accounts_url.clone());
+            .with_upstream("accounts", accounts_url.clone())
+            .with_upstream("tickets", tickets_url);
         let verifier = gateway.verifier()?;
         let gateway_server = kefu_gateway::serve(gateway, verifier, config.gateway_listener)?;
-        let handles = vec![gateway_server.handle(), accounts_server.handle()];
-        let tasks = vec![tokio::spawn(accounts_server), tokio::spawn(gateway_server)];
+        let handles = vec![
+            gateway_server.handle(),
+            accounts_server.handle(),
+            tickets_server.handle(),
+        ];
+        let tasks = vec![
+            tokio::spawn(accounts_server),
+            tokio::spawn(tickets_server),
+            tokio::spawn(gateway_server),
+        ];
         Ok(Self {
             gateway_url,
             accounts_url,
             accounts,
+            tickets,
             bus,
             handles,
             tasks,
@@ -91,6 +124,14 @@ impl Suite {
             handle.stop(true).await;
         }
     }
+}
+
+/// The token verifier of a service other than accounts: the key set at `jwks`.
+pub fn jwks_verifier(jwks: String, issuer: &str) -> kefu_platform::auth::TokenVerifier {
+    kefu_platform::auth::TokenVerifier::new(
+        std::sync::Arc::new(kefu_platform::auth::HttpJwks::new(jwks)),
+        issuer.to_string(),
+    )
 }
 
 async fn futures_select_all(

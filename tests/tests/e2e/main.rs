@@ -80,6 +80,7 @@ async fn merged_openapi_and_offline_docs() {
         "/api/v1/users/{id}",
         "/api/v1/teams",
         "/api/v1/platform/tenants",
+        "/api/v1/tickets/{id}/comments",
     ] {
         assert!(
             doc["paths"].get(path).is_some(),
@@ -256,5 +257,65 @@ async fn a_tenant_signed_up_through_the_gateway_is_announced_with_the_requests_t
     assert_eq!(delivery.record.key, format!("{tenant_id}:{tenant_id}"));
     let traceparent = delivery.header("traceparent").expect("trace context");
     assert_eq!(traceparent.split('-').nth(1), Some(trace_id.as_str()));
+    suite.stop().await;
+}
+
+#[tokio::test]
+async fn an_owner_works_a_ticket_through_the_gateway_once_accounts_announced_them() {
+    let suite = suite::start().await;
+    let gateway = kefu_testkit::TestClient::new(&suite.gateway_url);
+    let slug = kefu_testkit::unique_slug("tk");
+    let signed_up = gateway
+        .post(
+            "/api/v1/tenants",
+            &json!({
+                "tenant": {"name": "Ticket Centre", "slug": slug},
+                "owner": {"name": "Tao", "email": "tao@tk.example", "password": PASSWORD}
+            }),
+        )
+        .await
+        .expect(201);
+    let owner_id = signed_up["owner"]["id"].as_str().unwrap().to_string();
+    let tokens = gateway
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "password"),
+                ("tenant", &slug),
+                ("username", "tao@tk.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .expect(200);
+    let owner = gateway.with_token(tokens["access_token"].as_str().unwrap());
+
+    let ticket = owner
+        .post(
+            "/api/v1/tickets",
+            &json!({"subject": "Phone line down", "type": "incident", "channel": "phone"}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(ticket["number"], 1);
+    let path = format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap());
+    // `user.created` travels accounts -> outbox -> bus -> tickets' directory.
+    let mut assigned = None;
+    for _ in 0..100 {
+        let answer = owner.patch(&path, &json!({"assignee_id": owner_id})).await;
+        if answer.status.as_u16() == 200 {
+            assigned = Some(answer.expect(200));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let assigned = assigned.expect("the owner never reached the tickets directory");
+    assert_eq!(assigned["assignee_id"], json!(owner_id));
+    owner
+        .post(&format!("{path}/comments"), &json!({"body": "Engineer on the way."}))
+        .await
+        .expect(201);
+    let history = owner.get(&format!("{path}/history")).await.expect(200);
+    assert!(history["items"].as_array().unwrap().len() >= 3);
     suite.stop().await;
 }

@@ -19,6 +19,11 @@ pub async fn start() -> Running {
     let config = kefu::SuiteConfig {
         accounts: kefu_accounts::Settings::for_tests(&database, &gateway_url),
         accounts_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        tickets: kefu_tickets::Settings::for_tests(
+            &kefu_testkit::fresh_database_url("tickets").await.unwrap(),
+            &gateway_url,
+        ),
+        tickets_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
         gateway: kefu_gateway::Settings::new(gateway_url.clone()),
         gateway_listener,
         bus: kefu_events::BusSettings::embedded(
