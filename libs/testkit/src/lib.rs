@@ -4,6 +4,7 @@
 mod client;
 mod database;
 mod keys;
+pub mod openapi;
 mod smtp_sink;
 mod tcp_proxy;
 

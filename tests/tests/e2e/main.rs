@@ -312,7 +312,10 @@ async fn an_owner_works_a_ticket_through_the_gateway_once_accounts_announced_the
     let assigned = assigned.expect("the owner never reached the tickets directory");
     assert_eq!(assigned["assignee_id"], json!(owner_id));
     owner
-        .post(&format!("{path}/comments"), &json!({"body": "Engineer on the way."}))
+        .post(
+            &format!("{path}/comments"),
+            &json!({"body": "Engineer on the way."}),
+        )
         .await
         .expect(201);
     let history = owner.get(&format!("{path}/history")).await.expect(200);

@@ -95,6 +95,7 @@ impl From<ticket::Model> for TicketView {
 
 /// A page of tickets.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [], "next_cursor": null}))]
 pub struct TicketPage {
     /// Tickets, newest first.
     pub items: Vec<TicketView>,
@@ -104,6 +105,7 @@ pub struct TicketPage {
 
 /// A public reply or internal note.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a0c5-0a1b-7c3d-8e4f-5a6b7c8d9e0f", "author_id": "0193a0c4-f177-7f28-a85c-2cce39263059", "author_kind": "staff", "public": true, "body": "Could you send a photo of the printed page?", "created_at": "2026-11-02T02:25:00Z"}))]
 pub struct CommentView {
     /// Id.
     pub id: Uuid,
@@ -134,6 +136,7 @@ impl From<ticket_comment::Model> for CommentView {
 
 /// A ticket's conversation.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": []}))]
 pub struct CommentList {
     /// Oldest first.
     pub items: Vec<CommentView>,
@@ -171,6 +174,7 @@ impl From<ticket_history::Model> for HistoryEntry {
 
 /// A ticket's history.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"field": "status", "old_value": "new", "new_value": "open", "actor_id": "0193a0c4-f177-7f28-a85c-2cce39263059", "via": "user", "at": "2026-11-02T02:20:00Z"}]}))]
 pub struct HistoryList {
     /// Oldest first.
     pub items: Vec<HistoryEntry>,

@@ -6,4 +6,5 @@ mod helpers;
 mod directory;
 mod filters;
 mod lifecycle;
+mod matrix;
 mod portal;
