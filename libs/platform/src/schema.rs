@@ -84,3 +84,12 @@ pub fn index(name: &str, table: &str, columns: &[&str], unique: bool) -> IndexCr
     }
     i.to_owned()
 }
+
+/// A required boolean, default false.
+pub fn flag(name: &str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .boolean()
+        .not_null()
+        .default(false)
+        .to_owned()
+}

@@ -36,7 +36,13 @@ macro_rules! user_handler {
 /// Every handler of the tickets service, as consumer group `tickets`.
 pub fn consumers() -> Consumers {
     let consumers = Consumers::new("tickets");
-    let consumers = tenant_handler!(consumers, TenantCreated);
+    let consumers = consumers.on::<TenantCreated, _>(|txn, _envelope, event| {
+        Box::pin(async move {
+            directory::upsert_tenant(txn, &event.0).await?;
+            crate::defaults::seed(txn, &event.0).await?;
+            Ok(())
+        })
+    });
     let consumers = tenant_handler!(consumers, TenantUpdated);
     let consumers = tenant_handler!(consumers, TenantSuspended);
     let consumers = tenant_handler!(consumers, TenantRestored);

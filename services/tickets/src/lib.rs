@@ -1,7 +1,9 @@
 //! Tickets: service requests from intake to closure, under SLA (PRODUCT.md §3.3).
 
 pub mod api;
+pub mod clocks;
 pub mod consumers;
+pub mod defaults;
 pub mod domain;
 pub mod events;
 mod migrations;
@@ -27,7 +29,10 @@ pub use state::AppState;
     info(title = "Kefu tickets", version = "1", description = "Service requests from intake to closure, under SLA."),
     modifiers(&BearerSecurity),
     components(schemas(domain::status::Status)),
-    tags((name = "tickets", description = "Tickets, their conversation and history"))
+    tags(
+        (name = "tickets", description = "Tickets, their conversation, history and SLA"),
+        (name = "sla", description = "Business-hours calendars and SLA policies"),
+    )
 )]
 pub struct ApiDoc;
 

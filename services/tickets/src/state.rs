@@ -39,6 +39,11 @@ impl AppState {
         crate::consumers::consumers()
             .spawn(self.db.clone(), bus.clone())
             .await?;
+        crate::clocks::spawn_scanner(
+            self.db.clone(),
+            self.outbox.clone(),
+            std::time::Duration::from_secs(30),
+        );
         self.relay = Some(kefu_events::EventsRuntime::start(
             self.db.clone(),
             bus,

@@ -320,5 +320,28 @@ async fn an_owner_works_a_ticket_through_the_gateway_once_accounts_announced_the
         .expect(201);
     let history = owner.get(&format!("{path}/history")).await.expect(200);
     assert!(history["items"].as_array().unwrap().len() >= 3);
+    // `tenant.created` (before `user.created` in the same partition) seeded the calendar
+    // and default SLA policies, so a ticket created now runs under them.
+    let urgent = owner
+        .post(
+            "/api/v1/tickets",
+            &json!({"subject": "Outage", "priority": "urgent"}),
+        )
+        .await
+        .expect(201);
+    let sla = owner
+        .get(&format!(
+            "/api/v1/tickets/{}/sla",
+            urgent["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(200);
+    let metrics: Vec<&str> = sla["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["metric"].as_str().unwrap())
+        .collect();
+    assert_eq!(metrics, ["first_response", "resolution"]);
     suite.stop().await;
 }

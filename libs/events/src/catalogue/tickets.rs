@@ -70,6 +70,55 @@ impl TicketReplyData {
     }
 }
 
+/// An SLA clock of a ticket crossing a threshold, with the ticket at that moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketSlaData {
+    /// The ticket.
+    #[serde(flatten)]
+    pub ticket: TicketData,
+    /// `first_response`, `next_response` or `resolution`.
+    pub metric: String,
+    /// The target, in minutes.
+    pub target_minutes: i64,
+    /// Whether the target counts business hours (else calendar hours).
+    pub business_hours: bool,
+    /// The SLA policy that set the target.
+    pub policy_id: Uuid,
+    /// Its version when it was applied.
+    pub policy_version: i64,
+    /// When the target is (or was) due.
+    pub due_at: DateTime<Utc>,
+}
+
+/// Declares an SLA event over [`TicketSlaData`].
+macro_rules! sla_event {
+    ($(#[$doc:meta])* $name:ident = $type:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(transparent)]
+        pub struct $name(pub TicketSlaData);
+
+        impl Event for $name {
+            const TYPE: &'static str = $type;
+            const VERSION: u32 = 1;
+            const SERVICE: &'static str = SERVICE;
+
+            fn aggregate_id(&self) -> Uuid {
+                self.0.ticket.ticket_id
+            }
+        }
+    };
+}
+
+sla_event!(
+    /// An SLA target of a ticket passed its at-risk threshold (default 80 %).
+    TicketSlaAtRisk = "ticket.sla_at_risk"
+);
+sla_event!(
+    /// An SLA target of a ticket was breached (emitted once per target).
+    TicketSlaBreached = "ticket.sla_breached"
+);
+
 /// Declares a ticket event over [`TicketData`].
 macro_rules! ticket_event {
     ($(#[$doc:meta])* $name:ident = $type:literal) => {
@@ -137,5 +186,7 @@ pub fn entries() -> Vec<CatalogueEntry> {
         CatalogueEntry::of::<TicketClosed>(),
         CatalogueEntry::of::<TicketCancelled>(),
         CatalogueEntry::of::<TicketReplied>(),
+        CatalogueEntry::of::<TicketSlaAtRisk>(),
+        CatalogueEntry::of::<TicketSlaBreached>(),
     ]
 }

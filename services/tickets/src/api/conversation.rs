@@ -130,6 +130,11 @@ pub async fn add_comment(
                     ),
                 ]);
                 let ticket = TicketStore::new(txn, ctx.tenant_id).save(ticket).await?;
+                let staff = author_kind == "staff";
+                crate::clocks::on_replied(txn, &ticket, staff, comment.public, now).await?;
+                if ticket.status != before.status {
+                    crate::clocks::on_changed(txn, &before, &ticket, now).await?;
+                }
                 HistoryStore::new(txn, ctx.tenant_id)
                     .record(ticket.id, Some(ctx.actor), via, &changes)
                     .await?;

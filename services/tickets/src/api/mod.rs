@@ -2,7 +2,10 @@
 //! store or domain, map the result.
 
 pub mod access;
+pub mod calendars;
 pub mod conversation;
+pub mod sla_policies;
+pub mod ticket_sla;
 pub mod tickets;
 pub mod views;
 
@@ -12,4 +15,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     tickets::routes(cfg);
     conversation::routes(cfg);
+    ticket_sla::routes(cfg);
+    calendars::routes(cfg);
+    sla_policies::routes(cfg);
 }

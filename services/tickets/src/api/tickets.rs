@@ -304,6 +304,7 @@ pub async fn create_ticket(
                         updated_at: now,
                     })
                     .await?;
+                crate::clocks::on_created(txn, &ticket, now).await?;
                 let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
                 HistoryStore::new(txn, tenant)
                     .record(ticket.id, Some(actor), via(caller), &created)
@@ -597,6 +598,7 @@ pub async fn update_ticket(
                 }
                 let store = TicketStore::new(txn, ctx.tenant_id);
                 let saved = store.save(ticket).await?;
+                crate::clocks::on_changed(txn, &before, &saved, Utc::now()).await?;
                 HistoryStore::new(txn, ctx.tenant_id)
                     .record(saved.id, Some(ctx.actor), via(caller), &changes)
                     .await?;

@@ -4,5 +4,6 @@ pub mod calendar;
 pub mod changes;
 pub mod fields;
 pub mod history;
+pub mod policy;
 pub mod sla;
 pub mod status;

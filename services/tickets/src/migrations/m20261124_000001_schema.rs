@@ -14,14 +14,6 @@ impl MigrationName for Migration {
     }
 }
 
-fn flag(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-        .boolean()
-        .not_null()
-        .default(false)
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_schema;
+mod m20261124_000002_sla;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(kefu_events::outbox::Migration),
             Box::new(kefu_events::consumer::Migration),
             Box::new(m20261124_000001_schema::Migration),
+            Box::new(m20261124_000002_sla::Migration),
         ]
     }
 }

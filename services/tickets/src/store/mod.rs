@@ -6,6 +6,7 @@ pub mod directory;
 pub mod entities;
 pub mod history;
 pub mod purge;
+pub mod sla;
 pub mod tickets;
 
 /// Encodes a list for a text column.

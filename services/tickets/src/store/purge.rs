@@ -5,6 +5,10 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("ticket_sla_log", "tenant_id"),
+    ("ticket_slas", "tenant_id"),
+    ("sla_policies", "tenant_id"),
+    ("calendars", "tenant_id"),
     ("ticket_history", "tenant_id"),
     ("ticket_comments", "tenant_id"),
     ("ticket_tags", "tenant_id"),

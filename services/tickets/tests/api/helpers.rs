@@ -105,6 +105,23 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Seeds the tenant's calendar (Mon–Fri 9–18 in `time_zone`) and default policies,
+    /// as accounts' `tenant.created` would.
+    pub async fn seed_defaults(&self, time_zone: &str) {
+        use sea_orm::TransactionTrait;
+        let tenant = kefu_events::catalogue::accounts::TenantData {
+            tenant_id: self.tenant,
+            slug: "t".into(),
+            name: "T".into(),
+            plan: "free".into(),
+            time_zone: time_zone.into(),
+            status: "active".into(),
+        };
+        let txn = self.state.db.begin().await.unwrap();
+        kefu_tickets::defaults::seed(&txn, &tenant).await.unwrap();
+        txn.commit().await.unwrap();
+    }
+
     /// The types and data of the tenant's events in the outbox, oldest first.
     pub async fn events(&self) -> Vec<(String, Value)> {
         use kefu_events::outbox::entity;

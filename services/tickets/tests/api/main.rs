@@ -8,3 +8,5 @@ mod filters;
 mod lifecycle;
 mod matrix;
 mod portal;
+mod setup;
+mod sla;

@@ -8,7 +8,35 @@ use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{create, spawn_app, AGENT};
+use crate::helpers::{create, spawn_app, TestApp};
+
+/// A real record of the app's tenant for an operation's `{id}`.
+async fn fixture(app: &TestApp, owner: &kefu_testkit::TestClient, path: &str) -> String {
+    let body = if path.starts_with("/api/v1/calendars/") {
+        owner
+            .post("/api/v1/calendars", &json!({"name": format!("Cal {}", Uuid::now_v7()), "time_zone": "UTC", "weekly": {}}))
+            .await
+            .expect(201)
+    } else if path.starts_with("/api/v1/sla-policies/") {
+        owner
+            .post(
+                "/api/v1/sla-policies",
+                &json!({"name": "P", "targets": {"resolution": {"minutes": 60}}}),
+            )
+            .await
+            .expect(201)
+    } else {
+        let _ = app;
+        create(owner, json!({"subject": "Ours", "tags": ["secret-tag"]})).await
+    };
+    body["id"].as_str().unwrap().to_string()
+}
+
+/// The path that reads the record an operation's `{id}` names.
+fn reader_of(path: &str, id: &str) -> String {
+    let base = path.split("/{id}").next().unwrap();
+    format!("{base}/{id}")
+}
 
 fn operations() -> Vec<Operation> {
     kefu_testkit::openapi::operations(&serde_json::to_value(kefu_tickets::openapi()).unwrap())
@@ -17,7 +45,7 @@ fn operations() -> Vec<Operation> {
 #[tokio::test]
 async fn every_operation_declares_its_security_and_examples() {
     let ops = operations();
-    assert!(ops.len() >= 7, "only {} operations documented", ops.len());
+    assert!(ops.len() >= 18, "only {} operations documented", ops.len());
     for op in &ops {
         assert!(
             op.scope.is_some(),
@@ -37,18 +65,20 @@ async fn every_operation_declares_its_security_and_examples() {
     }
     let doc = serde_json::to_value(kefu_tickets::openapi()).unwrap();
     let checked = check_response_examples(&doc).unwrap_or_else(|failure| panic!("{failure}"));
-    assert!(checked >= 7, "only {checked} JSON responses documented");
+    assert!(checked >= 14, "only {checked} JSON responses documented");
 }
 
 #[tokio::test]
 async fn scope_matrix_403_without_the_scope_and_allowed_with_exactly_it() {
     let app = spawn_app().await;
+    app.seed_defaults("UTC").await;
     let all = tenant_scopes();
+    let (_, owner) = app.agent(&all).await;
     for op in operations() {
         let scope = op.scope.clone().unwrap();
-        let (_, owner) = app.agent(AGENT).await;
-        let ticket = create(&owner, json!({"subject": "Matrix"})).await;
-        let path = op.path.replace("{id}", ticket["id"].as_str().unwrap());
+        let path = op
+            .path
+            .replace("{id}", &fixture(&app, &owner, &op.path).await);
         // `portal` is the other way in to most operations; without it too, nothing passes.
         let without: Vec<&str> = all
             .iter()
@@ -81,22 +111,19 @@ async fn scope_matrix_403_without_the_scope_and_allowed_with_exactly_it() {
 #[tokio::test]
 async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
     let app = spawn_app().await;
-    let (_, owner) = app.agent(AGENT).await;
+    app.seed_defaults("UTC").await;
     let all = tenant_scopes();
+    let (_, owner) = app.agent(&all).await;
     let foreign = app.as_token(&app.token_of(Uuid::now_v7(), Uuid::now_v7(), &all, None));
     let mut ids = BTreeSet::new();
     for op in operations()
         .into_iter()
         .filter(|op| op.path.contains("{id}"))
     {
-        let ticket = create(&owner, json!({"subject": "Ours", "tags": ["secret-tag"]})).await;
-        let id = ticket["id"].as_str().unwrap().to_string();
+        let id = fixture(&app, &owner, &op.path).await;
         ids.insert(id.clone());
         let path = op.path.replace("{id}", &id);
-        let before = owner
-            .get(&format!("/api/v1/tickets/{id}"))
-            .await
-            .expect(200);
+        let before = owner.get(&reader_of(&op.path, &id)).await.expect(200);
 
         let answer = call(&foreign, &op, &path).await;
 
@@ -106,21 +133,17 @@ async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
             op.method, op.path, answer.text
         );
         assert!(!answer.text.contains(&id));
-        let after = owner
-            .get(&format!("/api/v1/tickets/{id}"))
-            .await
-            .expect(200);
+        let after = owner.get(&reader_of(&op.path, &id)).await.expect(200);
         assert_eq!(
             after, before,
-            "{} {} as another tenant changed the ticket",
+            "{} {} as another tenant changed the record",
             op.method, op.path
         );
+        let own = call(&owner, &op, &path).await;
         assert_ne!(
-            call(&owner, &op, &path).await.status,
-            404,
-            "control: {} {}",
-            op.method,
-            op.path
+            own.status, 404,
+            "control: {} {}: {}",
+            op.method, op.path, own.text
         );
     }
     for op in operations()
@@ -141,8 +164,8 @@ async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
 #[tokio::test]
 async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
     let app = spawn_app().await;
+    app.seed_defaults("UTC").await;
     let (_, owner) = app.agent(&tenant_scopes()).await;
-    let ticket = create(&owner, json!({"subject": "Target"})).await;
     let bodies: Vec<(&str, String)> = vec![
         ("truncated JSON", "{\"subject\": ".into()),
         ("not an object", "[1, 2, 3]".into()),
@@ -153,7 +176,9 @@ async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
         ("NUL", json!({"subject": "a\u{0}b", "body": "a\u{0}b"}).to_string()),
     ];
     for op in operations().into_iter().filter(|op| op.has_body) {
-        let path = op.path.replace("{id}", ticket["id"].as_str().unwrap());
+        let path = op
+            .path
+            .replace("{id}", &fixture(&app, &owner, &op.path).await);
         for (name, body) in &bodies {
             let response = owner
                 .send(
