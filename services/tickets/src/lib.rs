@@ -1,6 +1,7 @@
 //! Tickets: service requests from intake to closure, under SLA (PRODUCT.md §3.3).
 
 pub mod api;
+pub mod auto_close;
 pub mod clocks;
 pub mod consumers;
 pub mod defaults;

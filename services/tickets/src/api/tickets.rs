@@ -129,11 +129,17 @@ pub struct TicketPatch {
     pub assignee_id: Option<Option<Uuid>>,
     /// Tags (replace the current ones).
     pub tags: Option<Vec<String>>,
+    /// Why it happened (a complaint needs it before it is solved).
+    pub root_cause: Option<String>,
+    /// What was done about it (a complaint needs it before it is solved).
+    pub remedy: Option<String>,
 }
 
 impl Validate for TicketPatch {
     fn validate(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
+        checks.length_opt("root_cause", self.root_cause.as_deref(), 0, 5_000);
+        checks.length_opt("remedy", self.remedy.as_deref(), 0, 5_000);
         check_text(
             &mut checks,
             self.subject.as_deref(),
@@ -202,6 +208,12 @@ fn trail(
             text(after.assignee_id),
         ),
         ("tags", Some(before.tags.clone()), Some(after.tags.clone())),
+        (
+            "root_cause",
+            before.root_cause.clone(),
+            after.root_cause.clone(),
+        ),
+        ("remedy", before.remedy.clone(), after.remedy.clone()),
     ])
 }
 
@@ -302,6 +314,8 @@ pub async fn create_ticket(
                         version: 1,
                         created_at: now,
                         updated_at: now,
+                        root_cause: None,
+                        remedy: None,
                     })
                     .await?;
                 crate::clocks::on_created(txn, &ticket, now).await?;
@@ -501,6 +515,12 @@ fn apply(
     if let Some(assignee) = patch.assignee_id {
         ticket.assignee_id = assignee;
     }
+    if let Some(text) = patch.root_cause {
+        ticket.root_cause = Some(text.trim().to_string()).filter(|t| !t.is_empty());
+    }
+    if let Some(text) = patch.remedy {
+        ticket.remedy = Some(text.trim().to_string()).filter(|t| !t.is_empty());
+    }
     if let Some(tags) = patch.tags {
         let tags = normalize_tags(&tags)
             .map_err(|i| ApiError::field(format!("tags[{i}]"), "is not a valid tag"))?;
@@ -518,6 +538,21 @@ fn apply(
                 .map(|s| s.as_str().to_string())
                 .collect(),
         })?;
+        if from != to && to == Status::Solved && ticket.kind == TicketType::Complaint.as_str() {
+            let missing: Vec<kefu_platform::FieldError> = [
+                ("root_cause", &ticket.root_cause),
+                ("remedy", &ticket.remedy),
+            ]
+            .into_iter()
+            .filter(|(_, value)| value.is_none())
+            .map(|(field, _)| {
+                kefu_platform::FieldError::new(field, "a complaint needs it before it is solved")
+            })
+            .collect();
+            if !missing.is_empty() {
+                return Err(ApiError::Validation(missing));
+            }
+        }
         if from != to {
             if status::is_reopen(from, to) {
                 ticket.reopen_count += 1;
@@ -562,6 +597,8 @@ pub async fn update_ticket(
                 ("team_id", patch.team_id.is_some()),
                 ("assignee_id", patch.assignee_id.is_some()),
                 ("tags", patch.tags.is_some()),
+                ("root_cause", patch.root_cause.is_some()),
+                ("remedy", patch.remedy.is_some()),
             ];
             if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
                 return Err(ApiError::field(
@@ -648,6 +685,8 @@ mod tests {
             version: 1,
             created_at: now,
             updated_at: now,
+            root_cause: None,
+            remedy: None,
         }
     }
 

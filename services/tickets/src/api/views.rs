@@ -16,7 +16,8 @@ use crate::store::entities::{ticket, ticket_comment, ticket_history};
     "status": "open", "priority": "high", "type": "incident", "channel": "phone",
     "customer_id": null, "contact_id": null, "requester_id": null, "team_id": null,
     "assignee_id": null, "tags": ["printer"], "reopen_count": 0,
-    "first_response_at": null, "solved_at": null, "closed_at": null, "version": 2,
+    "first_response_at": null, "solved_at": null, "closed_at": null,
+    "root_cause": null, "remedy": null, "version": 2,
     "created_at": "2026-11-02T02:15:00Z", "updated_at": "2026-11-02T02:20:00Z"
 }))]
 pub struct TicketView {
@@ -57,6 +58,10 @@ pub struct TicketView {
     pub solved_at: Option<DateTime<Utc>>,
     /// Closed.
     pub closed_at: Option<DateTime<Utc>>,
+    /// Root cause (complaints).
+    pub root_cause: Option<String>,
+    /// Remedy (complaints).
+    pub remedy: Option<String>,
     /// Version, for `If-Match`.
     pub version: i64,
     /// Created.
@@ -86,6 +91,8 @@ impl From<ticket::Model> for TicketView {
             first_response_at: t.first_response_at,
             solved_at: t.solved_at,
             closed_at: t.closed_at,
+            root_cause: t.root_cause,
+            remedy: t.remedy,
             version: t.version,
             created_at: t.created_at,
             updated_at: t.updated_at,

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_schema;
 mod m20261124_000002_sla;
+mod m20261124_000003_rules;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(kefu_events::consumer::Migration),
             Box::new(m20261124_000001_schema::Migration),
             Box::new(m20261124_000002_sla::Migration),
+            Box::new(m20261124_000003_rules::Migration),
         ]
     }
 }

@@ -143,6 +143,10 @@ pub mod ticket {
         pub created_at: DateTimeUtc,
         /// Column `updated_at`.
         pub updated_at: DateTimeUtc,
+        /// Column `root_cause` (complaints).
+        pub root_cause: Option<String>,
+        /// Column `remedy` (complaints).
+        pub remedy: Option<String>,
     }
 
     /// No declared relations; joins are explicit in queries.
@@ -403,6 +407,114 @@ pub mod ticket_sla_log {
         pub detail: String,
         /// Column `at`.
         pub at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// How a team's new tickets find an assignee.
+pub mod dispatch_rule {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `dispatch_rules`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "dispatch_rules")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `team_id`.
+        pub team_id: Uuid,
+        /// Column `strategy`.
+        pub strategy: String,
+        /// Column `skill`.
+        pub skill: Option<String>,
+        /// Column `last_assignee_id`.
+        pub last_assignee_id: Option<Uuid>,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A skill an agent holds, from training's certifications.
+pub mod agent_skill {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `agent_skills`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agent_skills")]
+    pub struct Model {
+        /// Column `tenant_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        /// Column `user_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        /// Column `skill`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub skill: String,
+        /// Column `expires_at`.
+        pub expires_at: Option<DateTimeUtc>,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// What happens when an SLA target is at risk or breached.
+pub mod escalation_rule {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `escalation_rules`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "escalation_rules")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `trigger`.
+        pub trigger: String,
+        /// Column `metrics`.
+        pub metrics: String,
+        /// Column `priorities`.
+        pub priorities: String,
+        /// Column `notify_role`.
+        pub notify_role: Option<String>,
+        /// Column `raise_priority`.
+        pub raise_priority: bool,
+        /// Column `reassign_team_id`.
+        pub reassign_team_id: Option<Uuid>,
+        /// Column `position`.
+        pub position: i64,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
     }
 
     /// No declared relations; joins are explicit in queries.

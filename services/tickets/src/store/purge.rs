@@ -5,6 +5,9 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("escalation_rules", "tenant_id"),
+    ("agent_skills", "tenant_id"),
+    ("dispatch_rules", "tenant_id"),
     ("ticket_sla_log", "tenant_id"),
     ("ticket_slas", "tenant_id"),
     ("sla_policies", "tenant_id"),

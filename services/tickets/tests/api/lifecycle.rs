@@ -232,3 +232,81 @@ async fn bad_input_names_the_field() {
         .expect(422);
     assert_eq!(bad_filter["errors"][0]["field"], "status");
 }
+
+#[tokio::test]
+async fn a_complaint_is_solved_only_with_a_root_cause_and_a_remedy() {
+    let app = spawn_app().await;
+    let (_, client) = app.agent(AGENT).await;
+    let complaint = create(
+        &client,
+        json!({"subject": "Engineer was rude", "type": "complaint"}),
+    )
+    .await;
+    let at = path(&complaint);
+
+    let refused = client
+        .patch(&at, &json!({"status": "solved"}))
+        .await
+        .expect(422);
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["root_cause", "remedy"]);
+    client
+        .patch(&at, &json!({"root_cause": "Engineer overbooked", "remedy": "Apology call and a free visit"}))
+        .await
+        .expect(200);
+    let solved = client
+        .patch(&at, &json!({"status": "solved"}))
+        .await
+        .expect(200);
+    assert_eq!(solved["remedy"], "Apology call and a free visit");
+}
+
+#[tokio::test]
+async fn a_solved_ticket_closes_by_itself_after_four_days() {
+    let app = spawn_app().await;
+    let (_, client) = app.agent(AGENT).await;
+    let ticket = create(&client, json!({"subject": "Done"})).await;
+    let at = path(&ticket);
+    client
+        .patch(&at, &json!({"status": "solved"}))
+        .await
+        .expect(200);
+    let outbox = app.state.outbox.clone();
+    let db = app.state.db.clone();
+    let soon = chrono::Utc::now() + chrono::Duration::days(3);
+    let later = chrono::Utc::now() + chrono::Duration::days(5);
+
+    assert_eq!(
+        kefu_tickets::auto_close::close_solved_once(&db, &outbox, soon)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        kefu_tickets::auto_close::close_solved_once(&db, &outbox, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        kefu_tickets::auto_close::close_solved_once(&db, &outbox, later)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let closed = client.get(&at).await.expect(200);
+    assert_eq!(closed["status"], "closed");
+    let history = client.get(&format!("{at}/history")).await.expect(200);
+    let last = history["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["new_value"].as_str(), last["via"].as_str()),
+        (Some("closed"), Some("system:auto_close"))
+    );
+    assert_eq!(app.events().await.last().unwrap().0, "ticket.closed");
+}
