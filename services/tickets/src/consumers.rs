@@ -4,8 +4,13 @@ use kefu_events::catalogue::accounts::{
     TenantCreated, TenantDeleted, TenantRestored, TenantSuspended, TenantUpdated, UserCreated,
     UserDisabled, UserEnabled, UserRolesChanged, UserUpdated,
 };
+use kefu_events::catalogue::training::{
+    CertificationExpired, CertificationGranted, CertificationRevoked,
+};
 use kefu_events::Consumers;
+use kefu_platform::ids::TenantId;
 
+use crate::store::dispatch::DispatchStore;
 use crate::store::{directory, purge};
 
 /// Registers a handler recording a tenant event's data in the directory.
@@ -48,7 +53,49 @@ pub fn consumers() -> Consumers {
     let consumers = tenant_handler!(consumers, TenantRestored);
     let consumers = user_handler!(consumers, UserCreated);
     let consumers = user_handler!(consumers, UserUpdated);
-    let consumers = user_handler!(consumers, UserDisabled);
+    let consumers = consumers.on::<UserDisabled, _>(|txn, envelope, event| {
+        let tenant = envelope.tenant_id;
+        Box::pin(async move {
+            directory::upsert_user(txn, tenant, &event.0).await?;
+            crate::dispatching::release_tickets_of(
+                txn,
+                tenant,
+                event.0.user_id,
+                chrono::Utc::now(),
+            )
+            .await?;
+            Ok(())
+        })
+    });
+    let consumers = consumers
+        .on::<CertificationGranted, _>(|txn, envelope, event| {
+            let tenant = TenantId(envelope.tenant_id);
+            Box::pin(async move {
+                let c = event.0;
+                DispatchStore::new(txn, tenant)
+                    .grant_skill(c.user_id, &c.skill_key, c.expires_at)
+                    .await?;
+                Ok(())
+            })
+        })
+        .on::<CertificationExpired, _>(|txn, envelope, event| {
+            let tenant = TenantId(envelope.tenant_id);
+            Box::pin(async move {
+                DispatchStore::new(txn, tenant)
+                    .withdraw_skill(event.0.user_id, &event.0.skill_key)
+                    .await?;
+                Ok(())
+            })
+        })
+        .on::<CertificationRevoked, _>(|txn, envelope, event| {
+            let tenant = TenantId(envelope.tenant_id);
+            Box::pin(async move {
+                DispatchStore::new(txn, tenant)
+                    .withdraw_skill(event.0.user_id, &event.0.skill_key)
+                    .await?;
+                Ok(())
+            })
+        });
     let consumers = user_handler!(consumers, UserEnabled);
     let consumers = user_handler!(consumers, UserRolesChanged);
     // A deleted tenant's tickets go with it; the directory keeps the tombstone so its

@@ -5,6 +5,7 @@ pub mod auto_close;
 pub mod clocks;
 pub mod consumers;
 pub mod defaults;
+pub mod dispatching;
 pub mod domain;
 pub mod events;
 mod migrations;
@@ -29,10 +30,11 @@ pub use state::AppState;
 #[openapi(
     info(title = "Kefu tickets", version = "1", description = "Service requests from intake to closure, under SLA."),
     modifiers(&BearerSecurity),
-    components(schemas(domain::status::Status)),
+    components(schemas(domain::status::Status, domain::dispatch::Strategy)),
     tags(
         (name = "tickets", description = "Tickets, their conversation, history and SLA"),
         (name = "sla", description = "Business-hours calendars and SLA policies"),
+        (name = "dispatch", description = "Automatic assignment by team rules"),
     )
 )]
 pub struct ApiDoc;

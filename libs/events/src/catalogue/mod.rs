@@ -23,6 +23,7 @@ macro_rules! event {
 
 pub mod accounts;
 pub mod tickets;
+pub mod training;
 
 use schemars::Schema;
 
@@ -61,5 +62,6 @@ impl CatalogueEntry {
 pub fn all() -> Vec<CatalogueEntry> {
     let mut entries = accounts::entries();
     entries.extend(tickets::entries());
+    entries.extend(training::entries());
     entries
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod calendars;
 pub mod conversation;
+pub mod dispatch_rules;
 pub mod sla_policies;
 pub mod ticket_sla;
 pub mod tickets;
@@ -18,4 +19,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     ticket_sla::routes(cfg);
     calendars::routes(cfg);
     sla_policies::routes(cfg);
+    dispatch_rules::routes(cfg);
 }

@@ -289,40 +289,46 @@ pub async fn create_ticket(
                 let store = TicketStore::new(txn, tenant);
                 let number = store.next_number().await?;
                 let now = Utc::now();
-                let ticket = store
-                    .insert(ticket::Model {
-                        id: Uuid::now_v7(),
-                        tenant_id: tenant.uuid(),
-                        number,
-                        subject: body.subject.trim().to_string(),
-                        description: body.description,
-                        status: Status::New.as_str().into(),
-                        priority: body.priority.unwrap_or(Priority::Normal).as_str().into(),
-                        kind: body.kind.unwrap_or(TicketType::Question).as_str().into(),
-                        channel: channel.as_str().into(),
-                        customer_id,
-                        contact_id: body.contact_id,
-                        requester_id,
-                        team_id: body.team_id,
-                        assignee_id: body.assignee_id,
-                        tags: encode_list(&tags),
-                        reopen_count: 0,
-                        created_by: Some(actor),
-                        first_response_at: None,
-                        solved_at: None,
-                        closed_at: None,
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                        root_cause: None,
-                        remedy: None,
-                    })
-                    .await?;
+                let mut model = ticket::Model {
+                    id: Uuid::now_v7(),
+                    tenant_id: tenant.uuid(),
+                    number,
+                    subject: body.subject.trim().to_string(),
+                    description: body.description,
+                    status: Status::New.as_str().into(),
+                    priority: body.priority.unwrap_or(Priority::Normal).as_str().into(),
+                    kind: body.kind.unwrap_or(TicketType::Question).as_str().into(),
+                    channel: channel.as_str().into(),
+                    customer_id,
+                    contact_id: body.contact_id,
+                    requester_id,
+                    team_id: body.team_id,
+                    assignee_id: body.assignee_id,
+                    tags: encode_list(&tags),
+                    reopen_count: 0,
+                    created_by: Some(actor),
+                    first_response_at: None,
+                    solved_at: None,
+                    closed_at: None,
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                    root_cause: None,
+                    remedy: None,
+                };
+                let rule = crate::dispatching::assign_by_rule(txn, &mut model, now).await?;
+                let ticket = store.insert(model).await?;
                 crate::clocks::on_created(txn, &ticket, now).await?;
                 let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
-                HistoryStore::new(txn, tenant)
+                let history = HistoryStore::new(txn, tenant);
+                history
                     .record(ticket.id, Some(actor), via(caller), &created)
                     .await?;
+                if let Some(rule) = rule {
+                    let assigned =
+                        changed_fields([("assignee_id", None, text(ticket.assignee_id))]);
+                    history.record(ticket.id, None, &rule, &assigned).await?;
+                }
                 emit(
                     txn,
                     tenant.uuid(),
@@ -623,7 +629,20 @@ pub async fn update_ticket(
                 if_match.check(before.version)?;
                 let mut ticket = before.clone();
                 let assignee = patch.assignee_id;
+                let team_moved = patch.team_id.is_some_and(|team| team != before.team_id);
                 apply(&mut ticket, patch, Utc::now())?;
+                // A ticket moved to another team goes to that team's rule unless the
+                // same change names an assignee.
+                let mut rule = None;
+                if team_moved && assignee.is_none() && ticket.team_id.is_some() {
+                    let mut candidate = ticket.clone();
+                    candidate.assignee_id = None;
+                    rule =
+                        crate::dispatching::assign_by_rule(txn, &mut candidate, Utc::now()).await?;
+                    if rule.is_some() {
+                        ticket.assignee_id = candidate.assignee_id;
+                    }
+                }
                 if let Some(new_assignee) = assignee {
                     if new_assignee != before.assignee_id {
                         check_assignee(txn, ctx.tenant_id.uuid(), new_assignee).await?;
@@ -636,9 +655,22 @@ pub async fn update_ticket(
                 let store = TicketStore::new(txn, ctx.tenant_id);
                 let saved = store.save(ticket).await?;
                 crate::clocks::on_changed(txn, &before, &saved, Utc::now()).await?;
-                HistoryStore::new(txn, ctx.tenant_id)
-                    .record(saved.id, Some(ctx.actor), via(caller), &changes)
-                    .await?;
+                let history = HistoryStore::new(txn, ctx.tenant_id);
+                match &rule {
+                    Some(rule) => {
+                        let (assigned, rest): (Vec<_>, Vec<_>) =
+                            changes.into_iter().partition(|c| c.field == "assignee_id");
+                        history
+                            .record(saved.id, Some(ctx.actor), via(caller), &rest)
+                            .await?;
+                        history.record(saved.id, None, rule, &assigned).await?;
+                    }
+                    None => {
+                        history
+                            .record(saved.id, Some(ctx.actor), via(caller), &changes)
+                            .await?;
+                    }
+                }
                 emit_ticket_change(txn, Some(ctx.actor), &before, &saved).await?;
                 Ok(saved)
             })

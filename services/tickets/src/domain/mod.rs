@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod changes;
+pub mod dispatch;
 pub mod fields;
 pub mod history;
 pub mod policy;

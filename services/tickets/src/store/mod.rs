@@ -3,6 +3,7 @@
 
 pub mod comments;
 pub mod directory;
+pub mod dispatch;
 pub mod entities;
 pub mod history;
 pub mod purge;

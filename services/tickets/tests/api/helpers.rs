@@ -86,6 +86,17 @@ impl TestApp {
 
     /// Puts a user into the directory as accounts' events would.
     pub async fn know_user(&self, id: Uuid, status: &str, customer: Option<Uuid>) {
+        self.know_member(id, status, customer, Vec::new()).await;
+    }
+
+    /// Like `know_user`, as a member of `teams`.
+    pub async fn know_member(
+        &self,
+        id: Uuid,
+        status: &str,
+        customer: Option<Uuid>,
+        teams: Vec<Uuid>,
+    ) {
         let data = UserData {
             user_id: id,
             email: format!("{}@example.com", id.simple()),
@@ -96,7 +107,7 @@ impl TestApp {
                 "agent"
             }
             .into()],
-            team_ids: Vec::new(),
+            team_ids: teams,
             status: status.into(),
             customer_id: customer,
         };

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod directory;
+mod dispatch;
 mod filters;
 mod lifecycle;
 mod matrix;
