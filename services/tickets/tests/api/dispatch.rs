@@ -10,7 +10,7 @@ use kefu_events::{EmbeddedLog, Envelope, Event};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{create, path, spawn_app, spawn_app_with_bus, TestApp, AGENT};
+use crate::helpers::{create, path, spawn_app, spawn_app_with_bus, TestApp};
 
 /// A team of `n` active agents, ids sorted.
 async fn team(app: &TestApp, n: usize) -> (Uuid, Vec<Uuid>) {
