@@ -232,7 +232,10 @@ pub async fn on_changed(
             stop(&store, &mut clock, &calendar, now).await?;
         }
         if let Some((policy, targets)) = &policy {
-            if policy.id != clock.policy_id && clock.stopped_at.is_none() {
+            if policy.id != clock.policy_id
+                && clock.stopped_at.is_none()
+                && clock.breached_at.is_none()
+            {
                 if let Some(target) = targets.of(&metric) {
                     clock.policy_id = policy.id;
                     clock.policy_version = policy.version;
@@ -382,6 +385,7 @@ async fn check_clock(
     let report = sla::evaluate(&calendar, clock.started_at, target, &pauses, None, now);
     let store = SlaStore::new(txn, TenantId(tenant));
     let mut fired = 0;
+    let mut escalation = None;
     let data = |due_at: DateTime<Utc>, clock: &ticket_sla::Model| TicketSlaData {
         ticket: ticket_data(&ticket),
         metric: clock.metric.clone(),
@@ -410,6 +414,7 @@ async fn check_clock(
         )
         .await?;
         fired += 1;
+        escalation = Some("breached");
     } else if clock.at_risk_sent_at.is_none() && clock.at_risk_at.is_some_and(|at| at <= now) {
         clock.at_risk_sent_at = Some(now);
         let due = report.due_at.unwrap_or(now);
@@ -424,10 +429,15 @@ async fn check_clock(
             .await?;
         emit(txn, tenant, None, TicketSlaAtRisk(data(due, &clock))).await?;
         fired += 1;
+        escalation = Some("at_risk");
     } else {
         refresh(&mut clock, &calendar, now);
     }
+    let metric = clock.metric.clone();
     store.save_clock(clock).await?;
+    if let Some(trigger) = escalation {
+        crate::escalating::escalate(txn, ticket, trigger, &metric, now).await?;
+    }
     Ok(fired)
 }
 

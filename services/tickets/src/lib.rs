@@ -7,6 +7,7 @@ pub mod consumers;
 pub mod defaults;
 pub mod dispatching;
 pub mod domain;
+pub mod escalating;
 pub mod events;
 mod migrations;
 pub mod settings;
@@ -30,10 +31,10 @@ pub use state::AppState;
 #[openapi(
     info(title = "Kefu tickets", version = "1", description = "Service requests from intake to closure, under SLA."),
     modifiers(&BearerSecurity),
-    components(schemas(domain::status::Status, domain::dispatch::Strategy)),
+    components(schemas(domain::status::Status, domain::dispatch::Strategy, api::escalation_rules::Trigger)),
     tags(
         (name = "tickets", description = "Tickets, their conversation, history and SLA"),
-        (name = "sla", description = "Business-hours calendars and SLA policies"),
+        (name = "sla", description = "Business-hours calendars, SLA policies and escalation rules"),
         (name = "dispatch", description = "Automatic assignment by team rules"),
     )
 )]

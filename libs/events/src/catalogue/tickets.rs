@@ -119,6 +119,43 @@ sla_event!(
     TicketSlaBreached = "ticket.sla_breached"
 );
 
+/// An escalation rule fired on an SLA threshold, with the ticket after its actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketEscalationData {
+    /// The ticket after the rule's actions.
+    #[serde(flatten)]
+    pub ticket: TicketData,
+    /// The escalation rule.
+    pub rule_id: Uuid,
+    /// Its name.
+    pub rule_name: String,
+    /// `at_risk` or `breached`.
+    pub trigger: String,
+    /// The SLA metric that crossed the threshold.
+    pub metric: String,
+    /// The role to notify, if the rule says so.
+    pub notify_role: Option<String>,
+    /// Whether the rule raised the priority.
+    pub raised_priority: bool,
+    /// The team the rule moved the ticket to.
+    pub reassigned_team_id: Option<Uuid>,
+}
+
+/// An escalation rule fired for a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct TicketEscalated(pub TicketEscalationData);
+
+impl Event for TicketEscalated {
+    const TYPE: &'static str = "ticket.escalated";
+    const VERSION: u32 = 1;
+    const SERVICE: &'static str = SERVICE;
+
+    fn aggregate_id(&self) -> Uuid {
+        self.0.ticket.ticket_id
+    }
+}
+
 /// Declares a ticket event over [`TicketData`].
 macro_rules! ticket_event {
     ($(#[$doc:meta])* $name:ident = $type:literal) => {
@@ -188,5 +225,6 @@ pub fn entries() -> Vec<CatalogueEntry> {
         CatalogueEntry::of::<TicketReplied>(),
         CatalogueEntry::of::<TicketSlaAtRisk>(),
         CatalogueEntry::of::<TicketSlaBreached>(),
+        CatalogueEntry::of::<TicketEscalated>(),
     ]
 }

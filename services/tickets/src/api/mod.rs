@@ -5,6 +5,7 @@ pub mod access;
 pub mod calendars;
 pub mod conversation;
 pub mod dispatch_rules;
+pub mod escalation_rules;
 pub mod sla_policies;
 pub mod ticket_sla;
 pub mod tickets;
@@ -20,4 +21,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     calendars::routes(cfg);
     sla_policies::routes(cfg);
     dispatch_rules::routes(cfg);
+    escalation_rules::routes(cfg);
 }

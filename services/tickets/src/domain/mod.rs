@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod changes;
 pub mod dispatch;
+pub mod escalation;
 pub mod fields;
 pub mod history;
 pub mod policy;

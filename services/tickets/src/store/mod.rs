@@ -5,6 +5,7 @@ pub mod comments;
 pub mod directory;
 pub mod dispatch;
 pub mod entities;
+pub mod escalation;
 pub mod history;
 pub mod purge;
 pub mod sla;

@@ -194,3 +194,78 @@ async fn at_risk_comes_before_the_breach_and_a_priority_change_rematches_the_pol
         0
     );
 }
+
+#[tokio::test]
+async fn a_breach_runs_the_escalation_rules_once() {
+    let app = spawn_app().await;
+    app.seed_defaults("UTC").await;
+    let (_, admin) = app
+        .agent(&[
+            "tickets:read",
+            "tickets:write",
+            "tickets:assign",
+            "tickets:admin",
+        ])
+        .await;
+    let l2 = uuid::Uuid::now_v7();
+    let expert = uuid::Uuid::now_v7();
+    app.know_member(expert, "active", None, vec![l2]).await;
+    admin
+        .post(
+            "/api/v1/dispatch-rules",
+            &json!({"team_id": l2, "strategy": "round_robin"}),
+        )
+        .await
+        .expect(201);
+    let rule = admin
+        .post(
+            "/api/v1/escalation-rules",
+            &json!({"name": "To L2", "trigger": "breached", "metrics": ["first_response"], "actions": {"notify_role": "service_manager", "raise_priority": true, "reassign_team_id": l2}}),
+        )
+        .await
+        .expect(201);
+    admin
+        .post("/api/v1/escalation-rules", &json!({"name": "Only urgent", "trigger": "breached", "priorities": ["urgent"], "actions": {"notify_role": "owner"}}))
+        .await
+        .expect(201);
+    let ticket = create(&admin, json!({"subject": "Waiting", "priority": "normal"})).await;
+    let at = path(&ticket);
+    let outbox = app.state.outbox.clone();
+    let later = Utc::now() + Duration::days(30);
+
+    kefu_tickets::clocks::scan_once(&app.state.db, &outbox, later)
+        .await
+        .unwrap();
+    kefu_tickets::clocks::scan_once(&app.state.db, &outbox, later)
+        .await
+        .unwrap();
+
+    let escalated = admin.get(&at).await.expect(200);
+    assert_eq!(
+        escalated["priority"], "high",
+        "raised once, for the one breached first response"
+    );
+    assert_eq!(escalated["team_id"], json!(l2));
+    assert_eq!(escalated["assignee_id"], json!(expert));
+    let escalations: Vec<Value> = app
+        .events()
+        .await
+        .into_iter()
+        .filter(|(kind, _)| kind == "ticket.escalated")
+        .map(|(_, data)| data)
+        .collect();
+    assert_eq!(escalations.len(), 1, "{escalations:?}");
+    assert_eq!(escalations[0]["rule_id"], rule["id"]);
+    assert_eq!(escalations[0]["notify_role"], "service_manager");
+    let history = admin.get(&format!("{at}/history")).await.expect(200);
+    let via_rule = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["via"] == format!("rule:{}", rule["id"].as_str().unwrap()))
+        .count();
+    assert!(
+        via_rule >= 3,
+        "priority, team, assignee and the escalation note: {history}"
+    );
+}

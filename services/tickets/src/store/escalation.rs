@@ -1,0 +1,77 @@
+//! Escalation rules of one tenant.
+
+use kefu_platform::ids::TenantId;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::escalation_rule;
+
+/// The escalation rules of one tenant.
+pub struct EscalationStore<'a, C> {
+    conn: &'a C,
+    tenant: Uuid,
+}
+
+impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
+    /// A store scoped to `tenant`.
+    pub fn new(conn: &'a C, tenant: TenantId) -> Self {
+        Self {
+            conn,
+            tenant: tenant.uuid(),
+        }
+    }
+
+    /// Every rule in firing order.
+    pub async fn rules(&self) -> Result<Vec<escalation_rule::Model>, DbErr> {
+        escalation_rule::Entity::find()
+            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+            .order_by_asc(escalation_rule::Column::Position)
+            .order_by_asc(escalation_rule::Column::Id)
+            .all(self.conn)
+            .await
+    }
+
+    /// One rule.
+    pub async fn rule(&self, id: Uuid) -> Result<Option<escalation_rule::Model>, DbErr> {
+        escalation_rule::Entity::find_by_id(id)
+            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+            .one(self.conn)
+            .await
+    }
+
+    /// Adds a rule.
+    pub async fn insert(
+        &self,
+        mut model: escalation_rule::Model,
+    ) -> Result<escalation_rule::Model, DbErr> {
+        model.tenant_id = self.tenant;
+        escalation_rule::Entity::insert(escalation_rule::ActiveModel::from(model.clone()))
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok(model)
+    }
+
+    /// Writes a rule.
+    pub async fn save(
+        &self,
+        model: escalation_rule::Model,
+    ) -> Result<escalation_rule::Model, DbErr> {
+        let active =
+            sea_orm::ActiveModelTrait::reset_all(escalation_rule::ActiveModel::from(model.clone()));
+        escalation_rule::Entity::update(active)
+            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+            .exec(self.conn)
+            .await?;
+        Ok(model)
+    }
+
+    /// Deletes a rule.
+    pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
+        escalation_rule::Entity::delete_many()
+            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+            .filter(escalation_rule::Column::Id.eq(id))
+            .exec(self.conn)
+            .await?;
+        Ok(())
+    }
+}
