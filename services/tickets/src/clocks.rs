@@ -66,14 +66,18 @@ fn refresh(clock: &mut ticket_sla::Model, calendar: &Calendar, now: DateTime<Utc
     clock.at_risk_at = sla::at_risk_at(calendar, clock.started_at, target, ratio, &pauses, now);
 }
 
-/// What a ticket is matched on.
-fn facts(ticket: &ticket::Model) -> TicketFacts {
-    TicketFacts {
+/// What a ticket is matched on, with its customer's tier and service level if known.
+async fn facts<C: ConnectionTrait>(conn: &C, ticket: &ticket::Model) -> Result<TicketFacts, DbErr> {
+    let customer = match ticket.customer_id {
+        Some(id) => crate::store::directory::customer(conn, ticket.tenant_id, id).await?,
+        None => None,
+    };
+    Ok(TicketFacts {
         priority: ticket.priority.clone(),
         kind: ticket.kind.clone(),
-        tier: None,
-        service_level: None,
-    }
+        tier: customer.as_ref().and_then(|c| c.tier.clone()),
+        service_level: customer.and_then(|c| c.service_level),
+    })
 }
 
 /// The policy that applies to `ticket` now, with its targets.
@@ -91,12 +95,11 @@ async fn matching_policy(
             (p, conditions)
         })
         .collect();
-    Ok(
-        first_match(&decoded, &facts(ticket), |p| &p.1).map(|(p, _)| {
-            let targets = serde_json::from_str(&p.targets).unwrap_or_default();
-            (p.clone(), targets)
-        }),
-    )
+    let facts = facts(txn, ticket).await?;
+    Ok(first_match(&decoded, &facts, |p| &p.1).map(|(p, _)| {
+        let targets = serde_json::from_str(&p.targets).unwrap_or_default();
+        (p.clone(), targets)
+    }))
 }
 
 /// Starts (or restarts) the clock of `metric` under `policy` at `now`.
@@ -176,8 +179,29 @@ pub async fn on_changed(
     after: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let rematch = before.priority != after.priority
+        || before.kind != after.kind
+        || before.customer_id != after.customer_id;
+    follow(txn, before, after, now, rematch).await
+}
+
+/// Re-matches the policy of a ticket whose customer's tier or service level changed.
+pub async fn rematch(
+    txn: &DatabaseTransaction,
+    ticket: &ticket::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    follow(txn, ticket, ticket, now, true).await
+}
+
+async fn follow(
+    txn: &DatabaseTransaction,
+    before: &ticket::Model,
+    after: &ticket::Model,
+    now: DateTime<Utc>,
+    rematch: bool,
+) -> Result<(), DbErr> {
     let store = SlaStore::new(txn, TenantId(after.tenant_id));
-    let rematch = before.priority != after.priority || before.kind != after.kind;
     let policy = if rematch {
         matching_policy(txn, after).await?
     } else {

@@ -4,12 +4,15 @@ use kefu_events::catalogue::accounts::{
     TenantCreated, TenantDeleted, TenantRestored, TenantSuspended, TenantUpdated, UserCreated,
     UserDisabled, UserEnabled, UserRolesChanged, UserUpdated,
 };
+use kefu_events::catalogue::customers::{CustomerCreated, CustomerTierChanged, CustomerUpdated};
+use kefu_events::catalogue::surveys::{SurveyDetractorDetected, SurveyResponseSubmitted};
 use kefu_events::catalogue::training::{
     CertificationExpired, CertificationGranted, CertificationRevoked,
 };
 use kefu_events::Consumers;
 use kefu_platform::ids::TenantId;
 
+use crate::reactions;
 use crate::store::dispatch::DispatchStore;
 use crate::store::{directory, purge};
 
@@ -98,6 +101,27 @@ pub fn consumers() -> Consumers {
         });
     let consumers = user_handler!(consumers, UserEnabled);
     let consumers = user_handler!(consumers, UserRolesChanged);
+    let consumers = consumers
+        .on::<CustomerCreated, _>(|txn, envelope, event| {
+            let tenant = envelope.tenant_id;
+            Box::pin(async move { Ok(reactions::customer_changed(txn, tenant, &event.0).await?) })
+        })
+        .on::<CustomerUpdated, _>(|txn, envelope, event| {
+            let tenant = envelope.tenant_id;
+            Box::pin(async move { Ok(reactions::customer_changed(txn, tenant, &event.0).await?) })
+        })
+        .on::<CustomerTierChanged, _>(|txn, envelope, event| {
+            let tenant = envelope.tenant_id;
+            Box::pin(async move { Ok(reactions::tier_changed(txn, tenant, &event.0).await?) })
+        })
+        .on::<SurveyResponseSubmitted, _>(|txn, envelope, event| {
+            let tenant = envelope.tenant_id;
+            Box::pin(async move { Ok(reactions::response_submitted(txn, tenant, &event.0).await?) })
+        })
+        .on::<SurveyDetractorDetected, _>(|txn, envelope, event| {
+            let tenant = envelope.tenant_id;
+            Box::pin(async move { Ok(reactions::detractor_detected(txn, tenant, &event.0).await?) })
+        });
     // A deleted tenant's tickets go with it; the directory keeps the tombstone so its
     // tokens stay refused.
     consumers.on::<TenantDeleted, _>(|txn, _envelope, event| {

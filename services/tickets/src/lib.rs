@@ -10,6 +10,7 @@ pub mod domain;
 pub mod escalating;
 pub mod events;
 mod migrations;
+pub mod reactions;
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -22,6 +22,8 @@ macro_rules! event {
 }
 
 pub mod accounts;
+pub mod customers;
+pub mod surveys;
 pub mod tickets;
 pub mod training;
 
@@ -63,5 +65,7 @@ pub fn all() -> Vec<CatalogueEntry> {
     let mut entries = accounts::entries();
     entries.extend(tickets::entries());
     entries.extend(training::entries());
+    entries.extend(customers::entries());
+    entries.extend(surveys::entries());
     entries
 }

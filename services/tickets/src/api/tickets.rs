@@ -315,6 +315,7 @@ pub async fn create_ticket(
                     updated_at: now,
                     root_cause: None,
                     remedy: None,
+                    csat_score: None,
                 };
                 let rule = crate::dispatching::assign_by_rule(txn, &mut model, now).await?;
                 let ticket = store.insert(model).await?;
@@ -719,6 +720,7 @@ mod tests {
             updated_at: now,
             root_cause: None,
             remedy: None,
+            csat_score: None,
         }
     }
 

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261124_000001_schema;
 mod m20261124_000002_sla;
 mod m20261124_000003_rules;
+mod m20261124_000004_customers;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_schema::Migration),
             Box::new(m20261124_000002_sla::Migration),
             Box::new(m20261124_000003_rules::Migration),
+            Box::new(m20261124_000004_customers::Migration),
         ]
     }
 }

@@ -147,6 +147,8 @@ pub mod ticket {
         pub root_cause: Option<String>,
         /// Column `remedy` (complaints).
         pub remedy: Option<String>,
+        /// Column `csat_score` (1–5, from the ticket's survey).
+        pub csat_score: Option<i64>,
     }
 
     /// No declared relations; joins are explicit in queries.
@@ -513,6 +515,38 @@ pub mod escalation_rule {
         pub version: i64,
         /// Column `created_at`.
         pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A customer as the customers service announced it.
+pub mod directory_customer {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `directory_customers`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "directory_customers")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `tier`.
+        pub tier: Option<String>,
+        /// Column `service_level`.
+        pub service_level: Option<String>,
+        /// Column `owner_id` (the relationship manager).
+        pub owner_id: Option<Uuid>,
         /// Column `updated_at`.
         pub updated_at: DateTimeUtc,
     }

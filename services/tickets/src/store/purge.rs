@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("directory_customers", "tenant_id"),
     ("escalation_rules", "tenant_id"),
     ("agent_skills", "tenant_id"),
     ("dispatch_rules", "tenant_id"),

@@ -9,5 +9,6 @@ mod filters;
 mod lifecycle;
 mod matrix;
 mod portal;
+mod reactions;
 mod setup;
 mod sla;
