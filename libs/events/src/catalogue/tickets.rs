@@ -156,6 +156,33 @@ impl Event for TicketEscalated {
     }
 }
 
+/// A ticket merged into another, with the merged (now closed) ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TicketMergeData {
+    /// The merged ticket, closed.
+    #[serde(flatten)]
+    pub ticket: TicketData,
+    /// The ticket it was merged into (the survivor).
+    pub merged_into_id: Uuid,
+    /// The survivor's number.
+    pub merged_into_number: i64,
+}
+
+/// A duplicate was merged into another ticket; its conversation and followers moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct TicketMerged(pub TicketMergeData);
+
+impl Event for TicketMerged {
+    const TYPE: &'static str = "ticket.merged";
+    const VERSION: u32 = 1;
+    const SERVICE: &'static str = SERVICE;
+
+    fn aggregate_id(&self) -> Uuid {
+        self.0.ticket.ticket_id
+    }
+}
+
 /// Declares a ticket event over [`TicketData`].
 macro_rules! ticket_event {
     ($(#[$doc:meta])* $name:ident = $type:literal) => {
@@ -226,5 +253,6 @@ pub fn entries() -> Vec<CatalogueEntry> {
         CatalogueEntry::of::<TicketSlaAtRisk>(),
         CatalogueEntry::of::<TicketSlaBreached>(),
         CatalogueEntry::of::<TicketEscalated>(),
+        CatalogueEntry::of::<TicketMerged>(),
     ]
 }

@@ -6,7 +6,9 @@ pub mod calendars;
 pub mod conversation;
 pub mod dispatch_rules;
 pub mod escalation_rules;
+pub mod links;
 pub mod sla_policies;
+pub mod steps;
 pub mod ticket_sla;
 pub mod tickets;
 pub mod views;
@@ -18,6 +20,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     tickets::routes(cfg);
     conversation::routes(cfg);
     ticket_sla::routes(cfg);
+    steps::routes(cfg);
+    links::routes(cfg);
     calendars::routes(cfg);
     sla_policies::routes(cfg);
     dispatch_rules::routes(cfg);

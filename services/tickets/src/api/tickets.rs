@@ -169,6 +169,37 @@ async fn check_assignee(
     }
 }
 
+/// A parent cannot be solved while one of its children is unsolved.
+async fn ensure_children_solved(
+    txn: &DatabaseTransaction,
+    parent: &ticket::Model,
+) -> Result<(), ApiError> {
+    let tenant = kefu_platform::ids::TenantId(parent.tenant_id);
+    let links = crate::store::structure::StructureStore::new(txn, tenant)
+        .links(parent.id)
+        .await?;
+    let tickets = TicketStore::new(txn, tenant);
+    let mut open = Vec::new();
+    for link in links
+        .iter()
+        .filter(|l| l.kind == "parent_of" && l.source_id == parent.id)
+    {
+        if let Some(child) = tickets.get(link.target_id).await? {
+            if Status::parse(&child.status).is_some_and(Status::is_unsolved) {
+                open.push(format!("#{}", child.number));
+            }
+        }
+    }
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "open_children",
+            format!("solve the child tickets first: {}", open.join(", ")),
+        ))
+    }
+}
+
 /// The trail entries of a ticket change.
 fn trail(
     before: &ticket::Model,
@@ -382,6 +413,8 @@ pub struct TicketListQuery {
     pub updated_to: Option<DateTime<Utc>>,
     /// Words that must all appear in the subject or description.
     pub q: Option<String>,
+    /// Only tickets with a service step that is past due and not done.
+    pub step_overdue: Option<bool>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u64>,
     /// Cursor from the previous page.
@@ -425,6 +458,7 @@ impl TicketListQuery {
             updated_from: self.updated_from,
             updated_to: self.updated_to,
             text: self.q.filter(|q| !q.trim().is_empty()),
+            steps_overdue_at: self.step_overdue.unwrap_or(false).then(Utc::now),
         })
     }
 }
@@ -652,6 +686,9 @@ pub async fn update_ticket(
                 let changes = trail(&before, &ticket);
                 if changes.is_empty() {
                     return Ok(before);
+                }
+                if ticket.status == "solved" && before.status != "solved" {
+                    ensure_children_solved(txn, &ticket).await?;
                 }
                 let store = TicketStore::new(txn, ctx.tenant_id);
                 let saved = store.save(ticket).await?;

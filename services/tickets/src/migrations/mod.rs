@@ -6,6 +6,7 @@ mod m20261124_000001_schema;
 mod m20261124_000002_sla;
 mod m20261124_000003_rules;
 mod m20261124_000004_customers;
+mod m20261124_000005_structure;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_sla::Migration),
             Box::new(m20261124_000003_rules::Migration),
             Box::new(m20261124_000004_customers::Migration),
+            Box::new(m20261124_000005_structure::Migration),
         ]
     }
 }

@@ -557,3 +557,97 @@ pub mod directory_customer {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// One step of a ticket's service checklist.
+pub mod ticket_step {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_steps`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_steps")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `ticket_id`.
+        pub ticket_id: Uuid,
+        /// Column `position`.
+        pub position: i64,
+        /// Column `title`.
+        pub title: String,
+        /// Column `owner_id`.
+        pub owner_id: Option<Uuid>,
+        /// Column `due_at`.
+        pub due_at: Option<DateTimeUtc>,
+        /// Column `done_at`.
+        pub done_at: Option<DateTimeUtc>,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A link between two tickets.
+pub mod ticket_link {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_links`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_links")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `source_id`.
+        pub source_id: Uuid,
+        /// Column `target_id`.
+        pub target_id: Uuid,
+        /// Column `kind`.
+        pub kind: String,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A staff user following a ticket.
+pub mod ticket_follower {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_followers`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_followers")]
+    pub struct Model {
+        /// Column `tenant_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        /// Column `ticket_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ticket_id: Uuid,
+        /// Column `user_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

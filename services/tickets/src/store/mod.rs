@@ -9,6 +9,7 @@ pub mod escalation;
 pub mod history;
 pub mod purge;
 pub mod sla;
+pub mod structure;
 pub mod tickets;
 
 /// Encodes a list for a text column.

@@ -5,6 +5,9 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("ticket_followers", "tenant_id"),
+    ("ticket_links", "tenant_id"),
+    ("ticket_steps", "tenant_id"),
     ("directory_customers", "tenant_id"),
     ("escalation_rules", "tenant_id"),
     ("agent_skills", "tenant_id"),

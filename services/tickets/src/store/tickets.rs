@@ -43,6 +43,8 @@ pub struct TicketFilter {
     pub updated_to: Option<DateTime<Utc>>,
     /// Words in the subject or description.
     pub text: Option<String>,
+    /// Only tickets with a step not done and due before this instant.
+    pub steps_overdue_at: Option<DateTime<Utc>>,
 }
 
 /// The tickets of one tenant.
@@ -161,6 +163,17 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
                         .add(matches(T::Description)),
                 );
             }
+        }
+        if let Some(now) = filter.steps_overdue_at {
+            use super::entities::ticket_step;
+            let overdue = ticket_step::Entity::find()
+                .select_only()
+                .column(ticket_step::Column::TicketId)
+                .filter(ticket_step::Column::TenantId.eq(self.tenant))
+                .filter(ticket_step::Column::DoneAt.is_null())
+                .filter(ticket_step::Column::DueAt.lt(now))
+                .into_query();
+            query = query.filter(T::Id.in_subquery(overdue));
         }
         if let Some(after) = page.after {
             query = query.filter(T::Id.lt(after));

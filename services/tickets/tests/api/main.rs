@@ -12,3 +12,4 @@ mod portal;
 mod reactions;
 mod setup;
 mod sla;
+mod structure;
