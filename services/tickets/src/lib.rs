@@ -32,7 +32,7 @@ pub use state::AppState;
 #[openapi(
     info(title = "Kefu tickets", version = "1", description = "Service requests from intake to closure, under SLA."),
     modifiers(&BearerSecurity),
-    components(schemas(domain::status::Status, domain::dispatch::Strategy, api::escalation_rules::Trigger)),
+    components(schemas(domain::status::Status, domain::dispatch::Strategy, domain::custom_fields::FieldType, api::escalation_rules::Trigger)),
     tags(
         (name = "tickets", description = "Tickets, their conversation, history and SLA"),
         (name = "sla", description = "Business-hours calendars, SLA policies and escalation rules"),

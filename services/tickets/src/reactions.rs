@@ -182,6 +182,7 @@ pub async fn detractor_detected(
             root_cause: None,
             remedy: None,
             csat_score: None,
+            custom_fields: "{}".into(),
         })
         .await?;
     crate::clocks::on_created(txn, &ticket, now).await?;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod calendars;
 pub mod conversation;
+pub mod custom_fields;
 pub mod dispatch_rules;
 pub mod escalation_rules;
 pub mod links;
@@ -26,4 +27,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     sla_policies::routes(cfg);
     dispatch_rules::routes(cfg);
     escalation_rules::routes(cfg);
+    custom_fields::routes(cfg);
 }

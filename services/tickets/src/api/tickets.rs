@@ -1,5 +1,7 @@
 //! `/api/v1/tickets`: create, list, read and change tickets.
 
+use std::collections::BTreeMap;
+
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_events::catalogue::tickets::TicketCreated;
@@ -58,6 +60,10 @@ pub struct NewTicketBody {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Values of the tenant's custom fields, by key.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom_fields: BTreeMap<String, serde_json::Value>,
 }
 
 fn check_text(checks: &mut Checks, subject: Option<&str>, description: Option<&str>) {
@@ -133,6 +139,9 @@ pub struct TicketPatch {
     pub root_cause: Option<String>,
     /// What was done about it (a complaint needs it before it is solved).
     pub remedy: Option<String>,
+    /// Custom field values to set (`null` removes one).
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 impl Validate for TicketPatch {
@@ -167,6 +176,30 @@ async fn check_assignee(
             "is not an active staff user of this tenant",
         )),
     }
+}
+
+/// Checks custom field changes against the tenant's fields; the new values as JSON.
+async fn custom_values(
+    txn: &DatabaseTransaction,
+    tenant: kefu_platform::ids::TenantId,
+    current: &BTreeMap<String, serde_json::Value>,
+    changes: &BTreeMap<String, serde_json::Value>,
+    creating: bool,
+) -> Result<String, ApiError> {
+    let specs = crate::store::custom_fields::CustomFieldStore::new(txn, tenant)
+        .specs()
+        .await?;
+    let values = crate::domain::custom_fields::apply(&specs, current, changes, creating).map_err(
+        |errors| {
+            ApiError::Validation(
+                errors
+                    .into_iter()
+                    .map(|(field, message)| kefu_platform::FieldError::new(field, message))
+                    .collect(),
+            )
+        },
+    )?;
+    serde_json::to_string(&values).map_err(ApiError::internal)
 }
 
 /// A parent cannot be solved while one of its children is unsolved.
@@ -245,6 +278,11 @@ fn trail(
             after.root_cause.clone(),
         ),
         ("remedy", before.remedy.clone(), after.remedy.clone()),
+        (
+            "custom_fields",
+            Some(before.custom_fields.clone()),
+            Some(after.custom_fields.clone()),
+        ),
     ])
 }
 
@@ -317,6 +355,8 @@ pub async fn create_ticket(
         .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
                 check_assignee(txn, tenant.uuid(), body.assignee_id).await?;
+                let custom =
+                    custom_values(txn, tenant, &BTreeMap::new(), &body.custom_fields, true).await?;
                 let store = TicketStore::new(txn, tenant);
                 let number = store.next_number().await?;
                 let now = Utc::now();
@@ -347,6 +387,7 @@ pub async fn create_ticket(
                     root_cause: None,
                     remedy: None,
                     csat_score: None,
+                    custom_fields: custom,
                 };
                 let rule = crate::dispatching::assign_by_rule(txn, &mut model, now).await?;
                 let ticket = store.insert(model).await?;
@@ -640,6 +681,7 @@ pub async fn update_ticket(
                 ("tags", patch.tags.is_some()),
                 ("root_cause", patch.root_cause.is_some()),
                 ("remedy", patch.remedy.is_some()),
+                ("custom_fields", patch.custom_fields.is_some()),
             ];
             if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
                 return Err(ApiError::field(
@@ -664,6 +706,12 @@ pub async fn update_ticket(
                 if_match.check(before.version)?;
                 let mut ticket = before.clone();
                 let assignee = patch.assignee_id;
+                if let Some(changes) = &patch.custom_fields {
+                    let current: BTreeMap<String, serde_json::Value> =
+                        serde_json::from_str(&ticket.custom_fields).unwrap_or_default();
+                    ticket.custom_fields =
+                        custom_values(txn, ctx.tenant_id, &current, changes, false).await?;
+                }
                 let team_moved = patch.team_id.is_some_and(|team| team != before.team_id);
                 apply(&mut ticket, patch, Utc::now())?;
                 // A ticket moved to another team goes to that team's rule unless the
@@ -758,6 +806,7 @@ mod tests {
             root_cause: None,
             remedy: None,
             csat_score: None,
+            custom_fields: "{}".into(),
         }
     }
 

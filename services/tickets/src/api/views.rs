@@ -17,7 +17,7 @@ use crate::store::entities::{ticket, ticket_comment, ticket_history};
     "customer_id": null, "contact_id": null, "requester_id": null, "team_id": null,
     "assignee_id": null, "tags": ["printer"], "reopen_count": 0,
     "first_response_at": null, "solved_at": null, "closed_at": null,
-    "root_cause": null, "remedy": null, "csat_score": null, "version": 2,
+    "root_cause": null, "remedy": null, "csat_score": null, "custom_fields": {"device_model": "X100"}, "version": 2,
     "created_at": "2026-11-02T02:15:00Z", "updated_at": "2026-11-02T02:20:00Z"
 }))]
 pub struct TicketView {
@@ -64,6 +64,9 @@ pub struct TicketView {
     pub remedy: Option<String>,
     /// Satisfaction (1–5) from the ticket's survey.
     pub csat_score: Option<i64>,
+    /// Custom field values by key.
+    #[schema(value_type = Object)]
+    pub custom_fields: serde_json::Value,
     /// Version, for `If-Match`.
     pub version: i64,
     /// Created.
@@ -96,6 +99,8 @@ impl From<ticket::Model> for TicketView {
             root_cause: t.root_cause,
             remedy: t.remedy,
             csat_score: t.csat_score,
+            custom_fields: serde_json::from_str(&t.custom_fields)
+                .unwrap_or_else(|_| serde_json::json!({})),
             version: t.version,
             created_at: t.created_at,
             updated_at: t.updated_at,

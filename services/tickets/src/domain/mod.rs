@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod changes;
+pub mod custom_fields;
 pub mod dispatch;
 pub mod escalation;
 pub mod fields;

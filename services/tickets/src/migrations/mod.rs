@@ -7,6 +7,7 @@ mod m20261124_000002_sla;
 mod m20261124_000003_rules;
 mod m20261124_000004_customers;
 mod m20261124_000005_structure;
+mod m20261124_000006_custom_fields;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_rules::Migration),
             Box::new(m20261124_000004_customers::Migration),
             Box::new(m20261124_000005_structure::Migration),
+            Box::new(m20261124_000006_custom_fields::Migration),
         ]
     }
 }

@@ -149,6 +149,8 @@ pub mod ticket {
         pub remedy: Option<String>,
         /// Column `csat_score` (1–5, from the ticket's survey).
         pub csat_score: Option<i64>,
+        /// Column `custom_fields` (a JSON object of key → value).
+        pub custom_fields: String,
     }
 
     /// No declared relations; joins are explicit in queries.
@@ -643,6 +645,46 @@ pub mod ticket_follower {
         /// Column `user_id`.
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: Uuid,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A tenant-defined ticket field.
+pub mod custom_field {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `custom_fields`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "custom_fields")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `key`.
+        pub key: String,
+        /// Column `label`.
+        pub label: String,
+        /// Column `field_type`.
+        pub field_type: String,
+        /// Column `options` (JSON list, enums only).
+        pub options: String,
+        /// Column `required`.
+        pub required: bool,
+        /// Column `position`.
+        pub position: i64,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
     }
 
     /// No declared relations; joins are explicit in queries.

@@ -2,6 +2,7 @@
 //! tenant data is built with a `TenantId` and filters by it itself.
 
 pub mod comments;
+pub mod custom_fields;
 pub mod directory;
 pub mod dispatch;
 pub mod entities;

@@ -310,3 +310,91 @@ async fn a_solved_ticket_closes_by_itself_after_four_days() {
     );
     assert_eq!(app.events().await.last().unwrap().0, "ticket.closed");
 }
+
+#[tokio::test]
+async fn custom_fields_are_typed_and_checked_on_every_write() {
+    let app = spawn_app().await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    admin
+        .post("/api/v1/custom-fields", &json!({"key": "device_model", "label": "Device model", "type": "enum", "options": ["X100", "X200"], "required": true}))
+        .await
+        .expect(201);
+    admin
+        .post(
+            "/api/v1/custom-fields",
+            &json!({"key": "meter", "label": "Meter reading", "type": "number"}),
+        )
+        .await
+        .expect(201);
+    admin
+        .post(
+            "/api/v1/custom-fields",
+            &json!({"key": "meter", "label": "Again", "type": "text"}),
+        )
+        .await
+        .expect_problem(409, "field_key_taken");
+    let no_options = admin
+        .post(
+            "/api/v1/custom-fields",
+            &json!({"key": "kind", "label": "K", "type": "enum"}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(no_options["errors"][0]["field"], "options");
+
+    let missing = admin
+        .post("/api/v1/tickets", &json!({"subject": "Broken"}))
+        .await
+        .expect(422);
+    assert_eq!(missing["errors"][0]["field"], "custom_fields.device_model");
+    let wrong = admin
+        .post("/api/v1/tickets", &json!({"subject": "Broken", "custom_fields": {"device_model": "X999", "meter": "lots"}}))
+        .await
+        .expect(422);
+    let fields: Vec<&str> = wrong["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["custom_fields.device_model", "custom_fields.meter"]
+    );
+    let ticket = create(
+        &admin,
+        json!({"subject": "Broken", "custom_fields": {"device_model": "X100", "meter": 1200}}),
+    )
+    .await;
+    assert_eq!(
+        ticket["custom_fields"],
+        json!({"device_model": "X100", "meter": 1200})
+    );
+
+    let changed = admin
+        .patch(
+            &path(&ticket),
+            &json!({"custom_fields": {"meter": null, "device_model": "X200"}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(changed["custom_fields"], json!({"device_model": "X200"}));
+    admin
+        .patch(
+            &path(&ticket),
+            &json!({"custom_fields": {"device_model": null}}),
+        )
+        .await
+        .expect(422);
+    let history = admin
+        .get(&format!("{}/history", path(&ticket)))
+        .await
+        .expect(200);
+    assert!(history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["field"] == "custom_fields"));
+}
