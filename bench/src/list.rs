@@ -158,15 +158,17 @@ fn pick(tenant: Uuid, kind: fn(Uuid, u128) -> Uuid, n: u128, modulo: &str) -> St
 }
 
 /// One tenant's tickets, in chunks of 100 000 rows of generated SQL; 5 000 customers,
-/// 5 teams and 20 agents are spread over the rows by their number.
+/// 5 teams and 20 agents are spread over the rows by their number. Half the tickets are
+/// closed, a fifth unsolved.
 async fn insert_tickets(
     db: &sea_orm::DatabaseConnection,
     tenant: Uuid,
     count: i64,
 ) -> anyhow::Result<()> {
     let base = tenant.as_u128();
-    let customers = pick(tenant, customer, 5_000, "i % 5000");
-    let teams = pick(tenant, team, 5, "i % 5");
+    // Independent spreads, so no agent or team ends up with only one status.
+    let customers = pick(tenant, customer, 5_000, "(i * 31) % 5000");
+    let teams = pick(tenant, team, 5, "(i / 4) % 5");
     let agents = pick(tenant, agent, 20, "i % 20");
     // Ids derive from the row number, so runs repeat; the number fills the high bits, so
     // they sort by creation like UUIDv7s.
@@ -181,7 +183,7 @@ async fn insert_tickets(
                '{tenant}'::uuid, i + 1, \
                (ARRAY['Printer jam','Network down','Invoice question','Password reset','Slow repair'])[1 + i % 5] || ' ' || i, \
                'Generated ticket ' || i, \
-               (ARRAY['new','open','pending','on_hold','solved','closed','closed','closed','closed','closed'])[1 + i % 10], \
+               (ARRAY['new','open','pending','on_hold','solved','closed','closed','closed','closed','closed'])[1 + (i / 20) % 10], \
                (ARRAY['low','normal','normal','high','urgent'])[1 + (i / 7) % 5], \
                (ARRAY['question','incident','request','complaint','follow_up','defect'])[1 + (i / 3) % 6], \
                'email', {customers}, NULL, NULL, {teams}, {agents}, \

@@ -8,6 +8,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
+use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -49,6 +50,97 @@ impl Validate for NewCommentBody {
     }
 }
 
+/// Adds a reply or note to ticket `id` in `txn`: first response, a customer's reply
+/// reopening a pending ticket, the SLA clocks, the trail and `ticket.replied`.
+pub async fn reply(
+    txn: &DatabaseTransaction,
+    ctx: &kefu_platform::auth::TenantContext,
+    caller: Caller,
+    id: Uuid,
+    body: NewCommentBody,
+) -> Result<ticket_comment::Model, ApiError> {
+    if !body.public && !caller.sees_internal() {
+        return Err(ApiError::field(
+            "public",
+            "portal users write public replies only",
+        ));
+    }
+    let before = visible_ticket(txn, ctx, caller, id).await?;
+    let current = Status::parse(&before.status).unwrap_or(Status::Open);
+    if current.is_final() {
+        return Err(ApiError::conflict(
+            "ticket_final",
+            format!("the ticket is {}; open a new one", current.as_str()),
+        ));
+    }
+    let now = Utc::now();
+    let author_kind = if caller.sees_internal() {
+        "staff"
+    } else {
+        "customer"
+    };
+    let comment = CommentStore::new(txn, ctx.tenant_id)
+        .insert(ticket_comment::Model {
+            id: Uuid::now_v7(),
+            tenant_id: ctx.tenant_id.uuid(),
+            ticket_id: before.id,
+            author_id: Some(ctx.actor),
+            author_kind: author_kind.into(),
+            public: body.public,
+            body: body.body,
+            created_at: now,
+        })
+        .await?;
+    let mut ticket = before.clone();
+    if body.public && author_kind == "staff" && ticket.first_response_at.is_none() {
+        ticket.first_response_at = Some(now);
+    }
+    if author_kind == "customer" {
+        ticket.status = status::after_customer_reply(current).as_str().into();
+    }
+    let via = if author_kind == "staff" {
+        "user"
+    } else {
+        "portal"
+    };
+    let changes = changed_fields([
+        (
+            "status",
+            Some(before.status.clone()),
+            Some(ticket.status.clone()),
+        ),
+        (
+            "first_response_at",
+            before.first_response_at.map(|t| t.to_rfc3339()),
+            ticket.first_response_at.map(|t| t.to_rfc3339()),
+        ),
+    ]);
+    let ticket = TicketStore::new(txn, ctx.tenant_id).save(ticket).await?;
+    let staff = author_kind == "staff";
+    crate::clocks::on_replied(txn, &ticket, staff, comment.public, now).await?;
+    if ticket.status != before.status {
+        crate::clocks::on_changed(txn, &before, &ticket, now).await?;
+    }
+    HistoryStore::new(txn, ctx.tenant_id)
+        .record(ticket.id, Some(ctx.actor), via, &changes)
+        .await?;
+    let reply = TicketReplyData {
+        ticket: ticket_data(&ticket),
+        comment_id: comment.id,
+        public: comment.public,
+        author_kind: comment.author_kind.clone(),
+        author_id: comment.author_id,
+    };
+    emit(
+        txn,
+        ctx.tenant_id.uuid(),
+        Some(ctx.actor),
+        TicketReplied(reply),
+    )
+    .await?;
+    Ok(comment)
+}
+
 /// Adds a public reply or an internal note. The first public staff reply stamps the
 /// first response; a customer's reply on a `pending` ticket opens it again.
 #[utoipa::path(
@@ -67,93 +159,12 @@ pub async fn add_comment(
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::writer(&auth)?;
     let body = body.into_inner();
-    if !body.public && !caller.sees_internal() {
-        return Err(ApiError::field(
-            "public",
-            "portal users write public replies only",
-        ));
-    }
     let ctx = auth.ctx.clone();
     let id = *id;
     let comment = state
         .outbox
         .transaction::<_, ticket_comment::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move {
-                let before = visible_ticket(txn, &ctx, caller, id).await?;
-                let current = Status::parse(&before.status).unwrap_or(Status::Open);
-                if current.is_final() {
-                    return Err(ApiError::conflict(
-                        "ticket_final",
-                        format!("the ticket is {}; open a new one", current.as_str()),
-                    ));
-                }
-                let now = Utc::now();
-                let author_kind = if caller.sees_internal() {
-                    "staff"
-                } else {
-                    "customer"
-                };
-                let comment = CommentStore::new(txn, ctx.tenant_id)
-                    .insert(ticket_comment::Model {
-                        id: Uuid::now_v7(),
-                        tenant_id: ctx.tenant_id.uuid(),
-                        ticket_id: before.id,
-                        author_id: Some(ctx.actor),
-                        author_kind: author_kind.into(),
-                        public: body.public,
-                        body: body.body,
-                        created_at: now,
-                    })
-                    .await?;
-                let mut ticket = before.clone();
-                if body.public && author_kind == "staff" && ticket.first_response_at.is_none() {
-                    ticket.first_response_at = Some(now);
-                }
-                if author_kind == "customer" {
-                    ticket.status = status::after_customer_reply(current).as_str().into();
-                }
-                let via = if author_kind == "staff" {
-                    "user"
-                } else {
-                    "portal"
-                };
-                let changes = changed_fields([
-                    (
-                        "status",
-                        Some(before.status.clone()),
-                        Some(ticket.status.clone()),
-                    ),
-                    (
-                        "first_response_at",
-                        before.first_response_at.map(|t| t.to_rfc3339()),
-                        ticket.first_response_at.map(|t| t.to_rfc3339()),
-                    ),
-                ]);
-                let ticket = TicketStore::new(txn, ctx.tenant_id).save(ticket).await?;
-                let staff = author_kind == "staff";
-                crate::clocks::on_replied(txn, &ticket, staff, comment.public, now).await?;
-                if ticket.status != before.status {
-                    crate::clocks::on_changed(txn, &before, &ticket, now).await?;
-                }
-                HistoryStore::new(txn, ctx.tenant_id)
-                    .record(ticket.id, Some(ctx.actor), via, &changes)
-                    .await?;
-                let reply = TicketReplyData {
-                    ticket: ticket_data(&ticket),
-                    comment_id: comment.id,
-                    public: comment.public,
-                    author_kind: comment.author_kind.clone(),
-                    author_id: comment.author_id,
-                };
-                emit(
-                    txn,
-                    ctx.tenant_id.uuid(),
-                    Some(ctx.actor),
-                    TicketReplied(reply),
-                )
-                .await?;
-                Ok(comment)
-            })
+            Box::pin(async move { reply(txn, &ctx, caller, id, body).await })
         })
         .await?;
     Ok(HttpResponse::Created().json(CommentView::from(comment)))

@@ -8,6 +8,7 @@ pub mod custom_fields;
 pub mod dispatch_rules;
 pub mod escalation_rules;
 pub mod links;
+pub mod macros;
 pub mod sla_policies;
 pub mod steps;
 pub mod ticket_sla;
@@ -28,4 +29,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     dispatch_rules::routes(cfg);
     escalation_rules::routes(cfg);
     custom_fields::routes(cfg);
+    macros::routes(cfg);
 }

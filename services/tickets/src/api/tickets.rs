@@ -650,25 +650,9 @@ fn apply(
     Ok(())
 }
 
-/// Changes a ticket (`If-Match` guards against lost updates). Portal users may only
-/// change the subject and description of their own tickets.
-#[utoipa::path(
-    tag = "tickets",
-    params(("id" = Uuid, Path, description = "Ticket id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
-    request_body = TicketPatch,
-    responses((status = 200, description = "The changed ticket", body = TicketView), ErrorResponses),
-    security(("bearer" = ["tickets:write"]), ("bearer" = ["portal"]))
-)]
-#[patch("/api/v1/tickets/{id}")]
-pub async fn update_ticket(
-    state: web::Data<AppState>,
-    auth: Authz<AnyScope>,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    body: Json<TicketPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let caller = Caller::writer(&auth)?;
-    let patch = body.into_inner();
+/// Refuses the fields a caller may not set: staff-only ones for portal users, an
+/// assignee without `tickets:assign`.
+pub fn check_patch_allowed(caller: Caller, patch: &TicketPatch) -> Result<(), ApiError> {
     match caller {
         Caller::Portal { .. } => {
             let staff_only = [
@@ -696,70 +680,102 @@ pub async fn update_ticket(
             }
         }
     }
+    Ok(())
+}
+
+/// Applies `patch` to ticket `id` in `txn`: the status machine, custom fields, dispatch
+/// on a team move, the trail, the SLA clocks and the one event of the change.
+pub async fn change_ticket(
+    txn: &DatabaseTransaction,
+    ctx: &kefu_platform::auth::TenantContext,
+    caller: Caller,
+    id: Uuid,
+    patch: TicketPatch,
+    if_match: IfMatch,
+) -> Result<ticket::Model, ApiError> {
+    let before = visible_ticket(txn, ctx, caller, id).await?;
+    if_match.check(before.version)?;
+    let mut ticket = before.clone();
+    let assignee = patch.assignee_id;
+    if let Some(changes) = &patch.custom_fields {
+        let current: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(&ticket.custom_fields).unwrap_or_default();
+        ticket.custom_fields = custom_values(txn, ctx.tenant_id, &current, changes, false).await?;
+    }
+    let team_moved = patch.team_id.is_some_and(|team| team != before.team_id);
+    apply(&mut ticket, patch, Utc::now())?;
+    // A ticket moved to another team goes to that team's rule unless the
+    // same change names an assignee.
+    let mut rule = None;
+    if team_moved && assignee.is_none() && ticket.team_id.is_some() {
+        let mut candidate = ticket.clone();
+        candidate.assignee_id = None;
+        rule = crate::dispatching::assign_by_rule(txn, &mut candidate, Utc::now()).await?;
+        if rule.is_some() {
+            ticket.assignee_id = candidate.assignee_id;
+        }
+    }
+    if let Some(new_assignee) = assignee {
+        if new_assignee != before.assignee_id {
+            check_assignee(txn, ctx.tenant_id.uuid(), new_assignee).await?;
+        }
+    }
+    let changes = trail(&before, &ticket);
+    if changes.is_empty() {
+        return Ok(before);
+    }
+    if ticket.status == "solved" && before.status != "solved" {
+        ensure_children_solved(txn, &ticket).await?;
+    }
+    let store = TicketStore::new(txn, ctx.tenant_id);
+    let saved = store.save(ticket).await?;
+    crate::clocks::on_changed(txn, &before, &saved, Utc::now()).await?;
+    let history = HistoryStore::new(txn, ctx.tenant_id);
+    match &rule {
+        Some(rule) => {
+            let (assigned, rest): (Vec<_>, Vec<_>) =
+                changes.into_iter().partition(|c| c.field == "assignee_id");
+            history
+                .record(saved.id, Some(ctx.actor), via(caller), &rest)
+                .await?;
+            history.record(saved.id, None, rule, &assigned).await?;
+        }
+        None => {
+            history
+                .record(saved.id, Some(ctx.actor), via(caller), &changes)
+                .await?;
+        }
+    }
+    emit_ticket_change(txn, Some(ctx.actor), &before, &saved).await?;
+    Ok(saved)
+}
+
+/// Changes a ticket (`If-Match` guards against lost updates). Portal users may only
+/// change the subject and description of their own tickets.
+#[utoipa::path(
+    tag = "tickets",
+    params(("id" = Uuid, Path, description = "Ticket id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    request_body = TicketPatch,
+    responses((status = 200, description = "The changed ticket", body = TicketView), ErrorResponses),
+    security(("bearer" = ["tickets:write"]), ("bearer" = ["portal"]))
+)]
+#[patch("/api/v1/tickets/{id}")]
+pub async fn update_ticket(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Json<TicketPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let caller = Caller::writer(&auth)?;
+    let patch = body.into_inner();
+    check_patch_allowed(caller, &patch)?;
     let ctx = auth.ctx.clone();
     let id = *id;
     let saved = state
         .outbox
         .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move {
-                let before = visible_ticket(txn, &ctx, caller, id).await?;
-                if_match.check(before.version)?;
-                let mut ticket = before.clone();
-                let assignee = patch.assignee_id;
-                if let Some(changes) = &patch.custom_fields {
-                    let current: BTreeMap<String, serde_json::Value> =
-                        serde_json::from_str(&ticket.custom_fields).unwrap_or_default();
-                    ticket.custom_fields =
-                        custom_values(txn, ctx.tenant_id, &current, changes, false).await?;
-                }
-                let team_moved = patch.team_id.is_some_and(|team| team != before.team_id);
-                apply(&mut ticket, patch, Utc::now())?;
-                // A ticket moved to another team goes to that team's rule unless the
-                // same change names an assignee.
-                let mut rule = None;
-                if team_moved && assignee.is_none() && ticket.team_id.is_some() {
-                    let mut candidate = ticket.clone();
-                    candidate.assignee_id = None;
-                    rule =
-                        crate::dispatching::assign_by_rule(txn, &mut candidate, Utc::now()).await?;
-                    if rule.is_some() {
-                        ticket.assignee_id = candidate.assignee_id;
-                    }
-                }
-                if let Some(new_assignee) = assignee {
-                    if new_assignee != before.assignee_id {
-                        check_assignee(txn, ctx.tenant_id.uuid(), new_assignee).await?;
-                    }
-                }
-                let changes = trail(&before, &ticket);
-                if changes.is_empty() {
-                    return Ok(before);
-                }
-                if ticket.status == "solved" && before.status != "solved" {
-                    ensure_children_solved(txn, &ticket).await?;
-                }
-                let store = TicketStore::new(txn, ctx.tenant_id);
-                let saved = store.save(ticket).await?;
-                crate::clocks::on_changed(txn, &before, &saved, Utc::now()).await?;
-                let history = HistoryStore::new(txn, ctx.tenant_id);
-                match &rule {
-                    Some(rule) => {
-                        let (assigned, rest): (Vec<_>, Vec<_>) =
-                            changes.into_iter().partition(|c| c.field == "assignee_id");
-                        history
-                            .record(saved.id, Some(ctx.actor), via(caller), &rest)
-                            .await?;
-                        history.record(saved.id, None, rule, &assigned).await?;
-                    }
-                    None => {
-                        history
-                            .record(saved.id, Some(ctx.actor), via(caller), &changes)
-                            .await?;
-                    }
-                }
-                emit_ticket_change(txn, Some(ctx.actor), &before, &saved).await?;
-                Ok(saved)
-            })
+            Box::pin(async move { change_ticket(txn, &ctx, caller, id, patch, if_match).await })
         })
         .await?;
     Ok(with_etag(saved.version, &TicketView::from(saved)))

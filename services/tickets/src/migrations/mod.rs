@@ -8,6 +8,7 @@ mod m20261124_000003_rules;
 mod m20261124_000004_customers;
 mod m20261124_000005_structure;
 mod m20261124_000006_custom_fields;
+mod m20261124_000007_macros;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_customers::Migration),
             Box::new(m20261124_000005_structure::Migration),
             Box::new(m20261124_000006_custom_fields::Migration),
+            Box::new(m20261124_000007_macros::Migration),
         ]
     }
 }

@@ -693,3 +693,35 @@ pub mod custom_field {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A macro: named ticket changes and a canned reply.
+pub mod ticket_macro {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `macros`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "macros")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `actions` (JSON).
+        pub actions: String,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

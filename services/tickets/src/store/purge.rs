@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("macros", "tenant_id"),
     ("custom_fields", "tenant_id"),
     ("ticket_followers", "tenant_id"),
     ("ticket_links", "tenant_id"),

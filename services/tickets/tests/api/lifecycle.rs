@@ -398,3 +398,60 @@ async fn custom_fields_are_typed_and_checked_on_every_write() {
         .iter()
         .any(|h| h["field"] == "custom_fields"));
 }
+
+#[tokio::test]
+async fn a_macro_changes_fields_and_replies_in_one_go() {
+    let app = spawn_app().await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    let photo = admin
+        .post(
+            "/api/v1/macros",
+            &json!({"name": "Waiting for photo", "actions": {"status": "pending", "add_tags": ["Needs-Photo"], "remove_tags": ["new-lead"], "reply": {"body": "Could you send a photo?"}}}),
+        )
+        .await
+        .expect(201);
+    admin
+        .post(
+            "/api/v1/macros",
+            &json!({"name": "Waiting for photo", "actions": {"status": "open"}}),
+        )
+        .await
+        .expect_problem(409, "macro_name_taken");
+    let empty = admin
+        .post("/api/v1/macros", &json!({"name": "Nothing", "actions": {}}))
+        .await
+        .expect(422);
+    assert_eq!(empty["errors"][0]["field"], "actions");
+    let ticket = create(
+        &admin,
+        json!({"subject": "Blank pages", "tags": ["new-lead"]}),
+    )
+    .await;
+
+    let after = admin
+        .post(
+            &format!("/api/v1/macros/{}/apply", photo["id"].as_str().unwrap()),
+            &json!({"ticket_id": ticket["id"]}),
+        )
+        .await
+        .expect(200);
+
+    assert_eq!(after["status"], "pending");
+    assert_eq!(after["tags"], json!(["needs-photo"]));
+    assert!(
+        after["first_response_at"].is_string(),
+        "the canned reply is a public staff reply"
+    );
+    let conversation = admin
+        .get(&format!("{}/comments", path(&ticket)))
+        .await
+        .expect(200);
+    assert_eq!(conversation["items"][0]["body"], "Could you send a photo?");
+    let kinds: Vec<String> = app.events().await.into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        kinds[kinds.len() - 2..],
+        ["ticket.status_changed", "ticket.replied"]
+    );
+}

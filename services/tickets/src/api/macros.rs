@@ -1,0 +1,364 @@
+//! `/api/v1/macros`: named sets of field changes plus a canned reply, applied in one go.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::Utc;
+use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead, TicketsWrite};
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::json::Json;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::access::Caller;
+use super::conversation::{reply, NewCommentBody};
+use super::tickets::{change_ticket, check_patch_allowed, TicketPatch};
+use super::views::TicketView;
+use crate::domain::fields::{normalize_tags, Priority, TicketType};
+use crate::domain::status::Status;
+use crate::state::AppState;
+use crate::store::decode_list;
+use crate::store::entities::ticket_macro;
+
+/// A canned reply.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReply {
+    /// Text.
+    pub body: String,
+    /// Public reply (default) or internal note.
+    #[serde(default = "yes")]
+    pub public: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a macro does to a ticket.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MacroActions {
+    /// New status.
+    pub status: Option<Status>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New type.
+    #[serde(rename = "type")]
+    pub kind: Option<TicketType>,
+    /// Tags to add.
+    #[serde(default)]
+    pub add_tags: Vec<String>,
+    /// Tags to remove.
+    #[serde(default)]
+    pub remove_tags: Vec<String>,
+    /// A reply or note to add.
+    pub reply: Option<CannedReply>,
+}
+
+/// A new macro.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Waiting for photo", "actions": {"status": "pending", "add_tags": ["needs-photo"], "reply": {"body": "Could you send a photo of the printed page?", "public": true}}}))]
+pub struct NewMacroBody {
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// What it does.
+    pub actions: MacroActions,
+}
+
+fn check_actions(checks: &mut Checks, actions: &MacroActions) {
+    let does_something = actions.status.is_some()
+        || actions.priority.is_some()
+        || actions.kind.is_some()
+        || !actions.add_tags.is_empty()
+        || !actions.remove_tags.is_empty()
+        || actions.reply.is_some();
+    checks.ensure(does_something, "actions", "must change something or reply");
+    if let Err(i) = normalize_tags(&actions.add_tags) {
+        checks.fail(&format!("actions.add_tags[{i}]"), "is not a valid tag");
+    }
+    if let Some(reply) = &actions.reply {
+        checks.length("actions.reply.body", reply.body.trim(), 1, 20_000);
+    }
+}
+
+impl Validate for NewMacroBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length("name", self.name.trim(), 1, 100);
+        check_actions(&mut checks, &self.actions);
+        checks.finish()
+    }
+}
+
+/// Changes to a macro.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Waiting for a photo"}))]
+pub struct MacroPatch {
+    /// Name.
+    pub name: Option<String>,
+    /// What it does (replaces the current actions).
+    pub actions: Option<MacroActions>,
+}
+
+impl Validate for MacroPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length_opt("name", self.name.as_deref().map(str::trim), 1, 100);
+        if let Some(actions) = &self.actions {
+            check_actions(&mut checks, actions);
+        }
+        checks.finish()
+    }
+}
+
+/// A macro.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a0c4-f177-7f28-a85c-2cce39263059", "name": "Waiting for photo", "actions": {"status": "pending", "priority": null, "type": null, "add_tags": ["needs-photo"], "remove_tags": [], "reply": {"body": "Could you send a photo?", "public": true}}, "version": 1}))]
+pub struct MacroView {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// What it does.
+    pub actions: MacroActions,
+    /// Version, for `If-Match`.
+    pub version: i64,
+}
+
+impl From<ticket_macro::Model> for MacroView {
+    fn from(m: ticket_macro::Model) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            actions: serde_json::from_str(&m.actions).unwrap_or_default(),
+            version: m.version,
+        }
+    }
+}
+
+/// The tenant's macros.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": []}))]
+pub struct MacroList {
+    /// By name.
+    pub items: Vec<MacroView>,
+}
+
+/// The ticket a macro is applied to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"ticket_id": "0193a0c5-0a1b-7c3d-8e4f-5a6b7c8d9e0f"}))]
+pub struct ApplyMacroBody {
+    /// The ticket.
+    pub ticket_id: Uuid,
+}
+
+impl Validate for ApplyMacroBody {}
+
+async fn find(state: &AppState, tenant: Uuid, id: Uuid) -> Result<ticket_macro::Model, ApiError> {
+    ticket_macro::Entity::find_by_id(id)
+        .filter(ticket_macro::Column::TenantId.eq(tenant))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+fn name_taken(e: sea_orm::DbErr) -> ApiError {
+    if kefu_platform::db::is_unique_violation(&e) {
+        ApiError::conflict("macro_name_taken", "a macro with this name exists")
+    } else {
+        e.into()
+    }
+}
+
+/// Lists the macros by name.
+#[utoipa::path(tag = "tickets", responses((status = 200, description = "Macros", body = MacroList), ErrorResponses), security(("bearer" = ["tickets:read"])))]
+#[get("/api/v1/macros")]
+pub async fn list_macros(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsRead>,
+) -> Result<HttpResponse, ApiError> {
+    let items = ticket_macro::Entity::find()
+        .filter(ticket_macro::Column::TenantId.eq(auth.tenant_id.uuid()))
+        .order_by_asc(ticket_macro::Column::Name)
+        .all(&state.db)
+        .await?;
+    Ok(HttpResponse::Ok().json(MacroList {
+        items: items.into_iter().map(MacroView::from).collect(),
+    }))
+}
+
+/// Creates a macro.
+#[utoipa::path(tag = "tickets", request_body = NewMacroBody, responses((status = 201, description = "Macro created", body = MacroView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[post("/api/v1/macros")]
+pub async fn create_macro(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsAdmin>,
+    body: Json<NewMacroBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let now = Utc::now();
+    let model = ticket_macro::Model {
+        id: Uuid::now_v7(),
+        tenant_id: auth.tenant_id.uuid(),
+        name: body.name.trim().to_string(),
+        actions: serde_json::to_string(&body.actions).map_err(ApiError::internal)?,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    ticket_macro::Entity::insert(ticket_macro::ActiveModel::from(model.clone()))
+        .exec_without_returning(&state.db)
+        .await
+        .map_err(name_taken)?;
+    Ok(created(
+        format!("/api/v1/macros/{}", model.id),
+        model.version,
+        &MacroView::from(model),
+    ))
+}
+
+/// One macro.
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Macro id")), responses((status = 200, description = "The macro", body = MacroView), ErrorResponses), security(("bearer" = ["tickets:read"])))]
+#[get("/api/v1/macros/{id}")]
+pub async fn get_macro(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    Ok(with_etag(found.version, &MacroView::from(found)))
+}
+
+/// Changes a macro.
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Macro id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = MacroPatch, responses((status = 200, description = "The macro", body = MacroView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[patch("/api/v1/macros/{id}")]
+pub async fn update_macro(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsAdmin>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Json<MacroPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let mut found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    if_match.check(found.version)?;
+    let read = found.version;
+    if let Some(name) = patch.name {
+        found.name = name.trim().to_string();
+    }
+    if let Some(actions) = patch.actions {
+        found.actions = serde_json::to_string(&actions).map_err(ApiError::internal)?;
+    }
+    found.version += 1;
+    found.updated_at = Utc::now();
+    let active =
+        sea_orm::ActiveModelTrait::reset_all(ticket_macro::ActiveModel::from(found.clone()));
+    ticket_macro::Entity::update(active)
+        .filter(ticket_macro::Column::TenantId.eq(auth.tenant_id.uuid()))
+        .filter(ticket_macro::Column::Version.eq(read))
+        .exec(&state.db)
+        .await
+        .map_err(name_taken)?;
+    Ok(with_etag(found.version, &MacroView::from(found)))
+}
+
+/// Deletes a macro.
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Macro id")), responses((status = 204, description = "Deleted"), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[delete("/api/v1/macros/{id}")]
+pub async fn delete_macro(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsAdmin>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    ticket_macro::Entity::delete_many()
+        .filter(ticket_macro::Column::TenantId.eq(found.tenant_id))
+        .filter(ticket_macro::Column::Id.eq(found.id))
+        .exec(&state.db)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Applies a macro to a ticket: its changes, then its reply, in one transaction, as the caller.
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Macro id")), request_body = ApplyMacroBody, responses((status = 200, description = "The ticket after the macro", body = TicketView), ErrorResponses), security(("bearer" = ["tickets:write"])))]
+#[post("/api/v1/macros/{id}/apply")]
+pub async fn apply_macro(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsWrite>,
+    id: web::Path<Uuid>,
+    body: Json<ApplyMacroBody>,
+) -> Result<HttpResponse, ApiError> {
+    let found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    let actions: MacroActions = serde_json::from_str(&found.actions).unwrap_or_default();
+    let caller = Caller::writer(&auth)?;
+    let ctx = auth.ctx.clone();
+    let ticket_id = body.into_inner().ticket_id;
+    let saved = state
+        .outbox
+        .transaction::<_, _, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                // The ticket is named in the body, so a stranger's id is bad input, not a 404.
+                let current = super::tickets::visible_ticket(txn, &ctx, caller, ticket_id)
+                    .await
+                    .map_err(|e| match e {
+                        ApiError::NotFound => {
+                            ApiError::field("ticket_id", "is not a ticket of this tenant")
+                        }
+                        other => other,
+                    })?;
+                let mut tags: Vec<String> = decode_list(&current.tags);
+                tags.extend(actions.add_tags.iter().cloned());
+                let remove = normalize_tags(&actions.remove_tags).unwrap_or_default();
+                let mut tags = normalize_tags(&tags).map_err(|i| {
+                    ApiError::field(format!("actions.add_tags[{i}]"), "is not a valid tag")
+                })?;
+                tags.retain(|t| !remove.contains(t));
+                let patch = TicketPatch {
+                    status: actions.status,
+                    priority: actions.priority,
+                    kind: actions.kind,
+                    tags: Some(tags),
+                    ..TicketPatch::default()
+                };
+                check_patch_allowed(caller, &patch)?;
+                let via_ticket =
+                    change_ticket(txn, &ctx, caller, ticket_id, patch, IfMatch::Absent).await?;
+                if let Some(canned) = actions.reply {
+                    reply(
+                        txn,
+                        &ctx,
+                        caller,
+                        ticket_id,
+                        NewCommentBody {
+                            body: canned.body,
+                            public: canned.public,
+                        },
+                    )
+                    .await?;
+                    let tickets = crate::store::tickets::TicketStore::new(txn, ctx.tenant_id);
+                    return tickets.get(ticket_id).await?.ok_or(ApiError::NotFound);
+                }
+                Ok(via_ticket)
+            })
+        })
+        .await?;
+    Ok(with_etag(saved.version, &TicketView::from(saved)))
+}
+
+/// Registers the macro routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_macros)
+        .service(create_macro)
+        .service(get_macro)
+        .service(update_macro)
+        .service(delete_macro)
+        .service(apply_macro);
+}
