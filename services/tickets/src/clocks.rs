@@ -479,6 +479,9 @@ pub fn spawn_scanner(
             if let Err(error) = scan_once(&db, &outbox, Utc::now()).await {
                 tracing::warn!(%error, "SLA scan failed");
             }
+            if let Err(error) = crate::rules::run_automations_once(&db, &outbox, Utc::now()).await {
+                tracing::warn!(%error, "running automations failed");
+            }
             if let Err(error) = crate::auto_close::close_solved_once(&db, &outbox, Utc::now()).await
             {
                 tracing::warn!(%error, "closing solved tickets failed");

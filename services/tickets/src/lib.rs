@@ -11,6 +11,7 @@ pub mod escalating;
 pub mod events;
 mod migrations;
 pub mod reactions;
+pub mod rules;
 pub mod settings;
 pub mod state;
 pub mod store;
@@ -37,6 +38,7 @@ pub use state::AppState;
         (name = "tickets", description = "Tickets, their conversation, history and SLA"),
         (name = "sla", description = "Business-hours calendars, SLA policies and escalation rules"),
         (name = "dispatch", description = "Automatic assignment by team rules"),
+        (name = "rules", description = "Triggers and time-based automations"),
     )
 )]
 pub struct ApiDoc;

@@ -2,6 +2,7 @@
 //! store or domain, map the result.
 
 pub mod access;
+pub mod business_rules;
 pub mod calendars;
 pub mod conversation;
 pub mod custom_fields;
@@ -30,4 +31,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     escalation_rules::routes(cfg);
     custom_fields::routes(cfg);
     macros::routes(cfg);
+    business_rules::routes(cfg);
 }

@@ -160,7 +160,7 @@ impl Validate for TicketPatch {
 }
 
 /// An assignee must be an active staff user the directory knows.
-async fn check_assignee(
+pub(crate) async fn check_assignee(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     assignee: Option<Uuid>,
@@ -234,7 +234,7 @@ async fn ensure_children_solved(
 }
 
 /// The trail entries of a ticket change.
-fn trail(
+pub(crate) fn trail(
     before: &ticket::Model,
     after: &ticket::Model,
 ) -> Vec<crate::domain::history::FieldChange> {
@@ -391,7 +391,6 @@ pub async fn create_ticket(
                 };
                 let rule = crate::dispatching::assign_by_rule(txn, &mut model, now).await?;
                 let ticket = store.insert(model).await?;
-                crate::clocks::on_created(txn, &ticket, now).await?;
                 let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
                 let history = HistoryStore::new(txn, tenant);
                 history
@@ -402,6 +401,9 @@ pub async fn create_ticket(
                         changed_fields([("assignee_id", None, text(ticket.assignee_id))]);
                     history.record(ticket.id, None, &rule, &assigned).await?;
                 }
+                // Triggers shape the new ticket before its clocks start and it is announced.
+                let ticket = crate::rules::run_triggers(txn, "created", ticket, now).await?;
+                crate::clocks::on_created(txn, &ticket, now).await?;
                 emit(
                     txn,
                     tenant.uuid(),
@@ -571,7 +573,7 @@ pub async fn get_ticket(
 }
 
 /// Applies a patch to a ticket; the pure part of an update.
-fn apply(
+pub(crate) fn apply(
     ticket: &mut ticket::Model,
     patch: TicketPatch,
     now: DateTime<Utc>,
@@ -746,8 +748,14 @@ pub async fn change_ticket(
                 .await?;
         }
     }
-    emit_ticket_change(txn, Some(ctx.actor), &before, &saved).await?;
-    Ok(saved)
+    // Triggers see the change and may add to it; the one event carries the result.
+    let now = Utc::now();
+    let after = crate::rules::run_triggers(txn, "updated", saved.clone(), now).await?;
+    if after != saved {
+        crate::clocks::on_changed(txn, &saved, &after, now).await?;
+    }
+    emit_ticket_change(txn, Some(ctx.actor), &before, &after).await?;
+    Ok(after)
 }
 
 /// Changes a ticket (`If-Match` guards against lost updates). Portal users may only

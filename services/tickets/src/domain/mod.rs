@@ -8,5 +8,6 @@ pub mod escalation;
 pub mod fields;
 pub mod history;
 pub mod policy;
+pub mod rules;
 pub mod sla;
 pub mod status;

@@ -9,6 +9,7 @@ mod m20261124_000004_customers;
 mod m20261124_000005_structure;
 mod m20261124_000006_custom_fields;
 mod m20261124_000007_macros;
+mod m20261124_000008_rules;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_structure::Migration),
             Box::new(m20261124_000006_custom_fields::Migration),
             Box::new(m20261124_000007_macros::Migration),
+            Box::new(m20261124_000008_rules::Migration),
         ]
     }
 }

@@ -5,6 +5,8 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("automation_firings", "tenant_id"),
+    ("business_rules", "tenant_id"),
     ("macros", "tenant_id"),
     ("custom_fields", "tenant_id"),
     ("ticket_followers", "tenant_id"),

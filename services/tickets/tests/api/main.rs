@@ -10,6 +10,7 @@ mod lifecycle;
 mod matrix;
 mod portal;
 mod reactions;
+mod rules;
 mod setup;
 mod sla;
 mod structure;
