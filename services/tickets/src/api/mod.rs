@@ -2,6 +2,7 @@
 //! store or domain, map the result.
 
 pub mod access;
+pub mod bulk;
 pub mod business_rules;
 pub mod calendars;
 pub mod conversation;
@@ -13,6 +14,7 @@ pub mod macros;
 pub mod sla_policies;
 pub mod steps;
 pub mod ticket_sla;
+pub mod ticket_views;
 pub mod tickets;
 pub mod views;
 
@@ -20,6 +22,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers every tickets route.
 pub fn routes(cfg: &mut ServiceConfig) {
+    // Literal paths under /api/v1/tickets first: `{id}` would match them too.
+    ticket_views::routes(cfg);
+    bulk::routes(cfg);
     tickets::routes(cfg);
     conversation::routes(cfg);
     ticket_sla::routes(cfg);

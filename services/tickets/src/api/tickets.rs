@@ -106,7 +106,7 @@ where
 }
 
 /// Changes to a ticket; absent fields stay, `null` clears team, assignee or customer.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "pending", "priority": "urgent", "tags": ["printer", "vip"]}))]
 pub struct TicketPatch {
@@ -425,7 +425,7 @@ fn created_response(location: String, ticket: ticket::Model) -> HttpResponse {
 }
 
 /// Filters of the ticket list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TicketListQuery {
     /// Only these statuses, comma-separated (e.g. `new,open`).
@@ -465,7 +465,7 @@ pub struct TicketListQuery {
 }
 
 impl TicketListQuery {
-    fn filter(self) -> Result<TicketFilter, ApiError> {
+    pub(crate) fn filter(self) -> Result<TicketFilter, ApiError> {
         let statuses = match &self.status {
             None => Vec::new(),
             Some(list) => list

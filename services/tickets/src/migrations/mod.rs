@@ -10,6 +10,7 @@ mod m20261124_000005_structure;
 mod m20261124_000006_custom_fields;
 mod m20261124_000007_macros;
 mod m20261124_000008_rules;
+mod m20261124_000009_views;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_custom_fields::Migration),
             Box::new(m20261124_000007_macros::Migration),
             Box::new(m20261124_000008_rules::Migration),
+            Box::new(m20261124_000009_views::Migration),
         ]
     }
 }

@@ -798,3 +798,41 @@ pub mod automation_firing {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A saved filter of tickets.
+pub mod ticket_view {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `ticket_views`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket_views")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `query` (the list's query string).
+        pub query: String,
+        /// Column `owner_id` (a personal view).
+        pub owner_id: Option<Uuid>,
+        /// Column `team_id` (a team's view).
+        pub team_id: Option<Uuid>,
+        /// Column `position`.
+        pub position: i64,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("ticket_views", "tenant_id"),
     ("automation_firings", "tenant_id"),
     ("business_rules", "tenant_id"),
     ("macros", "tenant_id"),

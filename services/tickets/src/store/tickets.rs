@@ -103,6 +103,26 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
         page: PageRequest,
     ) -> Result<Vec<ticket::Model>, DbErr> {
         use ticket::Column as T;
+        let mut query = self.filtered(filter);
+        if let Some(after) = page.after {
+            query = query.filter(T::Id.lt(after));
+        }
+        query
+            .order_by_desc(T::Id)
+            .limit(page.limit + 1)
+            .all(self.conn)
+            .await
+    }
+
+    /// How many tickets match `filter` (a view's count).
+    pub async fn count(&self, filter: &TicketFilter) -> Result<u64, DbErr> {
+        use sea_orm::PaginatorTrait;
+        self.filtered(filter).count(self.conn).await
+    }
+
+    /// The tenant's tickets narrowed by `filter`.
+    fn filtered(&self, filter: &TicketFilter) -> sea_orm::Select<ticket::Entity> {
+        use ticket::Column as T;
         let mut query = ticket::Entity::find().filter(T::TenantId.eq(self.tenant));
         if !filter.statuses.is_empty() {
             query = query.filter(T::Status.is_in(filter.statuses.clone()));
@@ -175,14 +195,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
                 .into_query();
             query = query.filter(T::Id.in_subquery(overdue));
         }
-        if let Some(after) = page.after {
-            query = query.filter(T::Id.lt(after));
-        }
         query
-            .order_by_desc(T::Id)
-            .limit(page.limit + 1)
-            .all(self.conn)
-            .await
     }
 
     /// Inserts a new ticket of this tenant with its tags.

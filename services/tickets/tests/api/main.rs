@@ -9,6 +9,7 @@ mod filters;
 mod lifecycle;
 mod matrix;
 mod portal;
+mod queues;
 mod reactions;
 mod rules;
 mod setup;
