@@ -39,6 +39,7 @@ pub use state::AppState;
         (name = "sla", description = "Business-hours calendars, SLA policies and escalation rules"),
         (name = "dispatch", description = "Automatic assignment by team rules"),
         (name = "rules", description = "Triggers and time-based automations"),
+        (name = "kb", description = "Knowledge base: categories, articles, revisions, search"),
     )
 )]
 pub struct ApiDoc;

@@ -183,6 +183,28 @@ impl Event for TicketMerged {
     }
 }
 
+/// A knowledge-base article as events carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ArticleData {
+    /// The article's id.
+    pub article_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// `internal` (staff) or `public` (also the portal).
+    pub visibility: String,
+    /// Revision now current.
+    pub revision: i64,
+}
+
+event!(
+    /// A knowledge-base article was published (or a new revision of it).
+    ArticlePublished(ArticleData) = "kb.article_published", aggregate: article_id
+);
+event!(
+    /// A knowledge-base article was archived.
+    ArticleArchived(ArticleData) = "kb.article_archived", aggregate: article_id
+);
+
 /// Declares a ticket event over [`TicketData`].
 macro_rules! ticket_event {
     ($(#[$doc:meta])* $name:ident = $type:literal) => {
@@ -254,5 +276,7 @@ pub fn entries() -> Vec<CatalogueEntry> {
         CatalogueEntry::of::<TicketSlaBreached>(),
         CatalogueEntry::of::<TicketEscalated>(),
         CatalogueEntry::of::<TicketMerged>(),
+        CatalogueEntry::of::<ArticlePublished>(),
+        CatalogueEntry::of::<ArticleArchived>(),
     ]
 }

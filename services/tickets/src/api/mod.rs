@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod custom_fields;
 pub mod dispatch_rules;
 pub mod escalation_rules;
+pub mod kb;
 pub mod links;
 pub mod macros;
 pub mod sla_policies;
@@ -37,4 +38,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     custom_fields::routes(cfg);
     macros::routes(cfg);
     business_rules::routes(cfg);
+    kb::routes(cfg);
 }

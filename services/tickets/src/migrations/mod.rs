@@ -11,6 +11,7 @@ mod m20261124_000006_custom_fields;
 mod m20261124_000007_macros;
 mod m20261124_000008_rules;
 mod m20261124_000009_views;
+mod m20261124_000010_kb;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_macros::Migration),
             Box::new(m20261124_000008_rules::Migration),
             Box::new(m20261124_000009_views::Migration),
+            Box::new(m20261124_000010_kb::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod entities;
 pub mod escalation;
 pub mod history;
+pub mod kb;
 pub mod purge;
 pub mod sla;
 pub mod structure;

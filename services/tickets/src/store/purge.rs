@@ -5,6 +5,10 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("kb_ticket_links", "tenant_id"),
+    ("kb_article_revisions", "tenant_id"),
+    ("kb_articles", "tenant_id"),
+    ("kb_categories", "tenant_id"),
     ("ticket_views", "tenant_id"),
     ("automation_firings", "tenant_id"),
     ("business_rules", "tenant_id"),
@@ -37,6 +41,7 @@ pub async fn purge<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<u64, Db
     } else {
         "?"
     };
+    super::kb::purge_search(conn, tenant).await?;
     let mut removed = 0;
     for (table, column) in TENANT_TABLES {
         let sql = format!("DELETE FROM {table} WHERE {column} = {placeholder}");

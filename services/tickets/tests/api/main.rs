@@ -6,6 +6,7 @@ mod helpers;
 mod directory;
 mod dispatch;
 mod filters;
+mod kb;
 mod lifecycle;
 mod matrix;
 mod portal;

@@ -1,0 +1,753 @@
+//! `/api/v1/kb`: the knowledge base — categories, articles (markdown, draft / published /
+//! archived, internal / public) with every revision kept, full-text search, and articles
+//! linked to tickets. Portal users read published public articles only.
+
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use kefu_events::catalogue::tickets::{ArticleArchived, ArticleData, ArticlePublished};
+use kefu_platform::auth::scopes::{AnyScope, KbWrite, TicketsRead, TicketsWrite};
+use kefu_platform::auth::TenantContext;
+use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::json::Json;
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::access::Caller;
+use super::tickets::visible_ticket;
+use crate::events::emit;
+use crate::state::AppState;
+use crate::store::entities::{kb_article, kb_category};
+use crate::store::kb::KbStore;
+
+/// Whether the caller reads as staff (`kb:read`) or through the portal (published public only).
+fn staff_reader(ctx: &TenantContext) -> Result<bool, ApiError> {
+    if ctx.has_scope("kb:read") {
+        Ok(true)
+    } else if ctx.has_scope("portal") {
+        Ok(false)
+    } else {
+        Err(ApiError::Forbidden("kb:read".into()))
+    }
+}
+
+fn readable(staff: bool, a: &kb_article::Model) -> bool {
+    staff || (a.status == "published" && a.visibility == "public")
+}
+
+/// A category.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a0c4-f177-7f28-a85c-2cce39263059", "name": "Printers", "position": 0, "version": 1}))]
+pub struct CategoryView {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Order.
+    pub position: i64,
+    /// Version.
+    pub version: i64,
+}
+
+impl From<kb_category::Model> for CategoryView {
+    fn from(c: kb_category::Model) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            position: c.position,
+            version: c.version,
+        }
+    }
+}
+
+/// Categories.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": []}))]
+pub struct CategoryList {
+    /// In order.
+    pub items: Vec<CategoryView>,
+}
+
+/// A category to create or rename.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Printers", "position": 0}))]
+pub struct CategoryBody {
+    /// Name, unique in the tenant.
+    pub name: String,
+    /// Order.
+    pub position: Option<i64>,
+}
+
+impl Validate for CategoryBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length("name", self.name.trim(), 1, 100);
+        checks.finish()
+    }
+}
+
+fn name_taken(e: sea_orm::DbErr) -> ApiError {
+    if kefu_platform::db::is_unique_violation(&e) {
+        ApiError::conflict("category_name_taken", "a category with this name exists")
+    } else {
+        e.into()
+    }
+}
+
+/// Lists the categories.
+#[utoipa::path(tag = "kb", responses((status = 200, description = "Categories", body = CategoryList), ErrorResponses), security(("bearer" = ["kb:read"]), ("bearer" = ["portal"])))]
+#[get("/api/v1/kb/categories")]
+pub async fn list_categories(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+) -> Result<HttpResponse, ApiError> {
+    staff_reader(&auth)?;
+    let items = KbStore::new(&state.db, auth.tenant_id).categories().await?;
+    Ok(HttpResponse::Ok().json(CategoryList {
+        items: items.into_iter().map(CategoryView::from).collect(),
+    }))
+}
+
+/// Creates a category.
+#[utoipa::path(tag = "kb", request_body = CategoryBody, responses((status = 201, description = "Category created", body = CategoryView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[post("/api/v1/kb/categories")]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    body: Json<CategoryBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let now = Utc::now();
+    let store = KbStore::new(&state.db, auth.tenant_id);
+    let position = body
+        .position
+        .unwrap_or(store.categories().await?.len() as i64);
+    let model = kb_category::Model {
+        id: Uuid::now_v7(),
+        tenant_id: auth.tenant_id.uuid(),
+        name: body.name.trim().to_string(),
+        position,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let saved = store.put_category(model, true).await.map_err(name_taken)?;
+    Ok(created(
+        format!("/api/v1/kb/categories/{}", saved.id),
+        saved.version,
+        &CategoryView::from(saved),
+    ))
+}
+
+/// Renames or moves a category.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id")), request_body = CategoryBody, responses((status = 200, description = "The category", body = CategoryView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[patch("/api/v1/kb/categories/{id}")]
+pub async fn update_category(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    id: web::Path<Uuid>,
+    body: Json<CategoryBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let store = KbStore::new(&state.db, auth.tenant_id);
+    let mut category = store.category(*id).await?.ok_or(ApiError::NotFound)?;
+    category.name = body.name.trim().to_string();
+    if let Some(position) = body.position {
+        category.position = position;
+    }
+    category.version += 1;
+    category.updated_at = Utc::now();
+    let saved = store
+        .put_category(category, false)
+        .await
+        .map_err(name_taken)?;
+    Ok(with_etag(saved.version, &CategoryView::from(saved)))
+}
+
+/// Deletes a category; its articles stay, without a category.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id")), responses((status = 204, description = "Deleted"), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[delete("/api/v1/kb/categories/{id}")]
+pub async fn delete_category(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let store = KbStore::new(&state.db, auth.tenant_id);
+    let found = store.category(*id).await?.ok_or(ApiError::NotFound)?;
+    store.delete_category(found.id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An article.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a0c4-f177-7f28-a85c-2cce39263059", "category_id": null, "title": "Clearing a paper jam", "body": "1. Open tray 2.\n2. Pull the sheet out slowly.", "status": "published", "visibility": "public", "revision": 2, "author_id": null, "version": 3, "created_at": "2026-11-02T02:15:00Z", "updated_at": "2026-11-03T08:00:00Z", "published_at": "2026-11-02T03:00:00Z"}))]
+pub struct ArticleView {
+    /// Id.
+    pub id: Uuid,
+    /// Category.
+    pub category_id: Option<Uuid>,
+    /// Title.
+    pub title: String,
+    /// Markdown body.
+    pub body: String,
+    /// `draft`, `published` or `archived`.
+    pub status: String,
+    /// `internal` or `public`.
+    pub visibility: String,
+    /// Current revision.
+    pub revision: i64,
+    /// Author of the current revision.
+    pub author_id: Option<Uuid>,
+    /// Version, for `If-Match`.
+    pub version: i64,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// First published.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl From<kb_article::Model> for ArticleView {
+    fn from(a: kb_article::Model) -> Self {
+        Self {
+            id: a.id,
+            category_id: a.category_id,
+            title: a.title,
+            body: a.body,
+            status: a.status,
+            visibility: a.visibility,
+            revision: a.revision,
+            author_id: a.author_id,
+            version: a.version,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            published_at: a.published_at,
+        }
+    }
+}
+
+/// Articles.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": []}))]
+pub struct ArticleList {
+    /// Best match first with `q`, else newest first.
+    pub items: Vec<ArticleView>,
+}
+
+/// Filters of the article list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleQuery {
+    /// Words to search for in title and body.
+    pub q: Option<String>,
+    /// `draft`, `published` or `archived` (staff only).
+    pub status: Option<String>,
+    /// `internal` or `public`.
+    pub visibility: Option<String>,
+    /// Only this category.
+    pub category_id: Option<Uuid>,
+    /// At most this many, 1–100 (default 50).
+    pub limit: Option<u64>,
+}
+
+const STATUSES: [&str; 3] = ["draft", "published", "archived"];
+const VISIBILITIES: [&str; 2] = ["internal", "public"];
+
+/// A new article (a draft unless `status` says otherwise).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Clearing a paper jam", "body": "1. Open tray 2.\n2. Pull the sheet out slowly.", "visibility": "public"}))]
+pub struct NewArticleBody {
+    /// Title, 1–200 characters.
+    pub title: String,
+    /// Markdown, up to 100 000 characters.
+    pub body: String,
+    /// Category.
+    pub category_id: Option<Uuid>,
+    /// `internal` (default) or `public`.
+    pub visibility: Option<String>,
+    /// `draft` (default) or `published`.
+    pub status: Option<String>,
+}
+
+fn check_article(
+    checks: &mut Checks,
+    title: Option<&str>,
+    body: Option<&str>,
+    status: Option<&str>,
+    visibility: Option<&str>,
+) {
+    checks.length_opt("title", title.map(str::trim), 1, 200);
+    checks.length_opt("body", body, 0, 100_000);
+    if let Some(s) = status {
+        checks.ensure(
+            STATUSES.contains(&s),
+            "status",
+            "must be draft, published or archived",
+        );
+    }
+    if let Some(v) = visibility {
+        checks.ensure(
+            VISIBILITIES.contains(&v),
+            "visibility",
+            "must be internal or public",
+        );
+    }
+}
+
+impl Validate for NewArticleBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        check_article(
+            &mut checks,
+            Some(&self.title),
+            Some(&self.body),
+            self.status.as_deref(),
+            self.visibility.as_deref(),
+        );
+        checks.finish()
+    }
+}
+
+/// Changes to an article; a new title or body is a new revision.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "published"}))]
+pub struct ArticlePatch {
+    /// Title.
+    pub title: Option<String>,
+    /// Markdown body.
+    pub body: Option<String>,
+    /// Category.
+    pub category_id: Option<Uuid>,
+    /// `internal` or `public`.
+    pub visibility: Option<String>,
+    /// `draft`, `published` or `archived`.
+    pub status: Option<String>,
+}
+
+impl Validate for ArticlePatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        check_article(
+            &mut checks,
+            self.title.as_deref(),
+            self.body.as_deref(),
+            self.status.as_deref(),
+            self.visibility.as_deref(),
+        );
+        checks.finish()
+    }
+}
+
+fn data(a: &kb_article::Model) -> ArticleData {
+    ArticleData {
+        article_id: a.id,
+        title: a.title.clone(),
+        visibility: a.visibility.clone(),
+        revision: a.revision,
+    }
+}
+
+/// Emits the event of an article's change, if it is published or archived by it.
+async fn announce(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Uuid,
+    before: Option<&kb_article::Model>,
+    after: &kb_article::Model,
+) -> Result<(), ApiError> {
+    let was = before.map(|b| b.status.as_str()).unwrap_or("draft");
+    let republished = after.status == "published"
+        && before.is_some_and(|b| b.revision != after.revision || b.visibility != after.visibility);
+    match after.status.as_str() {
+        "published" if was != "published" || republished => {
+            emit(
+                txn,
+                after.tenant_id,
+                Some(actor),
+                ArticlePublished(data(after)),
+            )
+            .await
+        }
+        "archived" if was != "archived" => {
+            emit(
+                txn,
+                after.tenant_id,
+                Some(actor),
+                ArticleArchived(data(after)),
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Lists or searches articles; portal users get published public ones only.
+#[utoipa::path(tag = "kb", params(ArticleQuery), responses((status = 200, description = "Articles", body = ArticleList), ErrorResponses), security(("bearer" = ["kb:read"]), ("bearer" = ["portal"])))]
+#[get("/api/v1/kb/articles")]
+pub async fn list_articles(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    query: Query<ArticleQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let staff = staff_reader(&auth)?;
+    let query = query.0;
+    let limit = query.limit.unwrap_or(50);
+    let mut checks = Checks::new();
+    checks.ensure(
+        (1..=100).contains(&limit),
+        "limit",
+        "must be between 1 and 100",
+    );
+    check_article(
+        &mut checks,
+        None,
+        None,
+        query.status.as_deref(),
+        query.visibility.as_deref(),
+    );
+    checks.finish()?;
+    let store = KbStore::new(&state.db, auth.tenant_id);
+    let (status, visibility) = if staff {
+        (query.status.clone(), query.visibility.clone())
+    } else {
+        (Some("published".into()), Some("public".into()))
+    };
+    let keep = |a: &kb_article::Model| {
+        status.as_ref().is_none_or(|s| &a.status == s)
+            && visibility.as_ref().is_none_or(|v| &a.visibility == v)
+            && query.category_id.is_none_or(|c| a.category_id == Some(c))
+    };
+    let items: Vec<kb_article::Model> =
+        match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(words) => {
+                let mut found = Vec::new();
+                for id in store.search(words, 200).await? {
+                    if let Some(a) = store.article(id).await?.filter(keep) {
+                        found.push(a);
+                    }
+                    if found.len() as u64 >= limit {
+                        break;
+                    }
+                }
+                found
+            }
+            None => {
+                let statuses: Vec<&str> = status.iter().map(String::as_str).collect();
+                store
+                    .articles(&statuses, visibility.as_deref(), query.category_id, limit)
+                    .await?
+            }
+        };
+    Ok(HttpResponse::Ok().json(ArticleList {
+        items: items.into_iter().map(ArticleView::from).collect(),
+    }))
+}
+
+/// Writes an article (revision 1).
+#[utoipa::path(tag = "kb", request_body = NewArticleBody, responses((status = 201, description = "Article created", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[post("/api/v1/kb/articles")]
+pub async fn create_article(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    body: Json<NewArticleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let saved = state
+        .outbox
+        .transaction::<_, _, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                let store = KbStore::new(txn, ctx.tenant_id);
+                if let Some(category) = body.category_id {
+                    store.category(category).await?.ok_or_else(|| {
+                        ApiError::field("category_id", "is not a category of this tenant")
+                    })?;
+                }
+                let now = Utc::now();
+                let status = body.status.unwrap_or_else(|| "draft".into());
+                let article = kb_article::Model {
+                    id: Uuid::now_v7(),
+                    tenant_id: ctx.tenant_id.uuid(),
+                    category_id: body.category_id,
+                    title: body.title.trim().to_string(),
+                    body: body.body,
+                    published_at: (status == "published").then_some(now),
+                    status,
+                    visibility: body.visibility.unwrap_or_else(|| "internal".into()),
+                    revision: 1,
+                    author_id: Some(ctx.actor),
+                    version: 1,
+                    created_at: now,
+                    updated_at: now,
+                };
+                let saved = store.put_article(article, true).await?;
+                store.add_revision(&saved).await?;
+                announce(txn, ctx.actor, None, &saved).await?;
+                Ok(saved)
+            })
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/kb/articles/{}", saved.id),
+        saved.version,
+        &ArticleView::from(saved),
+    ))
+}
+
+/// One article.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id")), responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:read"]), ("bearer" = ["portal"])))]
+#[get("/api/v1/kb/articles/{id}")]
+pub async fn get_article(
+    state: web::Data<AppState>,
+    auth: Authz<AnyScope>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let staff = staff_reader(&auth)?;
+    let found = KbStore::new(&state.db, auth.tenant_id)
+        .article(*id)
+        .await?
+        .filter(|a| readable(staff, a))
+        .ok_or(ApiError::NotFound)?;
+    Ok(with_etag(found.version, &ArticleView::from(found)))
+}
+
+/// Saves `article` changed by `actor`: a new revision when its text changed, the event.
+async fn save_change(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Uuid,
+    before: &kb_article::Model,
+    mut after: kb_article::Model,
+) -> Result<kb_article::Model, ApiError> {
+    let store = KbStore::new(txn, kefu_platform::ids::TenantId(before.tenant_id));
+    let text_changed = after.title != before.title || after.body != before.body;
+    let now = Utc::now();
+    if text_changed {
+        after.revision = before.revision + 1;
+        after.author_id = Some(actor);
+    }
+    if after.status == "published" && after.published_at.is_none() {
+        after.published_at = Some(now);
+    }
+    after.version = before.version + 1;
+    after.updated_at = now;
+    let saved = store.put_article(after, false).await?;
+    if text_changed {
+        store.add_revision(&saved).await?;
+    }
+    announce(txn, actor, Some(before), &saved).await?;
+    Ok(saved)
+}
+
+/// Edits, publishes or archives an article.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = ArticlePatch, responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[patch("/api/v1/kb/articles/{id}")]
+pub async fn update_article(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    id: web::Path<Uuid>,
+    if_match: kefu_platform::concurrency::IfMatch,
+    body: Json<ArticlePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let ctx = auth.ctx.clone();
+    let id = *id;
+    let saved = state
+        .outbox
+        .transaction::<_, _, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                let store = KbStore::new(txn, ctx.tenant_id);
+                let before = store.article(id).await?.ok_or(ApiError::NotFound)?;
+                if_match.check(before.version)?;
+                let mut after = before.clone();
+                if let Some(title) = patch.title {
+                    after.title = title.trim().to_string();
+                }
+                if let Some(body) = patch.body {
+                    after.body = body;
+                }
+                if let Some(category) = patch.category_id {
+                    store.category(category).await?.ok_or_else(|| {
+                        ApiError::field("category_id", "is not a category of this tenant")
+                    })?;
+                    after.category_id = Some(category);
+                }
+                if let Some(v) = patch.visibility {
+                    after.visibility = v;
+                }
+                if let Some(s) = patch.status {
+                    after.status = s;
+                }
+                save_change(txn, ctx.actor, &before, after).await
+            })
+        })
+        .await?;
+    Ok(with_etag(saved.version, &ArticleView::from(saved)))
+}
+
+/// One revision of an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionView {
+    /// Revision number.
+    pub revision: i64,
+    /// Title then.
+    pub title: String,
+    /// Body then.
+    pub body: String,
+    /// Who wrote it.
+    pub author_id: Option<Uuid>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// An article's revisions.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"revision": 1, "title": "Clearing a paper jam", "body": "Open tray 2.", "author_id": null, "created_at": "2026-11-02T02:15:00Z"}]}))]
+pub struct RevisionList {
+    /// Oldest first.
+    pub items: Vec<RevisionView>,
+}
+
+/// Every revision of an article.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id")), responses((status = 200, description = "Revisions", body = RevisionList), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[get("/api/v1/kb/articles/{id}/revisions")]
+pub async fn list_revisions(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let store = KbStore::new(&state.db, auth.tenant_id);
+    let article = store.article(*id).await?.ok_or(ApiError::NotFound)?;
+    let items = store
+        .revisions(article.id)
+        .await?
+        .into_iter()
+        .map(|r| RevisionView {
+            revision: r.revision,
+            title: r.title,
+            body: r.body,
+            author_id: r.author_id,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(RevisionList { items }))
+}
+
+/// Which revision to bring back.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1}))]
+pub struct RestoreBody {
+    /// The revision whose title and body become current again (as a new revision).
+    pub revision: i64,
+}
+
+impl Validate for RestoreBody {}
+
+/// Restores an old revision's title and body as the article's next revision.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id")), request_body = RestoreBody, responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[post("/api/v1/kb/articles/{id}/restore")]
+pub async fn restore_revision(
+    state: web::Data<AppState>,
+    auth: Authz<KbWrite>,
+    id: web::Path<Uuid>,
+    body: Json<RestoreBody>,
+) -> Result<HttpResponse, ApiError> {
+    let wanted = body.into_inner().revision;
+    let ctx = auth.ctx.clone();
+    let id = *id;
+    let saved = state
+        .outbox
+        .transaction::<_, _, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                let store = KbStore::new(txn, ctx.tenant_id);
+                let before = store.article(id).await?.ok_or(ApiError::NotFound)?;
+                let old = store
+                    .revisions(id)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.revision == wanted)
+                    .ok_or_else(|| {
+                        ApiError::field("revision", "is not a revision of this article")
+                    })?;
+                let mut after = before.clone();
+                after.title = old.title;
+                after.body = old.body;
+                save_change(txn, ctx.actor, &before, after).await
+            })
+        })
+        .await?;
+    Ok(with_etag(saved.version, &ArticleView::from(saved)))
+}
+
+/// The article to link to a ticket.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"article_id": "0193a0c4-f177-7f28-a85c-2cce39263059"}))]
+pub struct LinkArticleBody {
+    /// The article.
+    pub article_id: Uuid,
+}
+
+impl Validate for LinkArticleBody {}
+
+/// Links a knowledge-base article to a ticket.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Ticket id")), request_body = LinkArticleBody, responses((status = 200, description = "The ticket's articles", body = ArticleList), ErrorResponses), security(("bearer" = ["tickets:write"])))]
+#[post("/api/v1/tickets/{id}/articles")]
+pub async fn link_article(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsWrite>,
+    id: web::Path<Uuid>,
+    body: Json<LinkArticleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
+    let store = KbStore::new(&state.db, auth.tenant_id);
+    let article = store
+        .article(body.article_id)
+        .await?
+        .ok_or_else(|| ApiError::field("article_id", "is not an article of this tenant"))?;
+    store.link(article.id, ticket.id).await?;
+    let items = store.linked_to(ticket.id).await?;
+    Ok(HttpResponse::Ok().json(ArticleList {
+        items: items.into_iter().map(ArticleView::from).collect(),
+    }))
+}
+
+/// The articles linked to a ticket.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Ticket id")), responses((status = 200, description = "Articles", body = ArticleList), ErrorResponses), security(("bearer" = ["tickets:read"])))]
+#[get("/api/v1/tickets/{id}/articles")]
+pub async fn ticket_articles(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let ticket = visible_ticket(&state.db, &auth, Caller::reader(&auth)?, *id).await?;
+    let items = KbStore::new(&state.db, auth.tenant_id)
+        .linked_to(ticket.id)
+        .await?;
+    Ok(HttpResponse::Ok().json(ArticleList {
+        items: items.into_iter().map(ArticleView::from).collect(),
+    }))
+}
+
+/// Registers the knowledge-base routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_categories)
+        .service(create_category)
+        .service(update_category)
+        .service(delete_category)
+        .service(list_articles)
+        .service(create_article)
+        .service(get_article)
+        .service(update_article)
+        .service(list_revisions)
+        .service(restore_revision)
+        .service(link_article)
+        .service(ticket_articles);
+}
