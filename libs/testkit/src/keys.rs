@@ -44,6 +44,22 @@ impl TestKeys {
         serde_json::from_value(value).unwrap_or(JwkSet { keys: Vec::new() })
     }
 
+    /// This key as the real issuer's, for [`crate::attacks::forged_tokens`].
+    pub fn real_key(&self) -> crate::attacks::RealKey<'_> {
+        crate::attacks::RealKey {
+            kid: self.kid.clone(),
+            encoding: &self.encoding,
+            public_x: URL_SAFE_NO_PAD.decode(&self.public_x).unwrap_or_default(),
+        }
+    }
+
+    /// Any JSON claims signed with this key.
+    pub fn sign_value(&self, claims: &serde_json::Value) -> String {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding).unwrap_or_default()
+    }
+
     /// A verifier that trusts this key.
     pub fn verifier(&self) -> TokenVerifier {
         TokenVerifier::new(Arc::new(StaticJwks(self.jwks())), self.issuer.clone())

@@ -1,6 +1,7 @@
 //! Helpers every Kefu test uses: a service on port 0 with a fresh database,
 //! signing keys to mint tokens with chosen scopes, and a typed HTTP client.
 
+pub mod attacks;
 mod client;
 mod database;
 mod keys;

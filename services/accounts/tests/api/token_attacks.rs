@@ -2,14 +2,10 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, Header};
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, Tenant, TestApp, ISSUER, PASSWORD};
-
-fn b64(value: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap())
-}
 
 fn claims(tenant: &Tenant, session: Option<uuid::Uuid>) -> Value {
     let now = chrono::Utc::now().timestamp();
@@ -45,81 +41,15 @@ async fn forged_and_stale_tokens_are_refused_with_a_generic_401() {
     let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     trap.set_nonblocking(true).unwrap();
     let trap_url = format!("http://{}/jwks.json", trap.local_addr().unwrap());
-    let stranger = kefu_testkit::TestKeys::generate(ISSUER).unwrap();
 
     let control = signed_with_real_key(&app, None, &good).await;
-    let mut attacks: Vec<(&str, String)> = Vec::new();
-    attacks.push((
-        "alg none",
-        format!(
-            "{}.{}.",
-            b64(&json!({"alg": "none", "typ": "JWT", "kid": kid})),
-            b64(&good)
-        ),
-    ));
-    let mut hs = Header::new(Algorithm::HS256);
-    hs.kid = Some(kid.clone());
-    attacks.push((
-        "HS256 with the public key",
-        jsonwebtoken::encode(&hs, &good, &EncodingKey::from_secret(&public_x)).unwrap(),
-    ));
-    let mut same_kid = Header::new(Algorithm::EdDSA);
-    same_kid.kid = Some(kid.clone());
-    let other = stranger.claims(Some(tenant.id), &["accounts:read"]);
-    attacks.push(("wrong key, real kid", {
-        let token = stranger.sign(&other);
-        let parts: Vec<&str> = token.split('.').collect();
-        format!(
-            "{}.{}.{}",
-            b64(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid})),
-            parts[1],
-            parts[2]
-        )
-    }));
-    attacks.push(("wrong key, its own kid", stranger.sign(&other)));
-    attacks.push((
-        "path-like kid",
-        signed_with_real_key(&app, Some("../../../../etc/passwd".into()), &good).await,
-    ));
-    attacks.push((
-        "unknown kid",
-        signed_with_real_key(&app, Some("k-does-not-exist".into()), &good).await,
-    ));
     let key = app.state.keyring.active().await.unwrap();
-    let mut jku = Header::new(Algorithm::EdDSA);
-    jku.kid = Some("attacker-key".into());
-    jku.jku = Some(trap_url.clone());
-    jku.x5u = Some(trap_url.clone());
-    attacks.push((
-        "jku/x5u to another host",
-        jsonwebtoken::encode(&jku, &good, &key.encoding).unwrap(),
-    ));
-    let now = chrono::Utc::now().timestamp();
-    let mut expired = good.clone();
-    expired["exp"] = json!(now - 120);
-    attacks.push((
-        "expired past the leeway",
-        signed_with_real_key(&app, None, &expired).await,
-    ));
-    let mut aud = good.clone();
-    aud["aud"] = json!("someone-else");
-    attacks.push(("wrong aud", signed_with_real_key(&app, None, &aud).await));
-    let mut iss = good.clone();
-    iss["iss"] = json!("https://evil.example");
-    attacks.push(("wrong iss", signed_with_real_key(&app, None, &iss).await));
-    let mut no_exp = good.clone();
-    no_exp.as_object_mut().unwrap().remove("exp");
-    attacks.push((
-        "missing exp",
-        signed_with_real_key(&app, None, &no_exp).await,
-    ));
-    let mut tampered = good.clone();
-    tampered["tid"] = json!(uuid::Uuid::now_v7());
-    attacks.push(("tampered tid", {
-        let parts: Vec<&str> = control.split('.').collect();
-        format!("{}.{}.{}", parts[0], b64(&tampered), parts[2])
-    }));
-    attacks.push(("garbage", "not.a.jwt".into()));
+    let real = kefu_testkit::attacks::RealKey {
+        kid: kid.clone(),
+        encoding: &key.encoding,
+        public_x,
+    };
+    let attacks = kefu_testkit::attacks::forged_tokens(&real, &good, &trap_url);
 
     app.as_token(&control)
         .get("/api/v1/users/me")

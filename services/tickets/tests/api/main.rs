@@ -16,3 +16,4 @@ mod rules;
 mod setup;
 mod sla;
 mod structure;
+mod tokens;
