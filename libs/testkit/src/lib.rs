@@ -5,6 +5,7 @@ pub mod attacks;
 mod client;
 mod database;
 mod keys;
+mod mail_files;
 pub mod openapi;
 mod smtp_sink;
 mod tcp_proxy;
@@ -12,6 +13,7 @@ mod tcp_proxy;
 pub use client::{TestClient, TestResponse};
 pub use database::{fresh_database_url, postgres_server};
 pub use keys::TestKeys;
+pub use mail_files::{mail_files_with, wait_for_mail_file};
 pub use smtp_sink::SmtpSink;
 pub use tcp_proxy::TcpProxy;
 

@@ -1,6 +1,7 @@
 //! Tickets configuration from `KEFU_*` variables.
 
 use kefu_platform::config::CommonSettings;
+use kefu_platform::mail::{MailSettings, MailTransport};
 
 /// Everything tickets needs to run.
 #[derive(Debug, Clone)]
@@ -11,6 +12,8 @@ pub struct Settings {
     pub issuer: String,
     /// Where the signing keys are (`KEFU_JWKS_URL`; the suite points it at accounts).
     pub jwks_url: Option<String>,
+    /// Outgoing mail: public replies to requesters (`KEFU_SMTP_URL`, `KEFU_MAIL_FROM`, `KEFU_MAIL_DIR`).
+    pub mail: MailSettings,
 }
 
 impl Settings {
@@ -20,7 +23,8 @@ impl Settings {
         Ok(Self {
             database_url: common.database_url("tickets"),
             issuer: common.public_url,
-            jwks_url: common.jwks_url,
+            jwks_url: common.jwks_url.clone(),
+            mail: MailSettings::from_env(&common.data_dir),
         })
     }
 
@@ -30,6 +34,14 @@ impl Settings {
             database_url: database_url.into(),
             issuer: issuer.into(),
             jwks_url: None,
+            mail: MailSettings {
+                transport: MailTransport::Files(
+                    std::env::temp_dir()
+                        .join("kefu-tests")
+                        .join(format!("mail-{}", uuid::Uuid::now_v7())),
+                ),
+                from: "Kefu <no-reply@kefu.test>".into(),
+            },
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Wakes the event relay after a commit that appended events.
     pub outbox: kefu_events::Outbox,
+    /// Wakes the mail sender after a commit that queued email.
+    pub mailer: kefu_platform::mail::Mailer,
     /// The relay shipping the outbox to the bus, once one is attached.
     pub relay: Option<Arc<kefu_events::EventsRuntime>>,
 }
@@ -26,9 +28,11 @@ pub struct AppState {
 impl AppState {
     /// State over a migrated database.
     pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
+        let mailer = kefu_platform::mail::Mailer::start(db.clone(), settings.mail.clone());
         Self {
             db,
             settings,
+            mailer,
             outbox: kefu_events::Outbox::new(),
             relay: None,
         }

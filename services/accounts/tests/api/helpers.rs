@@ -153,24 +153,9 @@ impl TestApp {
 impl TestApp {
     /// Waits for an `.eml` file containing `needle` in the embedded mail folder.
     pub async fn wait_for_mail_file(&self, needle: &str) -> String {
-        let kefu_platform::mail::MailTransport::Files(dir) = &self.state.settings.mail.transport
-        else {
-            panic!("not the file transport");
-        };
-        for _ in 0..100 {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for entry in entries.flatten() {
-                    if entry.path().extension().is_some_and(|e| e == "eml") {
-                        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                        if text.contains(needle) {
-                            return text;
-                        }
-                    }
-                }
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("no mail containing {needle:?} in {}", dir.display());
+        kefu_testkit::wait_for_mail_file(&self.state.settings.mail, needle)
+            .await
+            .unwrap_or_else(|| panic!("no mail containing {needle:?}"))
     }
 }
 

@@ -50,6 +50,34 @@ impl Validate for NewCommentBody {
     }
 }
 
+/// Queues the staff's public reply to the ticket's requester, if tickets knows their
+/// address (a portal user or staff member from accounts' directory).
+async fn mail_requester(
+    txn: &DatabaseTransaction,
+    ticket: &crate::store::entities::ticket::Model,
+    comment: &ticket_comment::Model,
+) -> Result<(), ApiError> {
+    let Some(requester) = ticket
+        .requester_id
+        .filter(|r| Some(*r) != comment.author_id)
+    else {
+        return Ok(());
+    };
+    let Some(user) = crate::store::directory::user(txn, ticket.tenant_id, requester).await? else {
+        return Ok(());
+    };
+    let email = kefu_platform::mail::Email {
+        to: user.email,
+        subject: format!("[#{}] {}", ticket.number, ticket.subject),
+        text: format!(
+            "{}\n\n--\nReply in the portal to continue the conversation about ticket #{}.\n",
+            comment.body, ticket.number
+        ),
+    };
+    kefu_platform::mail::queue(txn, email).await?;
+    Ok(())
+}
+
 /// Adds a reply or note to ticket `id` in `txn`: first response, a customer's reply
 /// reopening a pending ticket, the SLA clocks, the trail and `ticket.replied`.
 pub async fn reply(
@@ -138,6 +166,9 @@ pub async fn reply(
         TicketReplied(reply),
     )
     .await?;
+    if comment.public && author_kind == "staff" {
+        mail_requester(txn, &ticket, &comment).await?;
+    }
     Ok(comment)
 }
 
@@ -167,6 +198,7 @@ pub async fn add_comment(
             Box::pin(async move { reply(txn, &ctx, caller, id, body).await })
         })
         .await?;
+    state.mailer.wake();
     Ok(HttpResponse::Created().json(CommentView::from(comment)))
 }
 

@@ -350,6 +350,7 @@ pub async fn apply_macro(
             })
         })
         .await?;
+    state.mailer.wake();
     Ok(with_etag(saved.version, &TicketView::from(saved)))
 }
 

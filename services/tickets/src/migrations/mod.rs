@@ -33,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_rules::Migration),
             Box::new(m20261124_000009_views::Migration),
             Box::new(m20261124_000010_kb::Migration),
+            Box::new(kefu_platform::mail::Migration),
         ]
     }
 }

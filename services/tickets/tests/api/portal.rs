@@ -136,3 +136,39 @@ async fn another_tenant_sees_nothing_and_a_token_without_scopes_is_refused() {
     nobody.get("/api/v1/tickets").await.expect(403);
     app.server.client().get("/api/v1/tickets").await.expect(401);
 }
+
+#[tokio::test]
+async fn a_public_staff_reply_is_mailed_to_the_requester_and_a_note_is_not() {
+    let app = spawn_app().await;
+    let (_, staff) = app.agent(AGENT).await;
+    let (me, _, portal) = app.portal_user().await;
+    let ticket = create(&portal, json!({"subject": "Where is my engineer?"})).await;
+    let at = path(&ticket);
+
+    staff
+        .post(
+            &format!("{at}/comments"),
+            &json!({"body": "Checking the rota.", "public": false}),
+        )
+        .await
+        .expect(201);
+    staff
+        .post(
+            &format!("{at}/comments"),
+            &json!({"body": "He arrives at 14:00."}),
+        )
+        .await
+        .expect(201);
+
+    let mail = kefu_testkit::wait_for_mail_file(&app.state.settings.mail, "He arrives at 14:00.")
+        .await
+        .expect("the reply was mailed");
+    assert!(
+        mail.contains(&format!("{}@example.com", me.simple())),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("[#{}]", ticket["number"])));
+    assert!(
+        kefu_testkit::mail_files_with(&app.state.settings.mail, "Checking the rota.").is_empty()
+    );
+}
