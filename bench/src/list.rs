@@ -24,6 +24,10 @@ const FILTERS: &[(&str, &str)] = &[
     ("customer history", "customer_id={customer}"),
     ("created last week", "created_from={week_ago}"),
     ("second page", "status=new,open&limit=50&cursor={cursor}"),
+    (
+        "words in subject or description",
+        "q=printer%20jam&status=new,open",
+    ),
 ];
 
 /// Runs the scenario and prints its figures.

@@ -12,6 +12,7 @@ mod m20261124_000007_macros;
 mod m20261124_000008_rules;
 mod m20261124_000009_views;
 mod m20261124_000010_kb;
+mod m20261124_000011_ticket_search;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_views::Migration),
             Box::new(m20261124_000010_kb::Migration),
             Box::new(kefu_platform::mail::Migration),
+            Box::new(m20261124_000011_ticket_search::Migration),
         ]
     }
 }

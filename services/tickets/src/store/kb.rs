@@ -295,6 +295,12 @@ pub async fn purge_search<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<
             [Value::from(tenant.to_string())],
         ))
         .await?;
+        conn.execute(Statement::from_sql_and_values(
+            backend,
+            "DELETE FROM tickets_fts WHERE tenant_id = ?",
+            [Value::from(tenant)],
+        ))
+        .await?;
     }
     Ok(())
 }

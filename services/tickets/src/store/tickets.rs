@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
-use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait,
@@ -170,18 +170,19 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             query = query.filter(T::UpdatedAt.lt(to));
         }
         if let Some(text) = &filter.text {
-            // Case-insensitive on both back-ends (PostgreSQL's LIKE is case-sensitive).
-            for word in text.split_whitespace().take(8) {
-                let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-                let matches = |column: T| {
-                    Expr::expr(Func::lower(Expr::col(column)))
-                        .like(LikeExpr::new(pattern.clone()).escape('\\'))
-                };
-                query = query.filter(
-                    sea_orm::Condition::any()
-                        .add(matches(T::Subject))
-                        .add(matches(T::Description)),
-                );
+            // Words, not substrings: the full-text index of each back-end.
+            if self.conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+                query = query.filter(Expr::cust_with_values(
+                    "to_tsvector('simple', \"tickets\".\"subject\" || ' ' || \"tickets\".\"description\") \
+                     @@ plainto_tsquery('simple', $1)",
+                    [text.clone()],
+                ));
+            } else {
+                let words = super::kb::fts5_query(text);
+                query = query.filter(Expr::cust_with_values(
+                    "\"tickets\".\"id\" IN (SELECT ticket_id FROM tickets_fts WHERE tickets_fts MATCH ? AND tenant_id = ?)",
+                    [sea_orm::Value::from(words), sea_orm::Value::from(self.tenant)],
+                ));
             }
         }
         if let Some(now) = filter.steps_overdue_at {
@@ -206,6 +207,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             .await?;
         self.set_tags(model.id, &super::decode_list(&model.tags))
             .await?;
+        self.index_text(&model).await?;
         Ok(model)
     }
 
@@ -223,6 +225,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             .await?;
         self.set_tags(model.id, &super::decode_list(&model.tags))
             .await?;
+        self.index_text(&model).await?;
         Ok(model)
     }
 
@@ -246,11 +249,32 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             .await?;
         Ok(())
     }
-}
 
-/// `word` with LIKE's wildcards escaped.
-fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    /// Keeps SQLite's search table in step with a ticket (PostgreSQL indexes the row itself).
+    async fn index_text(&self, model: &ticket::Model) -> Result<(), DbErr> {
+        let backend = self.conn.get_database_backend();
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            return Ok(());
+        }
+        self.conn
+            .execute(sea_orm::Statement::from_sql_and_values(
+                backend,
+                "DELETE FROM tickets_fts WHERE ticket_id = ?",
+                [sea_orm::Value::from(model.id)],
+            ))
+            .await?;
+        self.conn
+            .execute(sea_orm::Statement::from_sql_and_values(
+                backend,
+                "INSERT INTO tickets_fts (ticket_id, tenant_id, subject, description) VALUES (?, ?, ?, ?)",
+                [
+                    sea_orm::Value::from(model.id),
+                    sea_orm::Value::from(self.tenant),
+                    sea_orm::Value::from(model.subject.clone()),
+                    sea_orm::Value::from(model.description.clone()),
+                ],
+            ))
+            .await?;
+        Ok(())
+    }
 }

@@ -76,7 +76,7 @@ async fn filters_combine_and_pages_follow_the_cursor() {
     assert_eq!(
         subjects(&percent),
         ["Invoice 100% wrong"],
-        "LIKE wildcards are literal"
+        "punctuation in the words is no operator"
     );
 
     let first = client.get("/api/v1/tickets?limit=2").await.expect(200);
