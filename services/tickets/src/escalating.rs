@@ -92,6 +92,10 @@ pub async fn escalate(
             reassigned_team_id: rule.reassign_team_id,
         };
         emit(txn, saved.tenant_id, None, TicketEscalated(data)).await?;
+        if let Some(role) = &rule.notify_role {
+            let why = format!("escalation \"{}\": {metric} {trigger}", rule.name);
+            crate::notify::role(txn, &saved, role, &why).await?;
+        }
         ticket = saved;
     }
     Ok(())

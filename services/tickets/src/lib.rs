@@ -10,6 +10,7 @@ pub mod domain;
 pub mod escalating;
 pub mod events;
 mod migrations;
+pub mod notify;
 pub mod reactions;
 pub mod rules;
 pub mod settings;

@@ -109,6 +109,9 @@ async fn fire(
             .await?;
         saved
     };
+    if let Some(role) = &actions.notify_role {
+        crate::notify::role(txn, &saved, role, &format!("rule \"{}\"", rule.name)).await?;
+    }
     if let Some(note) = &actions.internal_note {
         CommentStore::new(txn, tenant)
             .insert(ticket_comment::Model {

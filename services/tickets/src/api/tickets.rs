@@ -416,6 +416,7 @@ pub async fn create_ticket(
         })
         .await?;
     let location = format!("/api/v1/tickets/{}", created.id);
+    state.mailer.wake();
     Ok(created_response(location, created))
 }
 
@@ -786,6 +787,7 @@ pub async fn update_ticket(
             Box::pin(async move { change_ticket(txn, &ctx, caller, id, patch, if_match).await })
         })
         .await?;
+    state.mailer.wake();
     Ok(with_etag(saved.version, &TicketView::from(saved)))
 }
 

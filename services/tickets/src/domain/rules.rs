@@ -54,6 +54,8 @@ pub struct RuleActions {
     pub add_tags: Vec<String>,
     /// Add an internal note.
     pub internal_note: Option<String>,
+    /// E-mail the active staff holding this role.
+    pub notify_role: Option<String>,
 }
 
 impl RuleActions {

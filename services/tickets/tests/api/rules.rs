@@ -144,3 +144,54 @@ async fn an_automation_solves_pending_tickets_after_three_days_once() {
         .any(|h| h["new_value"] == "solved" && h["via"] == via));
     assert_eq!(app.events().await.pop().unwrap().0, "ticket.solved");
 }
+
+#[tokio::test]
+async fn a_trigger_and_an_escalation_mail_the_staff_holding_a_role() {
+    let app = spawn_app().await;
+    app.seed_defaults("UTC").await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    let manager = uuid::Uuid::now_v7();
+    // `know_user` gives staff the `agent` role; this one manages the service.
+    let data = kefu_events::catalogue::accounts::UserData {
+        user_id: manager,
+        email: "mei.manager@example.com".into(),
+        name: "Mei".into(),
+        roles: vec!["service_manager".into()],
+        team_ids: Vec::new(),
+        status: "active".into(),
+        customer_id: None,
+    };
+    kefu_tickets::store::directory::upsert_user(&app.state.db, app.tenant, &data)
+        .await
+        .unwrap();
+    admin
+        .post("/api/v1/triggers", &json!({"name": "Complaints to the manager", "event": "created", "conditions": {"type": ["complaint"]}, "actions": {"notify_role": "service_manager"}}))
+        .await
+        .expect(201);
+    admin
+        .post("/api/v1/escalation-rules", &json!({"name": "Breaches to the manager", "trigger": "breached", "metrics": ["first_response"], "actions": {"notify_role": "service_manager"}}))
+        .await
+        .expect(201);
+
+    let complaint = create(
+        &admin,
+        json!({"subject": "Rude engineer", "type": "complaint"}),
+    )
+    .await;
+    let mail =
+        kefu_testkit::wait_for_mail_file(&app.state.settings.mail, "Complaints to the manager")
+            .await
+            .expect("trigger mail");
+    assert!(mail.contains("mei.manager@example.com"));
+    assert!(mail.contains(&format!("[#{}]", complaint["number"])));
+
+    let outbox = app.state.outbox.clone();
+    kefu_tickets::clocks::scan_once(&app.state.db, &outbox, Utc::now() + Duration::days(30))
+        .await
+        .unwrap();
+    kefu_testkit::wait_for_mail_file(&app.state.settings.mail, "Breaches to the manager")
+        .await
+        .expect("escalation mail");
+}
