@@ -51,7 +51,15 @@ pub async fn forward(
         .resolve(req.path())
         .ok_or(ApiError::NotFound)?
         .clone();
-    let body = read_body(&req, payload, gateway.body_limit).await?;
+    // File uploads are the one kind of request allowed to be large.
+    let upload =
+        req.method() == actix_web::http::Method::POST && req.path().ends_with("/attachments");
+    let limit = if upload {
+        gateway.upload_limit.max(gateway.body_limit)
+    } else {
+        gateway.body_limit
+    };
+    let body = read_body(&req, payload, limit).await?;
     let path_and_query = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
     let url = reqwest::Url::parse(&format!("{}{}", upstream.base_url, path_and_query))
         .map_err(|_| ApiError::NotFound)?;

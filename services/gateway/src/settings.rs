@@ -47,6 +47,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Largest request body forwarded, in bytes.
     pub body_limit_bytes: usize,
+    /// Largest upload to an `…/attachments` path (`KEFU_GATEWAY_UPLOAD_LIMIT_BYTES`, 50 MiB);
+    /// the service then holds the tenant to its plan's limit.
+    pub upload_limit_bytes: usize,
     /// Time an upstream has to start answering.
     pub timeout: Duration,
     /// Longer or shorter timeouts for some prefixes (exports, reports).
@@ -82,6 +85,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             body_limit_bytes: 1024 * 1024,
+            upload_limit_bytes: 50 * 1024 * 1024,
             timeout: Duration::from_secs(30),
             route_timeouts: Vec::new(),
             openapi_services: SERVICES.iter().map(|s| s.to_string()).collect(),
@@ -129,6 +133,10 @@ impl Settings {
         }
         settings.body_limit_bytes =
             parse_or("KEFU_GATEWAY_BODY_LIMIT_BYTES", settings.body_limit_bytes)?;
+        settings.upload_limit_bytes = parse_or(
+            "KEFU_GATEWAY_UPLOAD_LIMIT_BYTES",
+            settings.upload_limit_bytes,
+        )?;
         settings.timeout = seconds_or("KEFU_GATEWAY_TIMEOUT_SECS", 30)?;
         if let Some(raw) = var("KEFU_GATEWAY_ROUTE_TIMEOUTS") {
             settings.route_timeouts = parse_route_timeouts(&raw)?;

@@ -42,7 +42,7 @@ macro_rules! user_handler {
 }
 
 /// Every handler of the tickets service, as consumer group `tickets`.
-pub fn consumers() -> Consumers {
+pub fn consumers(objects: std::sync::Arc<dyn object_store::ObjectStore>) -> Consumers {
     let consumers = Consumers::new("tickets");
     let consumers = consumers.on::<TenantCreated, _>(|txn, _envelope, event| {
         Box::pin(async move {
@@ -124,8 +124,10 @@ pub fn consumers() -> Consumers {
         });
     // A deleted tenant's tickets go with it; the directory keeps the tombstone so its
     // tokens stay refused.
-    consumers.on::<TenantDeleted, _>(|txn, _envelope, event| {
+    consumers.on::<TenantDeleted, _>(move |txn, _envelope, event| {
+        let objects = objects.clone();
         Box::pin(async move {
+            crate::attachments::delete_tenant_objects(objects.as_ref(), event.0.tenant_id).await?;
             purge::purge(txn, event.0.tenant_id).await?;
             directory::upsert_tenant(txn, &event.0).await?;
             Ok(())

@@ -1,6 +1,7 @@
 //! Tickets: service requests from intake to closure, under SLA (PRODUCT.md §3.3).
 
 pub mod api;
+pub mod attachments;
 pub mod auto_close;
 pub mod clocks;
 pub mod consumers;
@@ -48,7 +49,7 @@ pub struct ApiDoc;
 /// Connects, migrates and returns the state (without a bus; see [`AppState::with_bus`]).
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = kefu_platform::db::connect_and_migrate::<Migrator>(&settings.database_url).await?;
-    Ok(AppState::new(db, settings))
+    AppState::new(db, settings)
 }
 
 /// The service as the platform runs it, verifying tokens with `verifier`.
@@ -66,7 +67,9 @@ pub fn spec(state: AppState, verifier: TokenVerifier) -> ServiceSpec {
     ServiceSpec {
         name: "tickets",
         configure: Arc::new(move |cfg| {
-            cfg.app_data(state.clone()).app_data(auth.clone());
+            cfg.app_data(state.clone())
+                .app_data(auth.clone())
+                .app_data(web::PayloadConfig::new(attachments::MAX_UPLOAD_BYTES));
             api::routes(cfg);
         }),
         readiness,

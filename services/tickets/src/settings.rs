@@ -12,6 +12,11 @@ pub struct Settings {
     pub issuer: String,
     /// Where the signing keys are (`KEFU_JWKS_URL`; the suite points it at accounts).
     pub jwks_url: Option<String>,
+    /// Where attachments are kept: `s3://bucket/prefix` (credentials from the usual AWS_*
+    /// variables) or, unset, a folder (`KEFU_OBJECT_STORE_URL`; default `<data dir>/attachments`).
+    pub object_store_url: Option<String>,
+    /// The folder of the embedded object store.
+    pub attachments_dir: std::path::PathBuf,
     /// Outgoing mail: public replies to requesters (`KEFU_SMTP_URL`, `KEFU_MAIL_FROM`, `KEFU_MAIL_DIR`).
     pub mail: MailSettings,
 }
@@ -24,6 +29,8 @@ impl Settings {
             database_url: common.database_url("tickets"),
             issuer: common.public_url,
             jwks_url: common.jwks_url.clone(),
+            object_store_url: kefu_platform::config::var("KEFU_OBJECT_STORE_URL"),
+            attachments_dir: common.data_dir.join("attachments"),
             mail: MailSettings::from_env(&common.data_dir),
         })
     }
@@ -34,6 +41,10 @@ impl Settings {
             database_url: database_url.into(),
             issuer: issuer.into(),
             jwks_url: None,
+            object_store_url: None,
+            attachments_dir: std::env::temp_dir()
+                .join("kefu-tests")
+                .join(format!("attachments-{}", uuid::Uuid::now_v7())),
             mail: MailSettings {
                 transport: MailTransport::Files(
                     std::env::temp_dir()

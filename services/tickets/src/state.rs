@@ -21,26 +21,30 @@ pub struct AppState {
     pub outbox: kefu_events::Outbox,
     /// Wakes the mail sender after a commit that queued email.
     pub mailer: kefu_platform::mail::Mailer,
+    /// Where attachment bytes live.
+    pub objects: Arc<dyn object_store::ObjectStore>,
     /// The relay shipping the outbox to the bus, once one is attached.
     pub relay: Option<Arc<kefu_events::EventsRuntime>>,
 }
 
 impl AppState {
     /// State over a migrated database.
-    pub fn new(db: DatabaseConnection, settings: Settings) -> Self {
+    pub fn new(db: DatabaseConnection, settings: Settings) -> anyhow::Result<Self> {
         let mailer = kefu_platform::mail::Mailer::start(db.clone(), settings.mail.clone());
-        Self {
+        let objects = crate::attachments::object_store(&settings)?;
+        Ok(Self {
             db,
             settings,
             mailer,
+            objects,
             outbox: kefu_events::Outbox::new(),
             relay: None,
-        }
+        })
     }
 
     /// Starts relaying this service's outbox to `bus` and consuming the events tickets needs.
     pub async fn with_bus(mut self, bus: Arc<dyn kefu_events::EventBus>) -> anyhow::Result<Self> {
-        crate::consumers::consumers()
+        crate::consumers::consumers(self.objects.clone())
             .spawn(self.db.clone(), bus.clone())
             .await?;
         crate::clocks::spawn_scanner(

@@ -2,6 +2,7 @@
 //! store or domain, map the result.
 
 pub mod access;
+pub mod attachments;
 pub mod bulk;
 pub mod business_rules;
 pub mod calendars;
@@ -39,4 +40,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     macros::routes(cfg);
     business_rules::routes(cfg);
     kb::routes(cfg);
+    attachments::routes(cfg);
 }

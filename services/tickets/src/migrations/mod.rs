@@ -13,6 +13,7 @@ mod m20261124_000008_rules;
 mod m20261124_000009_views;
 mod m20261124_000010_kb;
 mod m20261124_000011_ticket_search;
+mod m20261124_000012_attachments;
 
 /// Every tickets migration, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_kb::Migration),
             Box::new(kefu_platform::mail::Migration),
             Box::new(m20261124_000011_ticket_search::Migration),
+            Box::new(m20261124_000012_attachments::Migration),
         ]
     }
 }

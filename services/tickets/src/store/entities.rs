@@ -974,3 +974,41 @@ pub mod kb_ticket_link {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A file attached to a ticket or a reply.
+pub mod attachment {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `attachments`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attachments")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `ticket_id`.
+        pub ticket_id: Uuid,
+        /// Column `comment_id` (attached to a reply or note).
+        pub comment_id: Option<Uuid>,
+        /// Column `filename`.
+        pub filename: String,
+        /// Column `content_type` (sniffed from the bytes).
+        pub content_type: String,
+        /// Column `size` in bytes.
+        pub size: i64,
+        /// Column `object_key` in the object store.
+        pub object_key: String,
+        /// Column `uploaded_by`.
+        pub uploaded_by: Option<Uuid>,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 /// Every tickets table holding tenant data, with its tenant column.
 const TENANT_TABLES: &[(&str, &str)] = &[
+    ("attachments", "tenant_id"),
     ("kb_ticket_links", "tenant_id"),
     ("kb_article_revisions", "tenant_id"),
     ("kb_articles", "tenant_id"),

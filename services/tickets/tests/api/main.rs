@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod attachments;
 mod directory;
 mod dispatch;
 mod filters;

@@ -137,6 +137,23 @@ async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, S
             .replace("{step_id}", step["id"].as_str().unwrap());
         return (path, format!("{at}/steps"));
     }
+    if template.contains("{attachment_id}") {
+        let file = owner
+            .send(
+                owner
+                    .request(
+                        reqwest::Method::POST,
+                        &format!("{at}/attachments?filename=a.txt"),
+                    )
+                    .body("hello"),
+            )
+            .await
+            .expect(201);
+        let path = template
+            .replace("{id}", &ticket)
+            .replace("{attachment_id}", file["id"].as_str().unwrap());
+        return (path, format!("{at}/attachments"));
+    }
     if template.contains("{link_id}") {
         let other = post("/api/v1/tickets", json!({"subject": "Other"})).await;
         let link = owner
@@ -157,7 +174,7 @@ async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, S
 #[tokio::test]
 async fn every_operation_declares_its_security_and_examples() {
     let ops = operations();
-    assert!(ops.len() >= 70, "only {} operations documented", ops.len());
+    assert!(ops.len() >= 73, "only {} operations documented", ops.len());
     for op in &ops {
         assert!(
             op.scope.is_some(),

@@ -40,7 +40,8 @@ async fn forged_and_stale_tokens_are_refused_everywhere_with_one_generic_401() {
             .path
             .replace("{id}", &uuid::Uuid::now_v7().to_string())
             .replace("{step_id}", &uuid::Uuid::now_v7().to_string())
-            .replace("{link_id}", &uuid::Uuid::now_v7().to_string());
+            .replace("{link_id}", &uuid::Uuid::now_v7().to_string())
+            .replace("{attachment_id}", &uuid::Uuid::now_v7().to_string());
         let anonymous = call(&app.server.client(), &op, &path).await;
         let forged_call = call(&app.as_token(forged), &op, &path).await;
         assert_eq!(
