@@ -1,16 +1,18 @@
 //! What a new tenant starts with in tickets (accounts' `tenant.created`): a business-hours
-//! calendar in the tenant's time zone and the default SLA policies.
+//! calendar in the tenant's time zone, the default SLA policies, and default business
+//! rules (all editable).
 
 use chrono::{NaiveTime, Utc};
 use kefu_events::catalogue::accounts::TenantData;
 use kefu_platform::ids::TenantId;
-use sea_orm::{DatabaseTransaction, DbErr};
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
 use uuid::Uuid;
 
 use crate::domain::calendar::OpeningHours;
 use crate::domain::policy;
+use crate::domain::rules::{RuleActions, RuleConditions};
 use crate::store::encode_list;
-use crate::store::entities::{calendar, sla_policy};
+use crate::store::entities::{business_rule, calendar, sla_policy};
 use crate::store::sla::SlaStore;
 
 /// Monday to Friday, 09:00–18:00.
@@ -75,5 +77,68 @@ pub async fn seed(txn: &DatabaseTransaction, tenant: &TenantData) -> Result<(), 
             })
             .await?;
     }
+    for rule in default_rules(tenant.tenant_id, now) {
+        business_rule::Entity::insert(business_rule::ActiveModel::from(rule))
+            .exec_without_returning(txn)
+            .await?;
+    }
     Ok(())
+}
+
+/// An urgent ticket tells the service managers at once; a pending ticket nobody answers
+/// for a week is solved (the requester can still reopen it).
+fn default_rules(tenant: Uuid, now: chrono::DateTime<Utc>) -> Vec<business_rule::Model> {
+    let rule = |position: i64,
+                kind: &str,
+                event: &str,
+                name: &str,
+                conditions: RuleConditions,
+                actions: RuleActions| business_rule::Model {
+        id: Uuid::now_v7(),
+        tenant_id: tenant,
+        kind: kind.into(),
+        event: event.into(),
+        name: name.into(),
+        conditions: serde_json::to_string(&conditions).unwrap_or_default(),
+        actions: serde_json::to_string(&actions).unwrap_or_default(),
+        position,
+        active: true,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    vec![
+        rule(
+            0,
+            "trigger",
+            "created",
+            "Urgent tickets to the service managers",
+            RuleConditions {
+                priority: vec!["urgent".into()],
+                ..RuleConditions::default()
+            },
+            RuleActions {
+                notify_role: Some("service_manager".into()),
+                ..RuleActions::default()
+            },
+        ),
+        rule(
+            0,
+            "automation",
+            "time",
+            "Solve pending tickets after a week without an answer",
+            RuleConditions {
+                status: vec!["pending".into()],
+                hours_since_updated: Some(168),
+                ..RuleConditions::default()
+            },
+            RuleActions {
+                status: Some("solved".into()),
+                internal_note: Some(
+                    "Solved after a week without an answer from the customer.".into(),
+                ),
+                ..RuleActions::default()
+            },
+        ),
+    ]
 }

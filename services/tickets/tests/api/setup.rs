@@ -147,3 +147,41 @@ async fn a_changed_policy_is_a_new_version_and_tickets_record_the_one_they_start
         .await
         .expect(403);
 }
+
+#[tokio::test]
+async fn a_new_tenant_starts_with_a_calendar_policies_and_rules() {
+    let app = spawn_app().await;
+    app.seed_defaults("Asia/Shanghai").await;
+    app.seed_defaults("Asia/Shanghai").await;
+    let (_, reader) = app.agent(&["tickets:read"]).await;
+
+    let calendars = reader.get("/api/v1/calendars").await.expect(200);
+    assert_eq!(
+        calendars["items"].as_array().unwrap().len(),
+        1,
+        "a redelivered tenant.created seeds nothing twice"
+    );
+    assert_eq!(calendars["items"][0]["time_zone"], "Asia/Shanghai");
+    let policies = reader.get("/api/v1/sla-policies").await.expect(200);
+    let names: Vec<&str> = policies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Urgent", "Standard"]);
+    assert_eq!(
+        reader.get("/api/v1/triggers").await.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        reader.get("/api/v1/automations").await.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
