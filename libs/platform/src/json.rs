@@ -210,6 +210,21 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
     }
 }
 
+/// For `#[serde(default, deserialize_with = "nullable")]` on `Option<Option<T>>`: tells a
+/// field sent as `null` (`Some(None)`, clear it) from a field left out (`None`, keep it).
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// For `#[serde(default = "...::default_true")]`: a flag that is on unless sent off.
+pub fn default_true() -> bool {
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

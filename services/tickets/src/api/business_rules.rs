@@ -37,12 +37,8 @@ pub struct NewRuleBody {
     /// Order among rules of its kind (default last).
     pub position: Option<i64>,
     /// Off rules do not fire (default on).
-    #[serde(default = "yes")]
+    #[serde(default = "kefu_platform::json::default_true")]
     pub active: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Changes to a rule.

@@ -34,12 +34,8 @@ pub struct NewCommentBody {
     /// Text, 1–20 000 characters.
     pub body: String,
     /// Public reply (default) or internal note (`false`; staff only).
-    #[serde(default = "yes")]
+    #[serde(default = "kefu_platform::json::default_true")]
     pub public: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl Validate for NewCommentBody {

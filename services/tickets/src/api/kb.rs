@@ -427,16 +427,13 @@ pub async fn list_articles(
     let items: Vec<kb_article::Model> =
         match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             Some(words) => {
-                let mut found = Vec::new();
-                for id in store.search(words, 200).await? {
-                    if let Some(a) = store.article(id).await?.filter(keep) {
-                        found.push(a);
-                    }
-                    if found.len() as u64 >= limit {
-                        break;
-                    }
-                }
-                found
+                // One query for every hit, then back into the search's rank order.
+                let ranked = store.search(words, 200).await?;
+                let mut hits = store.articles_by_ids(&ranked).await?;
+                hits.retain(|a| keep(a));
+                hits.sort_by_key(|a| ranked.iter().position(|id| *id == a.id));
+                hits.truncate(limit as usize);
+                hits
             }
             None => {
                 let statuses: Vec<&str> = status.iter().map(String::as_str).collect();

@@ -31,12 +31,8 @@ pub struct CannedReply {
     /// Text.
     pub body: String,
     /// Public reply (default) or internal note.
-    #[serde(default = "yes")]
+    #[serde(default = "kefu_platform::json::default_true")]
     pub public: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// What a macro does to a ticket.

@@ -8,7 +8,7 @@ use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -45,14 +45,6 @@ impl Validate for NewStepBody {
     }
 }
 
-fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// Changes to a step; `done` ticks it off (or on again).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,11 +53,11 @@ pub struct StepPatch {
     /// Title.
     pub title: Option<String>,
     /// Owner (`null` clears).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub owner_id: Option<Option<Uuid>>,
     /// Due time (`null` clears).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub due_at: Option<Option<DateTime<Utc>>>,
     /// Done or not.

@@ -14,7 +14,7 @@ use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::DatabaseTransaction;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -96,15 +96,6 @@ impl Validate for NewTicketBody {
     }
 }
 
-/// Present-and-null (`Some(None)`) apart from absent (`None`).
-fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// Changes to a ticket; absent fields stay, `null` clears team, assignee or customer.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -122,15 +113,15 @@ pub struct TicketPatch {
     /// Status, along the status machine.
     pub status: Option<Status>,
     /// Customer (`null` clears).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub customer_id: Option<Option<Uuid>>,
     /// Team (`null` clears).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub team_id: Option<Option<Uuid>>,
     /// Assignee (`null` unassigns; needs `tickets:assign`).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub assignee_id: Option<Option<Uuid>>,
     /// Tags (replace the current ones).
@@ -175,6 +166,17 @@ pub(crate) async fn check_assignee(
             "assignee_id",
             "is not an active staff user of this tenant",
         )),
+    }
+}
+
+/// A portal user may not set any of `fields` (name, whether the request sets it).
+fn refuse_staff_fields(fields: &[(&'static str, bool)]) -> Result<(), ApiError> {
+    match fields.iter().find(|(_, given)| *given) {
+        Some((field, _)) => Err(ApiError::field(
+            *field,
+            "is set by staff, not in the portal",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -323,12 +325,7 @@ pub async fn create_ticket(
     ];
     let (channel, customer_id, requester_id) = match caller {
         Caller::Portal { user, customer } => {
-            if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
-                return Err(ApiError::field(
-                    *field,
-                    "is set by staff, not in the portal",
-                ));
-            }
+            refuse_staff_fields(&staff_only)?;
             (Channel::Portal, customer, Some(user))
         }
         Caller::Staff { can_assign } => {
@@ -670,12 +667,7 @@ pub fn check_patch_allowed(caller: Caller, patch: &TicketPatch) -> Result<(), Ap
                 ("remedy", patch.remedy.is_some()),
                 ("custom_fields", patch.custom_fields.is_some()),
             ];
-            if let Some((field, _)) = staff_only.iter().find(|(_, given)| *given) {
-                return Err(ApiError::field(
-                    *field,
-                    "is set by staff, not in the portal",
-                ));
-            }
+            refuse_staff_fields(&staff_only)?;
         }
         Caller::Staff { can_assign } => {
             if patch.assignee_id.is_some() && !can_assign {

@@ -31,12 +31,8 @@ pub struct Target {
     /// Minutes until due, 1–525 600.
     pub minutes: i64,
     /// Count only the calendar's business hours (default true).
-    #[serde(default = "yes")]
+    #[serde(default = "kefu_platform::json::default_true")]
     pub business_hours: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// The targets of a policy; a missing metric is not measured.

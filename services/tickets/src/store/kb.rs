@@ -103,6 +103,15 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
             .await
     }
 
+    /// The articles with these ids (any order).
+    pub async fn articles_by_ids(&self, ids: &[Uuid]) -> Result<Vec<kb_article::Model>, DbErr> {
+        kb_article::Entity::find()
+            .filter(kb_article::Column::TenantId.eq(self.tenant))
+            .filter(kb_article::Column::Id.is_in(ids.iter().copied()))
+            .all(self.conn)
+            .await
+    }
+
     /// Articles, newest first, narrowed by status, visibility and category.
     pub async fn articles(
         &self,

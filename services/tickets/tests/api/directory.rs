@@ -1,48 +1,15 @@
 //! Accounts' events feed the directories: who can be assigned, which tenants and users
 //! may still act, and a deleted tenant's tickets are erased.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use kefu_events::bus::{EventBus, Record};
 use kefu_events::catalogue::accounts::{
     TenantData, TenantDeleted, TenantSuspended, UserCreated, UserData, UserDisabled,
 };
-use kefu_events::{EmbeddedLog, Envelope, Event};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::helpers::{create, path, spawn_app_with_bus, AGENT};
-
-async fn embedded_bus() -> Arc<dyn EventBus> {
-    let url = kefu_testkit::fresh_database_url("bus").await.unwrap();
-    let url = if url.starts_with("sqlite") {
-        url
-    } else {
-        // The embedded log is SQLite-only; the PostgreSQL run still uses a file.
-        let dir = std::env::temp_dir().join("kefu-tests");
-        std::fs::create_dir_all(&dir).unwrap();
-        format!(
-            "sqlite://{}/bus-{}.db?mode=rwc",
-            dir.display(),
-            Uuid::now_v7().simple()
-        )
-    };
-    Arc::new(EmbeddedLog::open(&url, 3).await.unwrap())
-}
-
-async fn publish<E: Event>(bus: &Arc<dyn EventBus>, tenant: Uuid, event: E) -> Envelope {
-    let envelope = Envelope::new(tenant, None, &event).unwrap();
-    bus.publish(vec![Record {
-        topic: kefu_events::topic_of(E::SERVICE),
-        key: envelope.key(),
-        payload: serde_json::to_vec(&envelope).unwrap(),
-        headers: Vec::new(),
-    }])
-    .await
-    .unwrap();
-    envelope
-}
+use crate::helpers::{
+    create, embedded_bus, eventually, path, publish, redeliver, spawn_app_with_bus, AGENT,
+};
 
 fn user(id: Uuid, status: &str) -> UserData {
     UserData {
@@ -67,21 +34,6 @@ fn tenant(id: Uuid, status: &str) -> TenantData {
     }
 }
 
-/// Retries `check` until it holds (events arrive asynchronously).
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} never happened");
-}
-
 #[tokio::test]
 async fn a_user_announced_by_accounts_becomes_assignable_until_disabled() {
     let bus = embedded_bus().await;
@@ -97,15 +49,8 @@ async fn a_user_announced_by_accounts_becomes_assignable_until_disabled() {
 
     let announced = publish(&bus, app.tenant, UserCreated(user(newcomer, "active"))).await;
     // The same event delivered twice has one effect.
-    bus.publish(vec![Record {
-        topic: "kefu.accounts".into(),
-        key: announced.key(),
-        payload: serde_json::to_vec(&announced).unwrap(),
-        headers: Vec::new(),
-    }])
-    .await
-    .unwrap();
-    eventually("the user reaching the directory", || async {
+    redeliver(&bus, &announced, "kefu.accounts").await;
+    eventually("the user reaching the directory", async || {
         client
             .patch(&at, &json!({"assignee_id": newcomer}))
             .await
@@ -117,7 +62,7 @@ async fn a_user_announced_by_accounts_becomes_assignable_until_disabled() {
 
     publish(&bus, app.tenant, UserDisabled(user(newcomer, "disabled"))).await;
     let newcomer_client = app.as_token(&app.token_of(app.tenant, newcomer, AGENT, None));
-    eventually("the disabled user's token being refused", || async {
+    eventually("the disabled user's token being refused", async || {
         newcomer_client.get("/api/v1/tickets").await.status.as_u16() == 401
     })
     .await;
@@ -144,7 +89,7 @@ async fn a_suspended_tenant_is_refused_and_a_deleted_one_is_erased() {
         TenantSuspended(tenant(app.tenant, "suspended")),
     )
     .await;
-    eventually("the suspended tenant's tokens being refused", || async {
+    eventually("the suspended tenant's tokens being refused", async || {
         client.get("/api/v1/tickets").await.status.as_u16() == 401
     })
     .await;
@@ -157,18 +102,15 @@ async fn a_suspended_tenant_is_refused_and_a_deleted_one_is_erased() {
     .await;
     let db = app.state.db.clone();
     let tenant_id = app.tenant;
-    eventually("the tenant's tickets being erased", || {
-        let db = db.clone();
-        async move {
-            use kefu_tickets::store::entities::ticket;
-            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-            ticket::Entity::find()
-                .filter(ticket::Column::TenantId.eq(tenant_id))
-                .count(&db)
-                .await
-                .unwrap()
-                == 0
-        }
+    eventually("the tenant's tickets being erased", async || {
+        use kefu_tickets::store::entities::ticket;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        ticket::Entity::find()
+            .filter(ticket::Column::TenantId.eq(tenant_id))
+            .count(&db)
+            .await
+            .unwrap()
+            == 0
     })
     .await;
 }

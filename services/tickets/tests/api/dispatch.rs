@@ -1,16 +1,13 @@
 //! Dispatch by team rule: round-robin, least-open, skill-based; moved and orphaned tickets.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use kefu_events::bus::{EventBus, Record};
 use kefu_events::catalogue::accounts::{UserData, UserDisabled};
 use kefu_events::catalogue::training::{CertificationData, CertificationGranted};
-use kefu_events::{EmbeddedLog, Envelope, Event};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{create, path, spawn_app, spawn_app_with_bus, TestApp};
+use crate::helpers::{
+    create, embedded_bus, eventually, path, publish, spawn_app, spawn_app_with_bus, TestApp,
+};
 
 /// A team of `n` active agents, ids sorted.
 async fn team(app: &TestApp, n: usize) -> (Uuid, Vec<Uuid>) {
@@ -112,39 +109,6 @@ async fn least_open_goes_to_the_lightest_load_and_a_moved_ticket_follows_its_new
         .expect(200);
     assert_eq!(assignee(&moved), others[0]);
     assert_eq!(app.events().await.last().unwrap().0, "ticket.assigned");
-}
-
-async fn publish<E: Event>(bus: &Arc<dyn EventBus>, tenant: Uuid, event: E) {
-    let envelope = Envelope::new(tenant, None, &event).unwrap();
-    bus.publish(vec![Record {
-        topic: kefu_events::topic_of(E::SERVICE),
-        key: envelope.key(),
-        payload: serde_json::to_vec(&envelope).unwrap(),
-        headers: Vec::new(),
-    }])
-    .await
-    .unwrap();
-}
-
-async fn embedded_bus() -> Arc<dyn EventBus> {
-    let dir = std::env::temp_dir().join("kefu-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!(
-        "sqlite://{}/bus-{}.db?mode=rwc",
-        dir.display(),
-        Uuid::now_v7().simple()
-    );
-    Arc::new(EmbeddedLog::open(&url, 3).await.unwrap())
-}
-
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} never happened");
 }
 
 #[tokio::test]

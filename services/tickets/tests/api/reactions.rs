@@ -1,54 +1,18 @@
 //! Events in from customers and surveys: the customer directory re-matches SLA, CSAT lands
 //! on the ticket, a detractor opens a follow-up for the relationship manager.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use kefu_events::bus::{EventBus, Record};
 use kefu_events::catalogue::customers::{
     CustomerCreated, CustomerData, CustomerTierChanged, TierChangeData,
 };
 use kefu_events::catalogue::surveys::{
     ResponseData, Scores, SurveyDetractorDetected, SurveyResponseSubmitted,
 };
-use kefu_events::{EmbeddedLog, Envelope, Event};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::helpers::{create, path, spawn_app_with_bus, AGENT};
-
-async fn embedded_bus() -> Arc<dyn EventBus> {
-    let dir = std::env::temp_dir().join("kefu-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!(
-        "sqlite://{}/bus-{}.db?mode=rwc",
-        dir.display(),
-        Uuid::now_v7().simple()
-    );
-    Arc::new(EmbeddedLog::open(&url, 3).await.unwrap())
-}
-
-async fn publish<E: Event>(bus: &Arc<dyn EventBus>, tenant: Uuid, event: E) -> Envelope {
-    let envelope = Envelope::new(tenant, None, &event).unwrap();
-    let record = Record {
-        topic: kefu_events::topic_of(E::SERVICE),
-        key: envelope.key(),
-        payload: serde_json::to_vec(&envelope).unwrap(),
-        headers: Vec::new(),
-    };
-    bus.publish(vec![record]).await.unwrap();
-    envelope
-}
-
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} never happened");
-}
+use crate::helpers::{
+    create, embedded_bus, eventually, path, publish, redeliver, spawn_app_with_bus, AGENT,
+};
 
 fn customer(id: Uuid, tier: &str, owner: Option<Uuid>) -> CustomerData {
     CustomerData {
@@ -177,14 +141,7 @@ async fn csat_lands_on_the_ticket_and_a_detractor_opens_one_follow_up_for_the_ma
     )
     .await;
     // Delivered twice: still one follow-up.
-    bus.publish(vec![Record {
-        topic: "kefu.surveys".into(),
-        key: detractor.key(),
-        payload: serde_json::to_vec(&detractor).unwrap(),
-        headers: Vec::new(),
-    }])
-    .await
-    .unwrap();
+    redeliver(&bus, &detractor, "kefu.surveys").await;
     let mut follow_ups = Value::Null;
     eventually("the follow-up ticket", async || {
         follow_ups = client
@@ -194,7 +151,7 @@ async fn csat_lands_on_the_ticket_and_a_detractor_opens_one_follow_up_for_the_ma
         !follow_ups["items"].as_array().unwrap().is_empty()
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let follow_ups = client
         .get("/api/v1/tickets?type=follow_up")
         .await
