@@ -4,6 +4,7 @@
 //! database connection and migration for SQLite and PostgreSQL.
 
 pub mod auth;
+pub mod clock;
 pub mod concurrency;
 pub mod config;
 pub mod db;

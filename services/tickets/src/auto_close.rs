@@ -44,14 +44,14 @@ pub async fn close_solved_once(
                     let mut after = before.clone();
                     after.status = "closed".into();
                     after.closed_at = Some(now);
-                    let saved = store.save(after).await?;
+                    let saved = store.save(after, now).await?;
                     let changes = changed_fields([(
                         "status",
                         Some(before.status.clone()),
                         Some(saved.status.clone()),
                     )]);
                     HistoryStore::new(txn, tenant)
-                        .record(saved.id, None, "system:auto_close", &changes)
+                        .record(saved.id, None, "system:auto_close", &changes, now)
                         .await?;
                     crate::clocks::on_changed(txn, &before, &saved, now).await?;
                     emit_ticket_change(txn, None, &before, &saved).await?;

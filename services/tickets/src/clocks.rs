@@ -250,8 +250,9 @@ async fn follow(
             }
         }
         clock.pauses = encode_list(&pauses);
-        let finished = matches!(after.status.as_str(), "closed" | "cancelled")
-            || (metric == "resolution" && after.status == "solved");
+        // Solving answers the customer: every running clock is met (a reopen resumes
+        // only the resolution clock; the next customer reply starts a next response).
+        let finished = matches!(after.status.as_str(), "solved" | "closed" | "cancelled");
         if finished && clock.stopped_at.is_none() {
             stop(&store, &mut clock, &calendar, now).await?;
         }
@@ -469,6 +470,7 @@ async fn check_clock(
 pub fn spawn_scanner(
     db: DatabaseConnection,
     outbox: kefu_events::Outbox,
+    clock: kefu_platform::clock::Clock,
     every: StdDuration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -476,14 +478,14 @@ pub fn spawn_scanner(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(error) = scan_once(&db, &outbox, Utc::now()).await {
+            let now = clock.now();
+            if let Err(error) = scan_once(&db, &outbox, now).await {
                 tracing::warn!(%error, "SLA scan failed");
             }
-            if let Err(error) = crate::rules::run_automations_once(&db, &outbox, Utc::now()).await {
+            if let Err(error) = crate::rules::run_automations_once(&db, &outbox, now).await {
                 tracing::warn!(%error, "running automations failed");
             }
-            if let Err(error) = crate::auto_close::close_solved_once(&db, &outbox, Utc::now()).await
-            {
+            if let Err(error) = crate::auto_close::close_solved_once(&db, &outbox, now).await {
                 tracing::warn!(%error, "closing solved tickets failed");
             }
         }

@@ -41,8 +41,22 @@ macro_rules! user_handler {
     };
 }
 
+/// Registers a handler running `reaction` on an event's data at the clock's time.
+macro_rules! reaction {
+    ($consumers:expr, $event:ty, $reaction:path, $clock:expr) => {{
+        let clock = $clock.clone();
+        $consumers.on::<$event, _>(move |txn, envelope, event| {
+            let (tenant, now) = (envelope.tenant_id, clock.now());
+            Box::pin(async move { Ok($reaction(txn, tenant, &event.0, now).await?) })
+        })
+    }};
+}
+
 /// Every handler of the tickets service, as consumer group `tickets`.
-pub fn consumers(objects: std::sync::Arc<dyn object_store::ObjectStore>) -> Consumers {
+pub fn consumers(
+    objects: std::sync::Arc<dyn object_store::ObjectStore>,
+    clock: kefu_platform::clock::Clock,
+) -> Consumers {
     let consumers = Consumers::new("tickets");
     let consumers = consumers.on::<TenantCreated, _>(|txn, _envelope, event| {
         Box::pin(async move {
@@ -56,17 +70,12 @@ pub fn consumers(objects: std::sync::Arc<dyn object_store::ObjectStore>) -> Cons
     let consumers = tenant_handler!(consumers, TenantRestored);
     let consumers = user_handler!(consumers, UserCreated);
     let consumers = user_handler!(consumers, UserUpdated);
-    let consumers = consumers.on::<UserDisabled, _>(|txn, envelope, event| {
-        let tenant = envelope.tenant_id;
+    let at = clock.clone();
+    let consumers = consumers.on::<UserDisabled, _>(move |txn, envelope, event| {
+        let (tenant, now) = (envelope.tenant_id, at.now());
         Box::pin(async move {
             directory::upsert_user(txn, tenant, &event.0).await?;
-            crate::dispatching::release_tickets_of(
-                txn,
-                tenant,
-                event.0.user_id,
-                chrono::Utc::now(),
-            )
-            .await?;
+            crate::dispatching::release_tickets_of(txn, tenant, event.0.user_id, now).await?;
             Ok(())
         })
     });
@@ -101,27 +110,36 @@ pub fn consumers(objects: std::sync::Arc<dyn object_store::ObjectStore>) -> Cons
         });
     let consumers = user_handler!(consumers, UserEnabled);
     let consumers = user_handler!(consumers, UserRolesChanged);
-    let consumers = consumers
-        .on::<CustomerCreated, _>(|txn, envelope, event| {
-            let tenant = envelope.tenant_id;
-            Box::pin(async move { Ok(reactions::customer_changed(txn, tenant, &event.0).await?) })
-        })
-        .on::<CustomerUpdated, _>(|txn, envelope, event| {
-            let tenant = envelope.tenant_id;
-            Box::pin(async move { Ok(reactions::customer_changed(txn, tenant, &event.0).await?) })
-        })
-        .on::<CustomerTierChanged, _>(|txn, envelope, event| {
-            let tenant = envelope.tenant_id;
-            Box::pin(async move { Ok(reactions::tier_changed(txn, tenant, &event.0).await?) })
-        })
-        .on::<SurveyResponseSubmitted, _>(|txn, envelope, event| {
-            let tenant = envelope.tenant_id;
-            Box::pin(async move { Ok(reactions::response_submitted(txn, tenant, &event.0).await?) })
-        })
-        .on::<SurveyDetractorDetected, _>(|txn, envelope, event| {
-            let tenant = envelope.tenant_id;
-            Box::pin(async move { Ok(reactions::detractor_detected(txn, tenant, &event.0).await?) })
-        });
+    let consumers = reaction!(
+        consumers,
+        CustomerCreated,
+        reactions::customer_changed,
+        clock
+    );
+    let consumers = reaction!(
+        consumers,
+        CustomerUpdated,
+        reactions::customer_changed,
+        clock
+    );
+    let consumers = reaction!(
+        consumers,
+        CustomerTierChanged,
+        reactions::tier_changed,
+        clock
+    );
+    let consumers = reaction!(
+        consumers,
+        SurveyResponseSubmitted,
+        reactions::response_submitted,
+        clock
+    );
+    let consumers = reaction!(
+        consumers,
+        SurveyDetractorDetected,
+        reactions::detractor_detected,
+        clock
+    );
     // A deleted tenant's tickets go with it; the directory keeps the tombstone so its
     // tokens stay refused.
     consumers.on::<TenantDeleted, _>(move |txn, _envelope, event| {

@@ -61,14 +61,14 @@ pub async fn release_tickets_of(
         let via = assign_by_rule(txn, &mut after, now)
             .await?
             .unwrap_or_else(|| "system:user_disabled".into());
-        let saved = TicketStore::new(txn, tenant_id).save(after).await?;
+        let saved = TicketStore::new(txn, tenant_id).save(after, now).await?;
         let changes = changed_fields([(
             "assignee_id",
             text(before.assignee_id),
             text(saved.assignee_id),
         )]);
         HistoryStore::new(txn, tenant_id)
-            .record(saved.id, None, &via, &changes)
+            .record(saved.id, None, &via, &changes, now)
             .await?;
         emit_ticket_change(txn, None, &before, &saved)
             .await

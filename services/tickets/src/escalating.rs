@@ -66,9 +66,9 @@ pub async fn escalate(
         let saved = if changes.is_empty() {
             before.clone()
         } else {
-            let saved = TicketStore::new(txn, tenant).save(after).await?;
+            let saved = TicketStore::new(txn, tenant).save(after, now).await?;
             HistoryStore::new(txn, tenant)
-                .record(saved.id, None, &via, &changes)
+                .record(saved.id, None, &via, &changes, now)
                 .await?;
             crate::clocks::on_changed(txn, &before, &saved, now).await?;
             saved
@@ -79,7 +79,7 @@ pub async fn escalate(
             Some(format!("{} ({trigger} {metric})", rule.name)),
         )]);
         HistoryStore::new(txn, tenant)
-            .record(saved.id, None, &via, &note)
+            .record(saved.id, None, &via, &note, now)
             .await?;
         let data = TicketEscalationData {
             ticket: ticket_data(&saved),

@@ -1,6 +1,6 @@
 //! What tickets does when customers or surveys announce something (PRODUCT.md §4 flows).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use kefu_events::catalogue::customers::{CustomerData, TierChangeData};
 use kefu_events::catalogue::surveys::ResponseData;
 use kefu_events::catalogue::tickets::TicketCreated;
@@ -24,6 +24,7 @@ async fn rematch_customer(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     customer: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let open = ticket::Entity::find()
         .filter(ticket::Column::TenantId.eq(tenant))
@@ -32,7 +33,7 @@ async fn rematch_customer(
         .all(txn)
         .await?;
     for ticket in open {
-        crate::clocks::rematch(txn, &ticket, Utc::now()).await?;
+        crate::clocks::rematch(txn, &ticket, now).await?;
     }
     Ok(())
 }
@@ -43,12 +44,13 @@ pub async fn customer_changed(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     data: &CustomerData,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let before = directory::upsert_customer(txn, tenant, data).await?;
     let moved =
         before.is_some_and(|b| b.tier != data.tier || b.service_level != data.service_level);
     if moved {
-        rematch_customer(txn, tenant, data.customer_id).await?;
+        rematch_customer(txn, tenant, data.customer_id, now).await?;
     }
     Ok(())
 }
@@ -58,6 +60,7 @@ pub async fn tier_changed(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     data: &TierChangeData,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     if let Some(mut known) = directory::customer(txn, tenant, data.customer_id).await? {
         known.tier = data.new.clone();
@@ -83,7 +86,7 @@ pub async fn tier_changed(
         };
         directory::upsert_customer(txn, tenant, &data).await?;
     }
-    rematch_customer(txn, tenant, data.customer_id).await
+    rematch_customer(txn, tenant, data.customer_id, now).await
 }
 
 /// `survey.response_submitted`: the CSAT score lands on the ticket the survey was about.
@@ -91,6 +94,7 @@ pub async fn response_submitted(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     response: &ResponseData,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let (Some(ticket_id), Some(csat)) = (response.ticket_id, response.scores.csat) else {
         return Ok(());
@@ -101,7 +105,7 @@ pub async fn response_submitted(
     };
     let mut after = before.clone();
     after.csat_score = Some(csat.round().clamp(1.0, 5.0) as i64);
-    let saved = store.save(after).await?;
+    let saved = store.save(after, now).await?;
     let changes = changed_fields([(
         "csat_score",
         text(before.csat_score),
@@ -109,7 +113,7 @@ pub async fn response_submitted(
     )]);
     let via = format!("survey:{}", response.response_id);
     HistoryStore::new(txn, TenantId(tenant))
-        .record(saved.id, None, &via, &changes)
+        .record(saved.id, None, &via, &changes, now)
         .await
 }
 
@@ -118,6 +122,7 @@ pub async fn detractor_detected(
     txn: &DatabaseTransaction,
     tenant: Uuid,
     response: &ResponseData,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let customer = match response.customer_id {
         Some(id) => directory::customer(txn, tenant, id).await?,
@@ -149,7 +154,6 @@ pub async fn detractor_detected(
         description.push_str(&format!(" About ticket {ticket}."));
     }
     let store = TicketStore::new(txn, TenantId(tenant));
-    let now = Utc::now();
     let subject = match &customer {
         Some(c) if !c.name.is_empty() => format!("Follow up with {} (detractor)", c.name),
         _ => "Follow up with a detractor".to_string(),
@@ -189,7 +193,7 @@ pub async fn detractor_detected(
     let via = format!("survey:{}", response.response_id);
     let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
     HistoryStore::new(txn, TenantId(tenant))
-        .record(ticket.id, None, &via, &created)
+        .record(ticket.id, None, &via, &created, now)
         .await?;
     crate::events::emit(
         txn,

@@ -103,9 +103,9 @@ async fn fire(
     let saved = if changes.is_empty() {
         current
     } else {
-        let saved = TicketStore::new(txn, tenant).save(after).await?;
+        let saved = TicketStore::new(txn, tenant).save(after, now).await?;
         HistoryStore::new(txn, tenant)
-            .record(saved.id, None, &via, &changes)
+            .record(saved.id, None, &via, &changes, now)
             .await?;
         saved
     };

@@ -19,6 +19,8 @@ pub struct Settings {
     pub attachments_dir: std::path::PathBuf,
     /// Outgoing mail: public replies to requesters (`KEFU_SMTP_URL`, `KEFU_MAIL_FROM`, `KEFU_MAIL_DIR`).
     pub mail: MailSettings,
+    /// Where the service reads the time: the system clock, or a test's fixed clock.
+    pub clock: kefu_platform::clock::Clock,
 }
 
 impl Settings {
@@ -32,6 +34,7 @@ impl Settings {
             object_store_url: kefu_platform::config::var("KEFU_OBJECT_STORE_URL"),
             attachments_dir: common.data_dir.join("attachments"),
             mail: MailSettings::from_env(&common.data_dir),
+            clock: kefu_platform::clock::Clock::system(),
         })
     }
 
@@ -53,6 +56,7 @@ impl Settings {
                 ),
                 from: "Kefu <no-reply@kefu.test>".into(),
             },
+            clock: kefu_platform::clock::Clock::system(),
         }
     }
 }

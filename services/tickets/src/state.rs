@@ -25,6 +25,8 @@ pub struct AppState {
     pub objects: Arc<dyn object_store::ObjectStore>,
     /// The relay shipping the outbox to the bus, once one is attached.
     pub relay: Option<Arc<kefu_events::EventsRuntime>>,
+    /// Where handlers, consumers and the scanner read the time.
+    pub clock: kefu_platform::clock::Clock,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
         let mailer = kefu_platform::mail::Mailer::start(db.clone(), settings.mail.clone());
         let objects = crate::attachments::object_store(&settings)?;
         Ok(Self {
+            clock: settings.clock.clone(),
             db,
             settings,
             mailer,
@@ -44,12 +47,13 @@ impl AppState {
 
     /// Starts relaying this service's outbox to `bus` and consuming the events tickets needs.
     pub async fn with_bus(mut self, bus: Arc<dyn kefu_events::EventBus>) -> anyhow::Result<Self> {
-        crate::consumers::consumers(self.objects.clone())
+        crate::consumers::consumers(self.objects.clone(), self.clock.clone())
             .spawn(self.db.clone(), bus.clone())
             .await?;
         crate::clocks::spawn_scanner(
             self.db.clone(),
             self.outbox.clone(),
+            self.clock.clone(),
             std::time::Duration::from_secs(30),
         );
         self.relay = Some(kefu_events::EventsRuntime::start(

@@ -2,10 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod suite;
+mod ticket_life;
 
 use serde_json::json;
 
-const PASSWORD: &str = "correct horse battery staple 42";
+use suite::PASSWORD;
 
 #[tokio::test]
 async fn sign_up_log_in_and_read_me_through_the_gateway() {

@@ -1,4 +1,11 @@
-//! Starts the whole suite on loopback ports with fresh databases.
+//! Starts the whole suite on loopback ports with fresh databases, and the steps every
+//! scenario takes first: signing a tenant up and logging people in.
+
+use kefu_testkit::TestClient;
+use serde_json::{json, Value};
+
+/// The password every scenario's people use.
+pub const PASSWORD: &str = "correct horse battery staple 42";
 
 pub struct Running {
     pub gateway_url: String,
@@ -9,20 +16,68 @@ impl Running {
     pub async fn stop(&self) {
         self.suite.stop().await;
     }
+
+    /// An anonymous client of the gateway.
+    pub fn gateway(&self) -> TestClient {
+        TestClient::new(&self.gateway_url)
+    }
+
+    /// Signs up tenant `slug` in `time_zone` with owner `email`: (signup answer, owner client).
+    pub async fn sign_up(&self, slug: &str, time_zone: &str, email: &str) -> (Value, TestClient) {
+        let signed_up = self
+            .gateway()
+            .post(
+                "/api/v1/tenants",
+                &json!({
+                    "tenant": {"name": format!("Centre {slug}"), "slug": slug, "time_zone": time_zone},
+                    "owner": {"name": "Owner", "email": email, "password": PASSWORD}
+                }),
+            )
+            .await
+            .expect(201);
+        let owner = self.log_in(slug, email).await;
+        (signed_up, owner)
+    }
+
+    /// A client holding the access token of `email` in tenant `slug`.
+    pub async fn log_in(&self, slug: &str, email: &str) -> TestClient {
+        let tokens = self
+            .gateway()
+            .post_form(
+                "/oauth/token",
+                &[
+                    ("grant_type", "password"),
+                    ("tenant", slug),
+                    ("username", email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await
+            .expect(200);
+        self.gateway()
+            .with_token(tokens["access_token"].as_str().unwrap())
+    }
 }
 
 pub async fn start() -> Running {
+    start_with_clock(kefu_platform::clock::Clock::system()).await
+}
+
+/// The suite with tickets reading the time from `clock`.
+pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
     kefu_testkit::init_test_logging();
     let gateway_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let gateway_url = format!("http://{}", gateway_listener.local_addr().unwrap());
     let database = kefu_testkit::fresh_database_url("accounts").await.unwrap();
+    let mut tickets = kefu_tickets::Settings::for_tests(
+        &kefu_testkit::fresh_database_url("tickets").await.unwrap(),
+        &gateway_url,
+    );
+    tickets.clock = clock;
     let config = kefu::SuiteConfig {
         accounts: kefu_accounts::Settings::for_tests(&database, &gateway_url),
         accounts_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        tickets: kefu_tickets::Settings::for_tests(
-            &kefu_testkit::fresh_database_url("tickets").await.unwrap(),
-            &gateway_url,
-        ),
+        tickets,
         tickets_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
         gateway: kefu_gateway::Settings::new(gateway_url.clone()),
         gateway_listener,

@@ -168,7 +168,7 @@ pub async fn upload_attachment(
         size,
         object_key: key.to_string(),
         uploaded_by: Some(auth.actor),
-        created_at: Utc::now(),
+        created_at: state.clock.now(),
     };
     attachment::Entity::insert(attachment::ActiveModel::from(row.clone()))
         .exec_without_returning(&state.db)
@@ -180,7 +180,7 @@ pub async fn upload_attachment(
         "portal"
     };
     HistoryStore::new(&state.db, auth.tenant_id)
-        .record(ticket.id, Some(auth.actor), via, &change)
+        .record(ticket.id, Some(auth.actor), via, &change, state.clock.now())
         .await?;
     let location = format!("/api/v1/tickets/{}/attachments/{}", ticket.id, row.id);
     Ok(HttpResponse::Created()

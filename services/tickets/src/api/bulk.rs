@@ -81,6 +81,7 @@ pub async fn bulk_update(
     auth: Authz<TicketsWrite>,
     body: Json<BulkUpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let body = body.into_inner();
     let caller = Caller::writer(&auth)?;
     check_patch_allowed(caller, &body.changes)?;
@@ -95,7 +96,7 @@ pub async fn bulk_update(
             .outbox
             .transaction::<_, _, ApiError>(&state.db, move |txn| {
                 Box::pin(async move {
-                    change_ticket(txn, &ctx, caller, id, patch, IfMatch::Absent).await
+                    change_ticket(txn, &ctx, caller, id, patch, IfMatch::Absent, now).await
                 })
             })
             .await

@@ -1,7 +1,6 @@
 //! `/api/v1/triggers` and `/api/v1/automations`: business rules on tickets.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -265,7 +264,7 @@ async fn create(
         .map(|r| r.position)
         .max()
         .unwrap_or(-1);
-    let now = Utc::now();
+    let now = state.clock.now();
     let model = business_rule::Model {
         id: Uuid::now_v7(),
         tenant_id: tenant,
@@ -330,7 +329,7 @@ async fn update(
         rule.active = active;
     }
     rule.version += 1;
-    rule.updated_at = Utc::now();
+    rule.updated_at = state.clock.now();
     let active =
         sea_orm::ActiveModelTrait::reset_all(business_rule::ActiveModel::from(rule.clone()));
     business_rule::Entity::update(active)

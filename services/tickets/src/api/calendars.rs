@@ -1,7 +1,7 @@
 //! `/api/v1/calendars`: business-hours calendars (weekly hours, holidays, time zone).
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -300,7 +300,7 @@ pub async fn create_calendar(
     body: Json<NewCalendarBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut row = calendar::Model {
         id: Uuid::now_v7(),
         tenant_id: auth.tenant_id.uuid(),

@@ -1,7 +1,7 @@
 //! `/api/v1/tickets/{id}/comments` and `/history`: the conversation and the audit trail.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use kefu_events::catalogue::tickets::{TicketReplied, TicketReplyData};
 use kefu_platform::auth::scopes::AnyScope;
 use kefu_platform::http::ErrorResponses;
@@ -82,6 +82,7 @@ pub async fn reply(
     caller: Caller,
     id: Uuid,
     body: NewCommentBody,
+    now: DateTime<Utc>,
 ) -> Result<ticket_comment::Model, ApiError> {
     if !body.public && !caller.sees_internal() {
         return Err(ApiError::field(
@@ -97,7 +98,6 @@ pub async fn reply(
             format!("the ticket is {}; open a new one", current.as_str()),
         ));
     }
-    let now = Utc::now();
     let author_kind = if caller.sees_internal() {
         "staff"
     } else {
@@ -139,14 +139,16 @@ pub async fn reply(
             ticket.first_response_at.map(|t| t.to_rfc3339()),
         ),
     ]);
-    let ticket = TicketStore::new(txn, ctx.tenant_id).save(ticket).await?;
+    let ticket = TicketStore::new(txn, ctx.tenant_id)
+        .save(ticket, now)
+        .await?;
     let staff = author_kind == "staff";
     crate::clocks::on_replied(txn, &ticket, staff, comment.public, now).await?;
     if ticket.status != before.status {
         crate::clocks::on_changed(txn, &before, &ticket, now).await?;
     }
     HistoryStore::new(txn, ctx.tenant_id)
-        .record(ticket.id, Some(ctx.actor), via, &changes)
+        .record(ticket.id, Some(ctx.actor), via, &changes, now)
         .await?;
     let reply = TicketReplyData {
         ticket: ticket_data(&ticket),
@@ -184,6 +186,7 @@ pub async fn add_comment(
     id: web::Path<Uuid>,
     body: Json<NewCommentBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let caller = Caller::writer(&auth)?;
     let body = body.into_inner();
     let ctx = auth.ctx.clone();
@@ -191,7 +194,7 @@ pub async fn add_comment(
     let comment = state
         .outbox
         .transaction::<_, ticket_comment::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move { reply(txn, &ctx, caller, id, body).await })
+            Box::pin(async move { reply(txn, &ctx, caller, id, body, now).await })
         })
         .await?;
     state.mailer.wake();

@@ -1,7 +1,6 @@
 //! `/api/v1/custom-fields`: the tenant's own typed ticket fields.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -180,7 +179,7 @@ pub async fn create_field(
     if existing.iter().any(|f| f.key == body.key) {
         return Err(taken());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let saved = store
         .insert(custom_field::Model {
             id: Uuid::now_v7(),

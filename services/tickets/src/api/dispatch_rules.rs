@@ -1,7 +1,6 @@
 //! `/api/v1/dispatch-rules`: how each team's new tickets find an assignee.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -138,7 +137,7 @@ pub async fn create_rule(
     if store.rule_of_team(body.team_id).await?.is_some() {
         return Err(taken());
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let saved = store
         .insert_rule(dispatch_rule::Model {
             id: Uuid::now_v7(),
@@ -205,7 +204,7 @@ pub async fn update_rule(
         return Err(ApiError::field("skill", "is required by skill_based"));
     }
     rule.version += 1;
-    rule.updated_at = Utc::now();
+    rule.updated_at = state.clock.now();
     let saved = store.save_rule(rule).await?;
     Ok(with_etag(saved.version, &DispatchRuleView::from(saved)))
 }

@@ -1,7 +1,6 @@
 //! `/api/v1/escalation-rules`: what happens when an SLA target is at risk or breached.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -228,7 +227,7 @@ pub async fn create_escalation_rule(
         .map(|r| r.position)
         .max()
         .unwrap_or(-1);
-    let now = Utc::now();
+    let now = state.clock.now();
     let saved = store
         .insert(escalation_rule::Model {
             id: Uuid::now_v7(),
@@ -303,7 +302,7 @@ pub async fn update_escalation_rule(
         rule.position = position;
     }
     rule.version += 1;
-    rule.updated_at = Utc::now();
+    rule.updated_at = state.clock.now();
     let saved = store.save(rule).await?;
     Ok(with_etag(saved.version, &EscalationRuleView::from(saved)))
 }

@@ -122,7 +122,7 @@ pub async fn create_category(
     body: Json<CategoryBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let now = Utc::now();
+    let now = state.clock.now();
     let store = KbStore::new(&state.db, auth.tenant_id);
     let position = body
         .position
@@ -161,7 +161,7 @@ pub async fn update_category(
         category.position = position;
     }
     category.version += 1;
-    category.updated_at = Utc::now();
+    category.updated_at = state.clock.now();
     let saved = store
         .put_category(category, false)
         .await
@@ -455,6 +455,7 @@ pub async fn create_article(
     auth: Authz<KbWrite>,
     body: Json<NewArticleBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let body = body.into_inner();
     let ctx = auth.ctx.clone();
     let saved = state
@@ -467,7 +468,6 @@ pub async fn create_article(
                         ApiError::field("category_id", "is not a category of this tenant")
                     })?;
                 }
-                let now = Utc::now();
                 let status = body.status.unwrap_or_else(|| "draft".into());
                 let article = kb_article::Model {
                     id: Uuid::now_v7(),
@@ -521,10 +521,10 @@ async fn save_change(
     actor: Uuid,
     before: &kb_article::Model,
     mut after: kb_article::Model,
+    now: DateTime<Utc>,
 ) -> Result<kb_article::Model, ApiError> {
     let store = KbStore::new(txn, kefu_platform::ids::TenantId(before.tenant_id));
     let text_changed = after.title != before.title || after.body != before.body;
-    let now = Utc::now();
     if text_changed {
         after.revision = before.revision + 1;
         after.author_id = Some(actor);
@@ -552,6 +552,7 @@ pub async fn update_article(
     if_match: kefu_platform::concurrency::IfMatch,
     body: Json<ArticlePatch>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let patch = body.into_inner();
     let ctx = auth.ctx.clone();
     let id = *id;
@@ -581,7 +582,7 @@ pub async fn update_article(
                 if let Some(s) = patch.status {
                     after.status = s;
                 }
-                save_change(txn, ctx.actor, &before, after).await
+                save_change(txn, ctx.actor, &before, after, now).await
             })
         })
         .await?;
@@ -656,6 +657,7 @@ pub async fn restore_revision(
     id: web::Path<Uuid>,
     body: Json<RestoreBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let wanted = body.into_inner().revision;
     let ctx = auth.ctx.clone();
     let id = *id;
@@ -676,7 +678,7 @@ pub async fn restore_revision(
                 let mut after = before.clone();
                 after.title = old.title;
                 after.body = old.body;
-                save_change(txn, ctx.actor, &before, after).await
+                save_change(txn, ctx.actor, &before, after, now).await
             })
         })
         .await?;

@@ -2,7 +2,6 @@
 //! duplicate into its survivor, and who follows a ticket.
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
-use chrono::Utc;
 use kefu_events::catalogue::tickets::{TicketMergeData, TicketMerged};
 use kefu_platform::auth::scopes::{TicketsRead, TicketsWrite};
 use kefu_platform::http::ErrorResponses;
@@ -182,7 +181,7 @@ pub async fn add_link(
             source_id: source,
             target_id: target,
             kind: kind.into(),
-            created_at: Utc::now(),
+            created_at: state.clock.now(),
         })
         .await?;
     let label = match body.kind {
@@ -192,7 +191,13 @@ pub async fn add_link(
     };
     let change = changed_fields([("link", None, Some(format!("{label} #{}", other.number)))]);
     HistoryStore::new(&state.db, auth.tenant_id)
-        .record(ticket.id, Some(auth.actor), "user", &change)
+        .record(
+            ticket.id,
+            Some(auth.actor),
+            "user",
+            &change,
+            state.clock.now(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(LinkView {
         id: link.id,
@@ -246,6 +251,7 @@ pub async fn merge(
     id: web::Path<Uuid>,
     body: Json<MergeBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let into = body.into_inner().into;
     let caller = Caller::writer(&auth)?;
     let ctx = auth.ctx.clone();
@@ -270,7 +276,6 @@ pub async fn merge(
                         ));
                     }
                 }
-                let now = Utc::now();
                 let structure = StructureStore::new(txn, ctx.tenant_id);
                 structure.move_comments(duplicate.id, survivor.id).await?;
                 structure
@@ -305,7 +310,7 @@ pub async fn merge(
                 let mut closed = duplicate.clone();
                 closed.status = Status::Closed.as_str().into();
                 closed.closed_at = Some(now);
-                let closed = tickets.save(closed).await?;
+                let closed = tickets.save(closed, now).await?;
                 crate::clocks::on_changed(txn, &duplicate, &closed, now).await?;
                 // The one exception to the status machine, recorded as such.
                 let history = HistoryStore::new(txn, ctx.tenant_id);
@@ -318,12 +323,12 @@ pub async fn merge(
                     ("merged_into", None, Some(format!("#{}", survivor.number))),
                 ]);
                 history
-                    .record(closed.id, Some(ctx.actor), "user:merge", &changes)
+                    .record(closed.id, Some(ctx.actor), "user:merge", &changes, now)
                     .await?;
                 let note =
                     changed_fields([("merged_from", None, Some(format!("#{}", duplicate.number)))]);
                 history
-                    .record(survivor.id, Some(ctx.actor), "user:merge", &note)
+                    .record(survivor.id, Some(ctx.actor), "user:merge", &note, now)
                     .await?;
                 let data = TicketMergeData {
                     ticket: ticket_data(&closed),

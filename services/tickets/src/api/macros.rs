@@ -1,7 +1,6 @@
 //! `/api/v1/macros`: named sets of field changes plus a canned reply, applied in one go.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead, TicketsWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -200,7 +199,7 @@ pub async fn create_macro(
     body: Json<NewMacroBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let now = Utc::now();
+    let now = state.clock.now();
     let model = ticket_macro::Model {
         id: Uuid::now_v7(),
         tenant_id: auth.tenant_id.uuid(),
@@ -254,7 +253,7 @@ pub async fn update_macro(
         found.actions = serde_json::to_string(&actions).map_err(ApiError::internal)?;
     }
     found.version += 1;
-    found.updated_at = Utc::now();
+    found.updated_at = state.clock.now();
     let active =
         sea_orm::ActiveModelTrait::reset_all(ticket_macro::ActiveModel::from(found.clone()));
     ticket_macro::Entity::update(active)
@@ -292,6 +291,7 @@ pub async fn apply_macro(
     id: web::Path<Uuid>,
     body: Json<ApplyMacroBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let found = find(&state, auth.tenant_id.uuid(), *id).await?;
     let actions: MacroActions = serde_json::from_str(&found.actions).unwrap_or_default();
     let caller = Caller::writer(&auth)?;
@@ -326,7 +326,8 @@ pub async fn apply_macro(
                 };
                 check_patch_allowed(caller, &patch)?;
                 let via_ticket =
-                    change_ticket(txn, &ctx, caller, ticket_id, patch, IfMatch::Absent).await?;
+                    change_ticket(txn, &ctx, caller, ticket_id, patch, IfMatch::Absent, now)
+                        .await?;
                 if let Some(canned) = actions.reply {
                     reply(
                         txn,
@@ -337,6 +338,7 @@ pub async fn apply_macro(
                             body: canned.body,
                             public: canned.public,
                         },
+                        now,
                     )
                     .await?;
                     let tickets = crate::store::tickets::TicketStore::new(txn, ctx.tenant_id);

@@ -1,7 +1,6 @@
 //! `/api/v1/sla-policies`: ordered SLA policies (first match wins), versioned.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -270,7 +269,7 @@ pub async fn create_policy(
         .map(|p| p.position)
         .max()
         .unwrap_or(-1);
-    let now = Utc::now();
+    let now = state.clock.now();
     let saved = store
         .insert_policy(sla_policy::Model {
             id: Uuid::now_v7(),

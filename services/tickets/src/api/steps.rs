@@ -139,7 +139,7 @@ pub async fn list_steps(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let ticket = visible_ticket(&state.db, &auth, Caller::reader(&auth)?, *id).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let items = StructureStore::new(&state.db, auth.tenant_id)
         .steps(ticket.id)
         .await?;
@@ -168,7 +168,7 @@ pub async fn add_step(
         .map(|s| s.position)
         .max()
         .unwrap_or(-1);
-    let now = Utc::now();
+    let now = state.clock.now();
     let step = store
         .insert_step(ticket_step::Model {
             id: Uuid::now_v7(),
@@ -185,7 +185,7 @@ pub async fn add_step(
         .await?;
     let change = changed_fields([("step", None, Some(format!("added: {}", step.title)))]);
     HistoryStore::new(&state.db, auth.tenant_id)
-        .record(ticket.id, Some(auth.actor), "user", &change)
+        .record(ticket.id, Some(auth.actor), "user", &change, now)
         .await?;
     let location = format!("/api/v1/tickets/{}/steps/{}", ticket.id, step.id);
     Ok(created(location, step.version, &StepView::new(step, now)))
@@ -210,7 +210,7 @@ pub async fn update_step(
         .await?
         .ok_or(ApiError::NotFound)?;
     if_match.check(step.version)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let before = step.clone();
     if let Some(title) = patch.title {
         step.title = title.trim().to_string();
@@ -236,7 +236,7 @@ pub async fn update_step(
         };
         let change = changed_fields([("step", None, Some(format!("{what}: {}", saved.title)))]);
         HistoryStore::new(&state.db, auth.tenant_id)
-            .record(ticket.id, Some(auth.actor), "user", &change)
+            .record(ticket.id, Some(auth.actor), "user", &change, now)
             .await?;
     }
     Ok(with_etag(saved.version, &StepView::new(saved, now)))

@@ -85,7 +85,7 @@ pub async fn ticket_sla(
     let caller = Caller::reader(&auth)?;
     let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
     let store = SlaStore::new(&state.db, TenantId(ticket.tenant_id));
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut clocks = Vec::new();
     for clock in store.clocks(ticket.id).await? {
         let calendar = match store.calendar(clock.calendar_id).await? {

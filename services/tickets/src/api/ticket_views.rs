@@ -2,7 +2,7 @@
 //! for a user, a team or the whole tenant, with their counts — the agent's queues.
 
 use actix_web::{delete, get, patch, post, web, HttpResponse};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::TicketsRead;
 use kefu_platform::auth::TenantContext;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -117,11 +117,15 @@ pub struct ViewList {
 }
 
 /// The filter of a view's query for `viewer`; a 422 naming `query` if it does not parse.
-pub fn view_filter(query: &str, viewer: Uuid) -> Result<TicketFilter, ApiError> {
+pub fn view_filter(
+    query: &str,
+    viewer: Uuid,
+    now: DateTime<Utc>,
+) -> Result<TicketFilter, ApiError> {
     let query = query.replace("assignee_id=me", &format!("assignee_id={viewer}"));
     let parsed: TicketListQuery = serde_urlencoded::from_str(&query)
         .map_err(|e| ApiError::field("query", format!("is not a ticket list query: {e}")))?;
-    parsed.filter().map_err(|e| match e {
+    parsed.filter(now).map_err(|e| match e {
         ApiError::Validation(errors) => ApiError::Validation(
             errors
                 .into_iter()
@@ -183,7 +187,7 @@ async fn with_count(
     ctx: &TenantContext,
     v: ticket_view::Model,
 ) -> Result<ViewView, ApiError> {
-    let count = match view_filter(&v.query, ctx.actor) {
+    let count = match view_filter(&v.query, ctx.actor, state.clock.now()) {
         Ok(filter) => {
             TicketStore::new(&state.db, ctx.tenant_id)
                 .count(&filter)
@@ -241,8 +245,8 @@ pub async fn create_view(
     if body.scope != ViewScope::Personal && !auth.has_scope("tickets:admin") {
         return Err(ApiError::Forbidden("tickets:admin".into()));
     }
-    view_filter(&body.query, auth.actor)?;
-    let now = Utc::now();
+    view_filter(&body.query, auth.actor, state.clock.now())?;
+    let now = state.clock.now();
     let model = ticket_view::Model {
         id: Uuid::now_v7(),
         tenant_id: auth.tenant_id.uuid(),
@@ -288,14 +292,14 @@ pub async fn update_view(
         view.name = name.trim().to_string();
     }
     if let Some(query) = patch.query {
-        view_filter(&query, auth.actor)?;
+        view_filter(&query, auth.actor, state.clock.now())?;
         view.query = query;
     }
     if let Some(position) = patch.position {
         view.position = position;
     }
     view.version += 1;
-    view.updated_at = Utc::now();
+    view.updated_at = state.clock.now();
     let active = sea_orm::ActiveModelTrait::reset_all(ticket_view::ActiveModel::from(view.clone()));
     ticket_view::Entity::update(active)
         .filter(ticket_view::Column::TenantId.eq(auth.tenant_id.uuid()))

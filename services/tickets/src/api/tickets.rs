@@ -309,6 +309,7 @@ pub async fn create_ticket(
     auth: Authz<AnyScope>,
     body: Json<NewTicketBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let caller = Caller::writer(&auth)?;
     let body = body.into_inner();
     let ctx = auth.ctx.clone();
@@ -356,7 +357,6 @@ pub async fn create_ticket(
                     custom_values(txn, tenant, &BTreeMap::new(), &body.custom_fields, true).await?;
                 let store = TicketStore::new(txn, tenant);
                 let number = store.next_number().await?;
-                let now = Utc::now();
                 let mut model = ticket::Model {
                     id: Uuid::now_v7(),
                     tenant_id: tenant.uuid(),
@@ -391,12 +391,14 @@ pub async fn create_ticket(
                 let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
                 let history = HistoryStore::new(txn, tenant);
                 history
-                    .record(ticket.id, Some(actor), via(caller), &created)
+                    .record(ticket.id, Some(actor), via(caller), &created, now)
                     .await?;
                 if let Some(rule) = rule {
                     let assigned =
                         changed_fields([("assignee_id", None, text(ticket.assignee_id))]);
-                    history.record(ticket.id, None, &rule, &assigned).await?;
+                    history
+                        .record(ticket.id, None, &rule, &assigned, now)
+                        .await?;
                 }
                 // Triggers shape the new ticket before its clocks start and it is announced.
                 let ticket = crate::rules::run_triggers(txn, "created", ticket, now).await?;
@@ -463,7 +465,7 @@ pub struct TicketListQuery {
 }
 
 impl TicketListQuery {
-    pub(crate) fn filter(self) -> Result<TicketFilter, ApiError> {
+    pub(crate) fn filter(self, now: DateTime<Utc>) -> Result<TicketFilter, ApiError> {
         let statuses = match &self.status {
             None => Vec::new(),
             Some(list) => list
@@ -499,7 +501,7 @@ impl TicketListQuery {
             updated_from: self.updated_from,
             updated_to: self.updated_to,
             text: self.q.filter(|q| !q.trim().is_empty()),
-            steps_overdue_at: self.step_overdue.unwrap_or(false).then(Utc::now),
+            steps_overdue_at: self.step_overdue.unwrap_or(false).then_some(now),
         })
     }
 }
@@ -524,7 +526,7 @@ pub async fn list_tickets(
         cursor: query.cursor.clone(),
     }
     .parse()?;
-    let mut filter = query.filter()?;
+    let mut filter = query.filter(state.clock.now())?;
     if let Caller::Portal { user, .. } = caller {
         filter.requester_id = Some(user);
     }
@@ -687,6 +689,7 @@ pub async fn change_ticket(
     id: Uuid,
     patch: TicketPatch,
     if_match: IfMatch,
+    now: DateTime<Utc>,
 ) -> Result<ticket::Model, ApiError> {
     let before = visible_ticket(txn, ctx, caller, id).await?;
     if_match.check(before.version)?;
@@ -698,14 +701,14 @@ pub async fn change_ticket(
         ticket.custom_fields = custom_values(txn, ctx.tenant_id, &current, changes, false).await?;
     }
     let team_moved = patch.team_id.is_some_and(|team| team != before.team_id);
-    apply(&mut ticket, patch, Utc::now())?;
+    apply(&mut ticket, patch, now)?;
     // A ticket moved to another team goes to that team's rule unless the
     // same change names an assignee.
     let mut rule = None;
     if team_moved && assignee.is_none() && ticket.team_id.is_some() {
         let mut candidate = ticket.clone();
         candidate.assignee_id = None;
-        rule = crate::dispatching::assign_by_rule(txn, &mut candidate, Utc::now()).await?;
+        rule = crate::dispatching::assign_by_rule(txn, &mut candidate, now).await?;
         if rule.is_some() {
             ticket.assignee_id = candidate.assignee_id;
         }
@@ -723,26 +726,25 @@ pub async fn change_ticket(
         ensure_children_solved(txn, &ticket).await?;
     }
     let store = TicketStore::new(txn, ctx.tenant_id);
-    let saved = store.save(ticket).await?;
-    crate::clocks::on_changed(txn, &before, &saved, Utc::now()).await?;
+    let saved = store.save(ticket, now).await?;
+    crate::clocks::on_changed(txn, &before, &saved, now).await?;
     let history = HistoryStore::new(txn, ctx.tenant_id);
     match &rule {
         Some(rule) => {
             let (assigned, rest): (Vec<_>, Vec<_>) =
                 changes.into_iter().partition(|c| c.field == "assignee_id");
             history
-                .record(saved.id, Some(ctx.actor), via(caller), &rest)
+                .record(saved.id, Some(ctx.actor), via(caller), &rest, now)
                 .await?;
-            history.record(saved.id, None, rule, &assigned).await?;
+            history.record(saved.id, None, rule, &assigned, now).await?;
         }
         None => {
             history
-                .record(saved.id, Some(ctx.actor), via(caller), &changes)
+                .record(saved.id, Some(ctx.actor), via(caller), &changes, now)
                 .await?;
         }
     }
     // Triggers see the change and may add to it; the one event carries the result.
-    let now = Utc::now();
     let after = crate::rules::run_triggers(txn, "updated", saved.clone(), now).await?;
     if after != saved {
         crate::clocks::on_changed(txn, &saved, &after, now).await?;
@@ -768,6 +770,7 @@ pub async fn update_ticket(
     if_match: IfMatch,
     body: Json<TicketPatch>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let caller = Caller::writer(&auth)?;
     let patch = body.into_inner();
     check_patch_allowed(caller, &patch)?;
@@ -776,7 +779,9 @@ pub async fn update_ticket(
     let saved = state
         .outbox
         .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move { change_ticket(txn, &ctx, caller, id, patch, if_match).await })
+            Box::pin(
+                async move { change_ticket(txn, &ctx, caller, id, patch, if_match, now).await },
+            )
         })
         .await?;
     state.mailer.wake();

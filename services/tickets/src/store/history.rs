@@ -1,6 +1,6 @@
 //! The audit trail of tickets: one row per changed field.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -30,11 +30,11 @@ impl<'a, C: ConnectionTrait> HistoryStore<'a, C> {
         actor: Option<Uuid>,
         via: &str,
         changes: &[FieldChange],
+        at: DateTime<Utc>,
     ) -> Result<(), DbErr> {
         if changes.is_empty() {
             return Ok(());
         }
-        let at = Utc::now();
         let rows = changes.iter().map(|change| {
             ticket_history::ActiveModel::from(ticket_history::Model {
                 id: Uuid::now_v7(),

@@ -213,10 +213,14 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
 
     /// Writes a changed ticket, bumping its version; `RecordNotUpdated` (a 412) if it
     /// was saved by someone else since it was read.
-    pub async fn save(&self, mut model: ticket::Model) -> Result<ticket::Model, DbErr> {
+    pub async fn save(
+        &self,
+        mut model: ticket::Model,
+        now: DateTime<Utc>,
+    ) -> Result<ticket::Model, DbErr> {
         let read_version = model.version;
         model.version += 1;
-        model.updated_at = Utc::now();
+        model.updated_at = now;
         let active = sea_orm::ActiveModelTrait::reset_all(ticket::ActiveModel::from(model.clone()));
         ticket::Entity::update(active)
             .filter(ticket::Column::TenantId.eq(self.tenant))
