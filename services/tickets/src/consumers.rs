@@ -1,10 +1,16 @@
-//! The events tickets consumes: accounts' tenants and users feed its directories.
+//! The events tickets consumes: accounts' tenants and users feed its directories;
+//! customers, surveys and training events feed the customer directory, SLA matching,
+//! follow-up tickets and skills.
 
 use kefu_events::catalogue::accounts::{
     TenantCreated, TenantDeleted, TenantRestored, TenantSuspended, TenantUpdated, UserCreated,
     UserDisabled, UserEnabled, UserRolesChanged, UserUpdated,
 };
-use kefu_events::catalogue::customers::{CustomerCreated, CustomerTierChanged, CustomerUpdated};
+use kefu_events::catalogue::customers::{
+    AgreementActivated, AgreementExpired, AgreementTerminated, CustomerCreated,
+    CustomerFollowupDue, CustomerLifecycleChanged, CustomerMerged, CustomerTierChanged,
+    CustomerUpdated,
+};
 use kefu_events::catalogue::surveys::{SurveyDetractorDetected, SurveyResponseSubmitted};
 use kefu_events::catalogue::training::{
     CertificationExpired, CertificationGranted, CertificationRevoked,
@@ -41,14 +47,19 @@ macro_rules! user_handler {
     };
 }
 
-/// Registers a handler running `reaction` on an event's data at the clock's time.
-macro_rules! reaction {
-    ($consumers:expr, $event:ty, $reaction:path, $clock:expr) => {{
-        let clock = $clock.clone();
-        $consumers.on::<$event, _>(move |txn, envelope, event| {
-            let (tenant, now) = (envelope.tenant_id, clock.now());
-            Box::pin(async move { Ok($reaction(txn, tenant, &event.0, now).await?) })
-        })
+/// Registers, for each `Event => reaction`, a handler running the reaction on the
+/// event's data at the clock's time.
+macro_rules! reactions {
+    ($consumers:expr, $clock:expr, { $($event:ty => $reaction:path),+ $(,)? }) => {{
+        let consumers = $consumers;
+        $(
+            let clock = $clock.clone();
+            let consumers = consumers.on::<$event, _>(move |txn, envelope, event| {
+                let (tenant, now) = (envelope.tenant_id, clock.now());
+                Box::pin(async move { Ok($reaction(txn, tenant, &event.0, now).await?) })
+            });
+        )+
+        consumers
     }};
 }
 
@@ -110,36 +121,19 @@ pub fn consumers(
         });
     let consumers = user_handler!(consumers, UserEnabled);
     let consumers = user_handler!(consumers, UserRolesChanged);
-    let consumers = reaction!(
-        consumers,
-        CustomerCreated,
-        reactions::customer_changed,
-        clock
-    );
-    let consumers = reaction!(
-        consumers,
-        CustomerUpdated,
-        reactions::customer_changed,
-        clock
-    );
-    let consumers = reaction!(
-        consumers,
-        CustomerTierChanged,
-        reactions::tier_changed,
-        clock
-    );
-    let consumers = reaction!(
-        consumers,
-        SurveyResponseSubmitted,
-        reactions::response_submitted,
-        clock
-    );
-    let consumers = reaction!(
-        consumers,
-        SurveyDetractorDetected,
-        reactions::detractor_detected,
-        clock
-    );
+    let consumers = reactions!(consumers, clock, {
+        CustomerCreated => reactions::customer_changed,
+        CustomerUpdated => reactions::customer_changed,
+        CustomerLifecycleChanged => reactions::customer_changed,
+        CustomerTierChanged => reactions::tier_changed,
+        CustomerMerged => reactions::customer_merged,
+        AgreementActivated => reactions::agreement_changed,
+        AgreementExpired => reactions::agreement_changed,
+        AgreementTerminated => reactions::agreement_changed,
+        CustomerFollowupDue => reactions::followup_due,
+        SurveyResponseSubmitted => reactions::response_submitted,
+        SurveyDetractorDetected => reactions::detractor_detected,
+    });
     // A deleted tenant's tickets go with it; the directory keeps the tombstone so its
     // tokens stay refused.
     consumers.on::<TenantDeleted, _>(move |txn, _envelope, event| {

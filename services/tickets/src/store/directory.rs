@@ -129,6 +129,21 @@ pub async fn upsert_customer<C: ConnectionTrait>(
     Ok(before)
 }
 
+/// Drops a customer that no longer exists (merged into another).
+pub async fn forget_customer<C: ConnectionTrait>(
+    conn: &C,
+    tenant: Uuid,
+    id: Uuid,
+) -> Result<(), DbErr> {
+    use super::entities::directory_customer;
+    directory_customer::Entity::delete_many()
+        .filter(directory_customer::Column::TenantId.eq(tenant))
+        .filter(directory_customer::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// A customer of `tenant`, if tickets has heard of them.
 pub async fn customer<C: ConnectionTrait>(
     conn: &C,

@@ -1,8 +1,11 @@
-//! Events in from customers and surveys: the customer directory re-matches SLA, CSAT lands
-//! on the ticket, a detractor opens a follow-up for the relationship manager.
+//! Events in from customers and surveys: the customer directory re-matches SLA (tier,
+//! agreements), a merge moves tickets to the survivor, CSAT lands on the ticket, a
+//! detractor or a due care-plan task opens a follow-up for the relationship manager.
 
 use kefu_events::catalogue::customers::{
-    CustomerCreated, CustomerData, CustomerTierChanged, TierChangeData,
+    AgreementActivated, AgreementData, AgreementExpired, CustomerCreated, CustomerData,
+    CustomerFollowupDue, CustomerMerged, CustomerMergedData, CustomerTierChanged, FollowupDueData,
+    TierChangeData,
 };
 use kefu_events::catalogue::surveys::{
     ResponseData, Scores, SurveyDetractorDetected, SurveyResponseSubmitted,
@@ -161,4 +164,210 @@ async fn csat_lands_on_the_ticket_and_a_detractor_opens_one_follow_up_for_the_ma
     assert_eq!(items[0]["assignee_id"], json!(manager));
     assert_eq!(items[0]["customer_id"], json!(acme));
     assert_eq!(items[0]["tags"], json!(["detractor"]));
+}
+
+fn agreement(customer: Uuid, status: &str, level: Option<&str>) -> AgreementData {
+    AgreementData {
+        agreement_id: Uuid::now_v7(),
+        customer_id: customer,
+        name: "Gold care".into(),
+        service_level: "gold".into(),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        ends_on: None,
+        status: status.into(),
+        customer_service_level: level.map(String::from),
+    }
+}
+
+#[tokio::test]
+async fn an_agreement_grants_its_service_level_to_sla_matching_until_it_expires() {
+    let bus = embedded_bus().await;
+    let app = spawn_app_with_bus(Some(bus.clone())).await;
+    app.seed_defaults("UTC").await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    admin
+        .post("/api/v1/sla-policies", &json!({"name": "Gold agreement", "position": -1, "conditions": {"service_levels": ["gold"]}, "targets": {"resolution": {"minutes": 120, "business_hours": false}}}))
+        .await
+        .expect(201);
+    // The agreement arrives before tickets heard of the customer at all.
+    let acme = Uuid::now_v7();
+    let ticket = create(&admin, json!({"subject": "Chiller", "customer_id": acme})).await;
+    let sla_path = format!("{}/sla", path(&ticket));
+
+    let activated = agreement(acme, "active", Some("gold"));
+    let envelope = publish(&bus, app.tenant, AgreementActivated(activated.clone())).await;
+    redeliver(&bus, &envelope, "kefu.customers").await;
+    eventually("the agreement's level applying", async || {
+        resolution_target(&admin.get(&sla_path).await.expect(200)) == 120
+    })
+    .await;
+
+    let expired = AgreementData {
+        status: "expired".into(),
+        customer_service_level: None,
+        ..activated
+    };
+    publish(&bus, app.tenant, AgreementExpired(expired)).await;
+    eventually("the standard policy applying again", async || {
+        resolution_target(&admin.get(&sla_path).await.expect(200)) == 2400
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_merged_customer_s_tickets_move_to_the_survivor_once_with_history_and_events() {
+    let bus = embedded_bus().await;
+    let app = spawn_app_with_bus(Some(bus.clone())).await;
+    app.seed_defaults("UTC").await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    admin
+        .post("/api/v1/sla-policies", &json!({"name": "Gold", "position": -1, "conditions": {"tiers": ["gold"]}, "targets": {"resolution": {"minutes": 60, "business_hours": false}}}))
+        .await
+        .expect(201);
+    let (merged, survivor) = (Uuid::now_v7(), Uuid::now_v7());
+    publish(
+        &bus,
+        app.tenant,
+        CustomerCreated(customer(merged, "silver", None)),
+    )
+    .await;
+    publish(
+        &bus,
+        app.tenant,
+        CustomerCreated(customer(survivor, "gold", None)),
+    )
+    .await;
+    let open = create(
+        &admin,
+        json!({"subject": "Open one", "customer_id": merged}),
+    )
+    .await;
+    let done = create(
+        &admin,
+        json!({"subject": "Done one", "customer_id": merged}),
+    )
+    .await;
+    admin
+        .patch(&path(&done), &json!({"status": "solved"}))
+        .await
+        .expect(200);
+    let other = create(&admin, json!({"subject": "Not theirs"})).await;
+
+    let event = CustomerMerged(CustomerMergedData {
+        customer_id: merged,
+        survivor_id: survivor,
+        survivor: customer(survivor, "gold", None),
+    });
+    let envelope = publish(&bus, app.tenant, event).await;
+    redeliver(&bus, &envelope, "kefu.customers").await;
+    eventually("the tickets moving to the survivor", async || {
+        let listed = admin
+            .get(&format!("/api/v1/tickets?customer_id={survivor}"))
+            .await
+            .expect(200);
+        listed["items"].as_array().unwrap().len() == 2
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let left = admin
+        .get(&format!("/api/v1/tickets?customer_id={merged}"))
+        .await
+        .expect(200);
+    assert!(left["items"].as_array().unwrap().is_empty(), "{left}");
+    let untouched = admin.get(&path(&other)).await.expect(200);
+    assert_eq!(untouched["customer_id"], json!(null));
+    let history = admin
+        .get(&format!("{}/history", path(&open)))
+        .await
+        .expect(200);
+    let moves: Vec<&Value> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["field"] == "customer_id")
+        .collect();
+    assert_eq!(moves.len(), 1, "{history}");
+    assert_eq!(moves[0]["new_value"], json!(survivor));
+    assert_eq!(moves[0]["via"], format!("customer_merge:{merged}"));
+    // The open ticket now runs under the survivor's gold policy.
+    let sla = admin.get(&format!("{}/sla", path(&open))).await.expect(200);
+    assert_eq!(resolution_target(&sla), 60);
+    let updated = app
+        .events()
+        .await
+        .into_iter()
+        .filter(|(kind, data)| kind == "ticket.updated" && data["customer_id"] == json!(survivor))
+        .count();
+    assert_eq!(updated, 2, "one ticket.updated per moved ticket");
+}
+
+fn due(customer: Uuid, kind: &str, owner: Option<Uuid>) -> FollowupDueData {
+    FollowupDueData {
+        occurrence_id: Uuid::now_v7(),
+        plan_id: Uuid::now_v7(),
+        customer_id: customer,
+        contact_id: None,
+        owner_id: owner,
+        channel: "phone".into(),
+        kind: kind.into(),
+        template_id: None,
+        task: Some("Quarterly check-in call".into()),
+        due_at: chrono::Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn a_due_care_plan_task_opens_one_follow_up_ticket_and_a_survey_opens_none() {
+    let bus = embedded_bus().await;
+    let app = spawn_app_with_bus(Some(bus.clone())).await;
+    let (manager, client) = app.agent(AGENT).await;
+    let acme = Uuid::now_v7();
+    publish(
+        &bus,
+        app.tenant,
+        CustomerCreated(customer(acme, "gold", None)),
+    )
+    .await;
+
+    publish(
+        &bus,
+        app.tenant,
+        CustomerFollowupDue(due(acme, "survey", None)),
+    )
+    .await;
+    let task = publish(
+        &bus,
+        app.tenant,
+        CustomerFollowupDue(due(acme, "task", Some(manager))),
+    )
+    .await;
+    redeliver(&bus, &task, "kefu.customers").await;
+    eventually("the follow-up ticket", async || {
+        let listed = client
+            .get("/api/v1/tickets?type=follow_up")
+            .await
+            .expect(200);
+        !listed["items"].as_array().unwrap().is_empty()
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let listed = client
+        .get("/api/v1/tickets?type=follow_up")
+        .await
+        .expect(200);
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{listed}");
+    assert_eq!(items[0]["assignee_id"], json!(manager));
+    assert_eq!(items[0]["customer_id"], json!(acme));
+    assert_eq!(items[0]["tags"], json!(["care_plan"]));
+    let ticket = client.get(&path(&items[0])).await.expect(200);
+    assert!(ticket["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Quarterly check-in call"));
 }
