@@ -2,7 +2,8 @@
 //! may still act, and a deleted tenant's tickets are erased.
 
 use kefu_events::catalogue::accounts::{
-    TenantData, TenantDeleted, TenantSuspended, UserCreated, UserData, UserDisabled,
+    TenantData, TenantDeleted, TenantRestored, TenantSuspended, TenantUpdated, UserCreated,
+    UserData, UserDisabled,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -77,7 +78,7 @@ async fn a_user_announced_by_accounts_becomes_assignable_until_disabled() {
 }
 
 #[tokio::test]
-async fn a_suspended_tenant_is_refused_and_a_deleted_one_is_erased() {
+async fn a_suspended_tenant_is_refused_until_restored_and_a_deleted_one_is_erased() {
     let bus = embedded_bus().await;
     let app = spawn_app_with_bus(Some(bus.clone())).await;
     let (_, client) = app.agent(AGENT).await;
@@ -93,6 +94,34 @@ async fn a_suspended_tenant_is_refused_and_a_deleted_one_is_erased() {
         client.get("/api/v1/tickets").await.status.as_u16() == 401
     })
     .await;
+    publish(
+        &bus,
+        app.tenant,
+        TenantRestored(tenant(app.tenant, "active")),
+    )
+    .await;
+    eventually("the restored tenant's tokens working again", async || {
+        client.get("/api/v1/tickets").await.status.as_u16() == 200
+    })
+    .await;
+    let renamed = TenantData {
+        name: "Acme Renamed".into(),
+        ..tenant(app.tenant, "active")
+    };
+    publish(&bus, app.tenant, TenantUpdated(renamed)).await;
+    let db = app.state.db.clone();
+    let tenant_id = app.tenant;
+    eventually("the new name reaching the directory", async || {
+        use kefu_tickets::store::entities::directory_tenant;
+        use sea_orm::EntityTrait;
+        directory_tenant::Entity::find_by_id(tenant_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .is_some_and(|t| t.name == "Acme Renamed")
+    })
+    .await;
+    client.get("/api/v1/tickets").await.expect(200);
 
     publish(
         &bus,
@@ -100,8 +129,6 @@ async fn a_suspended_tenant_is_refused_and_a_deleted_one_is_erased() {
         TenantDeleted(tenant(app.tenant, "deleted")),
     )
     .await;
-    let db = app.state.db.clone();
-    let tenant_id = app.tenant;
     eventually("the tenant's tickets being erased", async || {
         use kefu_tickets::store::entities::ticket;
         use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

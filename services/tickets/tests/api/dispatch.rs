@@ -1,7 +1,11 @@
 //! Dispatch by team rule: round-robin, least-open, skill-based; moved and orphaned tickets.
 
-use kefu_events::catalogue::accounts::{UserData, UserDisabled};
-use kefu_events::catalogue::training::{CertificationData, CertificationGranted};
+use kefu_events::catalogue::accounts::{
+    UserData, UserDisabled, UserEnabled, UserRolesChanged, UserUpdated,
+};
+use kefu_events::catalogue::training::{
+    CertificationData, CertificationExpired, CertificationGranted, CertificationRevoked,
+};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -163,6 +167,141 @@ async fn skill_based_picks_the_certified_and_a_disabled_agent_s_tickets_move_on(
     eventually("the disabled engineer's ticket moving on", async || {
         let now = admin.get(&path(&first)).await.expect(200);
         now["assignee_id"] == json!(other)
+    })
+    .await;
+}
+
+fn certification(user: Uuid, skill: &str) -> CertificationData {
+    CertificationData {
+        certification_id: Uuid::now_v7(),
+        user_id: user,
+        skill_key: skill.into(),
+        expires_at: None,
+    }
+}
+
+#[tokio::test]
+async fn an_expired_or_revoked_certification_takes_the_skill_away() {
+    let bus = embedded_bus().await;
+    let app = spawn_app_with_bus(Some(bus.clone())).await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    let (team, members) = team(&app, 2).await;
+    rule(&admin, team, "skill_based", Some("lifts")).await;
+    for member in &members {
+        publish(
+            &bus,
+            app.tenant,
+            CertificationGranted(certification(*member, "lifts")),
+        )
+        .await;
+    }
+    eventually("both certifications reaching tickets", async || {
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let t = create(&admin, json!({"subject": "Lift stuck", "team_id": team})).await;
+            seen.push(t["assignee_id"].clone());
+        }
+        members.iter().all(|m| seen.contains(&json!(m)))
+    })
+    .await;
+
+    publish(
+        &bus,
+        app.tenant,
+        CertificationExpired(certification(members[0], "lifts")),
+    )
+    .await;
+    publish(
+        &bus,
+        app.tenant,
+        CertificationRevoked(certification(members[1], "lifts")),
+    )
+    .await;
+    eventually("nobody being qualified any more", async || {
+        let t = create(&admin, json!({"subject": "Lift stuck", "team_id": team})).await;
+        t["assignee_id"].is_null()
+    })
+    .await;
+}
+
+fn member(id: Uuid, team: Option<Uuid>, status: &str, roles: &[&str]) -> UserData {
+    UserData {
+        user_id: id,
+        email: format!("{}@example.com", id.simple()),
+        name: "Member".into(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        team_ids: team.into_iter().collect(),
+        status: status.into(),
+        customer_id: None,
+    }
+}
+
+#[tokio::test]
+async fn team_changes_roles_and_re_enabling_from_accounts_reach_dispatch() {
+    let bus = embedded_bus().await;
+    let app = spawn_app_with_bus(Some(bus.clone())).await;
+    let (_, admin) = app
+        .agent(&["tickets:read", "tickets:write", "tickets:admin"])
+        .await;
+    let (team, members) = team(&app, 1).await;
+    rule(&admin, team, "round_robin", None).await;
+    let joiner = Uuid::now_v7();
+    app.know_member(joiner, "active", None, Vec::new()).await;
+
+    // user.updated moves the joiner into the team: round robin now alternates.
+    publish(
+        &bus,
+        app.tenant,
+        UserUpdated(member(joiner, Some(team), "active", &["agent"])),
+    )
+    .await;
+    eventually("the joiner getting a turn", async || {
+        let t = create(&admin, json!({"subject": "Turn", "team_id": team})).await;
+        t["assignee_id"] == json!(joiner)
+    })
+    .await;
+
+    // Disabled, the joiner gets nothing; enabled again, turns come back.
+    publish(
+        &bus,
+        app.tenant,
+        UserDisabled(member(joiner, Some(team), "disabled", &["agent"])),
+    )
+    .await;
+    eventually("the disabled joiner being skipped", async || {
+        let a = create(&admin, json!({"subject": "A", "team_id": team})).await;
+        let b = create(&admin, json!({"subject": "B", "team_id": team})).await;
+        a["assignee_id"] == json!(members[0]) && b["assignee_id"] == json!(members[0])
+    })
+    .await;
+    publish(
+        &bus,
+        app.tenant,
+        UserEnabled(member(joiner, Some(team), "active", &["agent"])),
+    )
+    .await;
+    eventually("the re-enabled joiner getting turns again", async || {
+        let t = create(&admin, json!({"subject": "Back", "team_id": team})).await;
+        t["assignee_id"] == json!(joiner)
+    })
+    .await;
+
+    // A role change reaches the directory too.
+    publish(
+        &bus,
+        app.tenant,
+        UserRolesChanged(member(joiner, Some(team), "active", &["engineer"])),
+    )
+    .await;
+    let db = app.state.db.clone();
+    let tenant = app.tenant;
+    eventually("the new roles reaching the directory", async || {
+        kefu_tickets::store::directory::user(&db, tenant, joiner)
+            .await
+            .unwrap()
+            .is_some_and(|u| u.roles.contains("engineer"))
     })
     .await;
 }

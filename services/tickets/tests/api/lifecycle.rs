@@ -142,6 +142,28 @@ async fn an_illegal_move_is_a_409_listing_the_allowed_states() {
 }
 
 #[tokio::test]
+async fn a_cancelled_ticket_is_final_and_announced_as_cancelled() {
+    let app = spawn_app().await;
+    let (_, client) = app.agent(AGENT).await;
+    let ticket = create(&client, json!({"subject": "Sent by mistake"})).await;
+
+    let cancelled = client
+        .patch(&path(&ticket), &json!({"status": "cancelled"}))
+        .await
+        .expect(200);
+    let again = client
+        .patch(&path(&ticket), &json!({"status": "open"}))
+        .await
+        .expect_problem(409, "illegal_transition");
+
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(again["allowed"], json!([]));
+    let (kind, data) = app.events().await.pop().unwrap();
+    assert_eq!(kind, "ticket.cancelled");
+    assert_eq!(data["status"], "cancelled");
+}
+
+#[tokio::test]
 async fn a_stale_if_match_is_a_412_and_nothing_changes() {
     let app = spawn_app().await;
     let (_, client) = app.agent(AGENT).await;

@@ -4,8 +4,8 @@
 
 use kefu_events::catalogue::customers::{
     AgreementActivated, AgreementData, AgreementExpired, CustomerCreated, CustomerData,
-    CustomerFollowupDue, CustomerMerged, CustomerMergedData, CustomerTierChanged, FollowupDueData,
-    TierChangeData,
+    CustomerFollowupDue, CustomerMerged, CustomerMergedData, CustomerTierChanged, CustomerUpdated,
+    FollowupDueData, TierChangeData,
 };
 use kefu_events::catalogue::surveys::{
     ResponseData, Scores, SurveyDetractorDetected, SurveyResponseSubmitted,
@@ -105,6 +105,18 @@ async fn a_customer_moving_to_gold_rematches_the_sla_of_its_open_tickets() {
         .await
         .expect(200);
     assert_eq!(resolution_target(&later_sla), 60);
+
+    // customer.updated carries the whole customer: back to silver, back to standard.
+    publish(
+        &bus,
+        app.tenant,
+        CustomerUpdated(customer(acme, "silver", None)),
+    )
+    .await;
+    eventually("the standard policy applying again", async || {
+        resolution_target(&admin.get(&sla_path).await.expect(200)) == 2400
+    })
+    .await;
 }
 
 #[tokio::test]
