@@ -2,10 +2,7 @@
 //! customers, surveys and training events feed the customer directory, SLA matching,
 //! follow-up tickets and skills.
 
-use kefu_events::catalogue::accounts::{
-    TenantCreated, TenantDeleted, TenantRestored, TenantSuspended, TenantUpdated, UserCreated,
-    UserDisabled, UserEnabled, UserRolesChanged, UserUpdated,
-};
+use kefu_events::catalogue::accounts::{TenantCreated, TenantDeleted, UserDisabled};
 use kefu_events::catalogue::customers::{
     AgreementActivated, AgreementExpired, AgreementTerminated, CustomerCreated,
     CustomerFollowupDue, CustomerLifecycleChanged, CustomerMerged, CustomerTierChanged,
@@ -21,31 +18,6 @@ use kefu_platform::ids::TenantId;
 use crate::reactions;
 use crate::store::dispatch::DispatchStore;
 use crate::store::{directory, purge};
-
-/// Registers a handler recording a tenant event's data in the directory.
-macro_rules! tenant_handler {
-    ($consumers:expr, $event:ty) => {
-        $consumers.on::<$event, _>(|txn, _envelope, event| {
-            Box::pin(async move {
-                directory::upsert_tenant(txn, &event.0).await?;
-                Ok(())
-            })
-        })
-    };
-}
-
-/// Registers a handler recording a user event's data in the assignee directory.
-macro_rules! user_handler {
-    ($consumers:expr, $event:ty) => {
-        $consumers.on::<$event, _>(|txn, envelope, event| {
-            let tenant = envelope.tenant_id;
-            Box::pin(async move {
-                directory::upsert_user(txn, tenant, &event.0).await?;
-                Ok(())
-            })
-        })
-    };
-}
 
 /// Registers, for each `Event => reaction`, a handler running the reaction on the
 /// event's data at the clock's time.
@@ -68,7 +40,7 @@ pub fn consumers(
     objects: std::sync::Arc<dyn object_store::ObjectStore>,
     clock: kefu_platform::clock::Clock,
 ) -> Consumers {
-    let consumers = Consumers::new("tickets");
+    let consumers = kefu_directory::record_accounts_events(Consumers::new("tickets"));
     let consumers = consumers.on::<TenantCreated, _>(|txn, _envelope, event| {
         Box::pin(async move {
             directory::upsert_tenant(txn, &event.0).await?;
@@ -76,11 +48,6 @@ pub fn consumers(
             Ok(())
         })
     });
-    let consumers = tenant_handler!(consumers, TenantUpdated);
-    let consumers = tenant_handler!(consumers, TenantSuspended);
-    let consumers = tenant_handler!(consumers, TenantRestored);
-    let consumers = user_handler!(consumers, UserCreated);
-    let consumers = user_handler!(consumers, UserUpdated);
     let at = clock.clone();
     let consumers = consumers.on::<UserDisabled, _>(move |txn, envelope, event| {
         let (tenant, now) = (envelope.tenant_id, at.now());
@@ -119,8 +86,6 @@ pub fn consumers(
                 Ok(())
             })
         });
-    let consumers = user_handler!(consumers, UserEnabled);
-    let consumers = user_handler!(consumers, UserRolesChanged);
     let consumers = reactions!(consumers, clock, {
         CustomerCreated => reactions::customer_changed,
         CustomerUpdated => reactions::customer_changed,

@@ -2,13 +2,9 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use kefu_platform::auth::{Claims, PrincipalGuard};
-use kefu_platform::ApiError;
 use sea_orm::DatabaseConnection;
 
 use crate::settings::Settings;
-use crate::store::directory;
 
 /// Shared by handlers as `web::Data<AppState>`.
 #[derive(Clone)]
@@ -65,36 +61,5 @@ impl AppState {
     }
 }
 
-/// Refuses tokens of tenants accounts announced as suspended or deleted, and of users
-/// it announced as disabled. Tickets knows them only from events, so a principal it has
-/// not heard of yet passes (the signature and expiry still hold).
-pub struct DirectoryGuard {
-    db: DatabaseConnection,
-}
-
-impl DirectoryGuard {
-    /// A guard over the tickets database.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
-    }
-}
-
-#[async_trait]
-impl PrincipalGuard for DirectoryGuard {
-    async fn check(&self, claims: &Claims) -> Result<(), ApiError> {
-        let Some(tenant) = claims.tid else {
-            return Ok(());
-        };
-        if let Some(status) = directory::tenant_status(&self.db, tenant).await? {
-            if status != "active" {
-                return Err(ApiError::Unauthenticated);
-            }
-        }
-        if let Some(user) = directory::user(&self.db, tenant, claims.sub).await? {
-            if user.status == "disabled" {
-                return Err(ApiError::Unauthenticated);
-            }
-        }
-        Ok(())
-    }
-}
+/// The token guard: refuses suspended tenants and disabled users.
+pub use kefu_directory::DirectoryGuard;

@@ -77,7 +77,7 @@ pub struct AgreementData {
     pub starts_on: chrono::NaiveDate,
     /// Last day it applies, if it ends.
     pub ends_on: Option<chrono::NaiveDate>,
-    /// `draft`, `active`, `expired` or `terminated`.
+    /// `draft`, `sent`, `signed`, `active`, `expired` or `terminated`.
     pub status: String,
     /// The service level the customer's active agreements grant after this change.
     pub customer_service_level: Option<String>,
@@ -94,7 +94,7 @@ pub struct PainPointData {
     pub title: String,
     /// Computed priority (impact × urgency ÷ difficulty), higher first.
     pub priority: f64,
-    /// `open`, `in_progress`, `resolved` or `dismissed`.
+    /// `open`, `addressing` or `resolved`.
     pub status: String,
 }
 
@@ -111,7 +111,7 @@ pub struct FollowupDueData {
     pub contact_id: Option<Uuid>,
     /// Who does it: the customer's relationship manager, if any.
     pub owner_id: Option<Uuid>,
-    /// `phone`, `email`, `visit`, `sms` or `portal`.
+    /// `phone`, `email`, `sms`, `chat`, `visit` or `portal`.
     pub channel: String,
     /// `survey` (surveys sends one) or `task` (tickets opens a follow-up ticket).
     pub kind: String,
