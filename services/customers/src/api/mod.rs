@@ -1,0 +1,18 @@
+//! HTTP handlers and their request/response bodies. Thin: extract, call the
+//! store or domain, map the result.
+
+pub mod classification;
+pub mod contacts;
+pub mod customers;
+pub mod values;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every customers route.
+pub fn routes(cfg: &mut ServiceConfig) {
+    // Literal paths under /api/v1/customers first: `{id}` would match them too.
+    classification::routes(cfg);
+    customers::routes(cfg);
+    contacts::routes(cfg);
+    values::routes(cfg);
+}

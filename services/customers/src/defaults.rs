@@ -1,0 +1,38 @@
+//! A tenant's start and end in customers: settings seeded on `tenant.created`, every
+//! row erased on `tenant.deleted`.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::store::entities::{
+    contact, customer, customer_settings, customer_tag, lifecycle_change, value_record,
+};
+
+/// Erases every row of `tenant`.
+pub async fn purge<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<(), DbErr> {
+    contact::Entity::delete_many()
+        .filter(contact::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    value_record::Entity::delete_many()
+        .filter(value_record::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    lifecycle_change::Entity::delete_many()
+        .filter(lifecycle_change::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    customer_tag::Entity::delete_many()
+        .filter(customer_tag::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    customer::Entity::delete_many()
+        .filter(customer::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    customer_settings::Entity::delete_many()
+        .filter(customer_settings::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

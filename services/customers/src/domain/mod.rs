@@ -1,0 +1,6 @@
+//! Domain rules of customers, as pure functions over plain values.
+
+pub mod abc;
+pub mod fields;
+pub mod tiers;
+pub mod value;

@@ -1,0 +1,21 @@
+//! Schema migrations owned by customers.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_schema;
+
+/// Every customers migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(kefu_platform::idempotency::Migration),
+            Box::new(kefu_events::outbox::Migration),
+            Box::new(kefu_events::consumer::Migration),
+            Box::new(kefu_directory::Migration),
+            Box::new(m20261125_000001_schema::Migration),
+        ]
+    }
+}

@@ -1,0 +1,79 @@
+//! Contacts of a tenant's customers.
+
+use kefu_platform::ids::TenantId;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::contact;
+
+/// Contacts of one tenant.
+pub struct ContactStore<'c, C> {
+    conn: &'c C,
+    tenant: Uuid,
+}
+
+impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
+    /// The store of `tenant`.
+    pub fn new(conn: &'c C, tenant: TenantId) -> Self {
+        Self {
+            conn,
+            tenant: tenant.uuid(),
+        }
+    }
+
+    /// Inserts a contact.
+    pub async fn insert(&self, model: contact::Model) -> Result<contact::Model, DbErr> {
+        contact::Entity::insert(contact::ActiveModel::from(model.clone()))
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok(model)
+    }
+
+    /// The contacts of a customer, oldest first.
+    pub async fn of_customer(&self, customer: Uuid) -> Result<Vec<contact::Model>, DbErr> {
+        contact::Entity::find()
+            .filter(contact::Column::TenantId.eq(self.tenant))
+            .filter(contact::Column::CustomerId.eq(customer))
+            .order_by_asc(contact::Column::Id)
+            .all(self.conn)
+            .await
+    }
+
+    /// One contact of a customer.
+    pub async fn get(&self, customer: Uuid, id: Uuid) -> Result<Option<contact::Model>, DbErr> {
+        contact::Entity::find_by_id(id)
+            .filter(contact::Column::TenantId.eq(self.tenant))
+            .filter(contact::Column::CustomerId.eq(customer))
+            .one(self.conn)
+            .await
+    }
+
+    /// Writes a changed contact, bumping its version (a 412 if someone saved it since).
+    pub async fn save(&self, mut model: contact::Model) -> Result<contact::Model, DbErr> {
+        let read_version = model.version;
+        model.version += 1;
+        let active =
+            sea_orm::ActiveModelTrait::reset_all(contact::ActiveModel::from(model.clone()));
+        let result = contact::Entity::update_many()
+            .set(active)
+            .filter(contact::Column::Id.eq(model.id))
+            .filter(contact::Column::TenantId.eq(self.tenant))
+            .filter(contact::Column::Version.eq(read_version))
+            .exec(self.conn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(DbErr::RecordNotUpdated);
+        }
+        Ok(model)
+    }
+
+    /// Deletes a contact.
+    pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
+        contact::Entity::delete_many()
+            .filter(contact::Column::TenantId.eq(self.tenant))
+            .filter(contact::Column::Id.eq(id))
+            .exec(self.conn)
+            .await?;
+        Ok(())
+    }
+}

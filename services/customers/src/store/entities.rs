@@ -1,0 +1,259 @@
+//! sea-orm entities of the customers database, one module per table.
+
+/// A customer: an organisation or a person.
+pub mod customer {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `customers`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customers")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `kind`.
+        pub kind: String,
+        /// Column `name`.
+        pub name: String,
+        /// Column `industry`.
+        pub industry: Option<String>,
+        /// Column `region`.
+        pub region: Option<String>,
+        /// Column `size`.
+        pub size: Option<String>,
+        /// Column `address`.
+        pub address: Option<String>,
+        /// Column `source_channel`.
+        pub source_channel: Option<String>,
+        /// Column `owner_id`.
+        pub owner_id: Option<Uuid>,
+        /// Column `tags`.
+        pub tags: String,
+        /// Column `notes`.
+        pub notes: String,
+        /// Column `background`.
+        pub background: String,
+        /// Column `needs`.
+        pub needs: String,
+        /// Column `lifecycle`.
+        pub lifecycle: String,
+        /// Column `lifecycle_changed_at`.
+        pub lifecycle_changed_at: DateTimeUtc,
+        /// Column `marketing_type`.
+        pub marketing_type: Option<String>,
+        /// Column `management_class`.
+        pub management_class: Option<String>,
+        /// Column `position`.
+        pub position: Option<String>,
+        /// Column `relationship_level`.
+        pub relationship_level: Option<String>,
+        /// Column `abc_class`.
+        pub abc_class: Option<String>,
+        /// Column `tier`.
+        pub tier: Option<String>,
+        /// Column `service_level`.
+        pub service_level: Option<String>,
+        /// Column `customer_since`.
+        pub customer_since: String,
+        /// Column `external_id`.
+        pub external_id: Option<String>,
+        /// Column `merged_into`.
+        pub merged_into: Option<Uuid>,
+        /// Column `deleted_at`.
+        pub deleted_at: Option<DateTimeUtc>,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A tag of a customer, for filtering.
+pub mod customer_tag {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `customer_tags`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_tags")]
+    pub struct Model {
+        /// Column `tenant_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        /// Column `tag`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tag: String,
+        /// Column `customer_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub customer_id: Uuid,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A move of a customer between lifecycle stages.
+pub mod lifecycle_change {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `customer_lifecycle_changes`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_lifecycle_changes")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `from_stage`.
+        pub from_stage: Option<String>,
+        /// Column `to_stage`.
+        pub to_stage: String,
+        /// Column `actor_id`.
+        pub actor_id: Option<Uuid>,
+        /// Column `at`.
+        pub at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A person to talk to at a customer.
+pub mod contact {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `contacts`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "contacts")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `role`.
+        pub role: Option<String>,
+        /// Column `phone`.
+        pub phone: Option<String>,
+        /// Column `email`.
+        pub email: Option<String>,
+        /// Column `emergency`.
+        pub emergency: bool,
+        /// Column `preferred_channel`.
+        pub preferred_channel: Option<String>,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A customer's value figures for one year.
+pub mod value_record {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `value_records`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "value_records")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `year`.
+        pub year: i64,
+        /// Column `currency`.
+        pub currency: String,
+        /// Column `annual_sales`.
+        pub annual_sales: i64,
+        /// Column `revenue`.
+        pub revenue: i64,
+        /// Column `cost`.
+        pub cost: i64,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A tenant's classification settings.
+pub mod customer_settings {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `customer_settings`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_settings")]
+    pub struct Model {
+        /// Column `tenant_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: Uuid,
+        /// Column `abc_a_percent`.
+        pub abc_a_percent: i64,
+        /// Column `abc_b_percent`.
+        pub abc_b_percent: i64,
+        /// Column `tier_basis`.
+        pub tier_basis: String,
+        /// Column `vip_min`.
+        pub vip_min: i64,
+        /// Column `major_min`.
+        pub major_min: i64,
+        /// Column `ordinary_min`.
+        pub ordinary_min: i64,
+        /// Column `projection_years`.
+        pub projection_years: i64,
+        /// Column `currency`.
+        pub currency: String,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

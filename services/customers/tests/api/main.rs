@@ -1,0 +1,8 @@
+//! Customers through HTTP: one test binary, one module per concern.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod customers;
+mod matrix;
+mod values;
