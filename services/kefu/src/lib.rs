@@ -15,6 +15,10 @@ pub struct SuiteConfig {
     pub accounts: kefu_accounts::Settings,
     /// Where accounts listens (a loopback port).
     pub accounts_listener: TcpListener,
+    /// Customers settings.
+    pub customers: kefu_customers::Settings,
+    /// Where customers listens (a loopback port).
+    pub customers_listener: TcpListener,
     /// Tickets settings.
     pub tickets: kefu_tickets::Settings,
     /// Where tickets listens (a loopback port).
@@ -35,6 +39,8 @@ pub struct Suite {
     pub accounts_url: String,
     /// The accounts state (for admin commands and demo seeding).
     pub accounts: kefu_accounts::AppState,
+    /// The customers state.
+    pub customers: kefu_customers::AppState,
     /// The tickets state.
     pub tickets: kefu_tickets::AppState,
     /// The event bus the services share.
@@ -61,6 +67,21 @@ impl Suite {
             kefu_accounts::spec(accounts.clone()),
             config.accounts_listener,
         )?;
+        let jwks = format!("{accounts_url}/.well-known/jwks.json");
+        let customers_url = format!("http://{}", config.customers_listener.local_addr()?);
+        let customers = kefu_customers::build_state(config.customers)
+            .await
+            .context("starting customers")?
+            .with_bus(bus.clone())
+            .await
+            .context("starting the customers consumers")?;
+        let customers_server = kefu_platform::http::serve(
+            kefu_customers::spec(
+                customers.clone(),
+                jwks_verifier(jwks.clone(), &accounts.settings.issuer),
+            ),
+            config.customers_listener,
+        )?;
         let tickets_url = format!("http://{}", config.tickets_listener.local_addr()?);
         let tickets = kefu_tickets::build_state(config.tickets)
             .await
@@ -71,26 +92,26 @@ impl Suite {
         let tickets_server = kefu_platform::http::serve(
             kefu_tickets::spec(
                 tickets.clone(),
-                jwks_verifier(
-                    format!("{accounts_url}/.well-known/jwks.json"),
-                    &accounts.settings.issuer,
-                ),
+                jwks_verifier(jwks, &accounts.settings.issuer),
             ),
             config.tickets_listener,
         )?;
         let gateway = config
             .gateway
             .with_upstream("accounts", accounts_url.clone())
+            .with_upstream("customers", customers_url)
             .with_upstream("tickets", tickets_url);
         let verifier = gateway.verifier()?;
         let gateway_server = kefu_gateway::serve(gateway, verifier, config.gateway_listener)?;
         let handles = vec![
             gateway_server.handle(),
             accounts_server.handle(),
+            customers_server.handle(),
             tickets_server.handle(),
         ];
         let tasks = vec![
             tokio::spawn(accounts_server),
+            tokio::spawn(customers_server),
             tokio::spawn(tickets_server),
             tokio::spawn(gateway_server),
         ];
@@ -98,6 +119,7 @@ impl Suite {
             gateway_url,
             accounts_url,
             accounts,
+            customers,
             tickets,
             bus,
             handles,

@@ -23,7 +23,7 @@ struct Cli {
 enum Command {
     /// Start every service and the gateway (default), or one service.
     Serve {
-        /// Run only this service (`accounts`, `tickets`, `gateway`), e.g. in a container.
+        /// Run only this service (`accounts`, `customers`, `tickets`, `gateway`), e.g. in a container.
         #[arg(long)]
         service: Option<String>,
     },
@@ -129,6 +129,8 @@ async fn serve_suite() -> anyhow::Result<()> {
     let config = SuiteConfig {
         accounts,
         accounts_listener: listener("KEFU_ACCOUNTS_ADDR", "127.0.0.1:8081")?,
+        customers: kefu_customers::Settings::from_env()?,
+        customers_listener: listener("KEFU_CUSTOMERS_ADDR", "127.0.0.1:8082")?,
         tickets: kefu_tickets::Settings::from_env()?,
         tickets_listener: listener("KEFU_TICKETS_ADDR", "127.0.0.1:8083")?,
         gateway_listener: TcpListener::bind(&gateway.listen_addr)
@@ -200,6 +202,24 @@ async fn serve_one(name: &str) -> anyhow::Result<()> {
             println!("Kefu tickets is ready on http://{addr}");
             server.await?;
         }
+        "customers" => {
+            let bus = standalone_bus()?.connect().await?;
+            let settings = kefu_customers::Settings::from_env()?;
+            let jwks = settings.jwks_url.clone().context(
+                "a service running alone needs KEFU_JWKS_URL (accounts' /.well-known/jwks.json)",
+            )?;
+            let verifier = kefu::jwks_verifier(jwks, &settings.issuer);
+            let state = kefu_customers::build_state(settings)
+                .await?
+                .with_bus(bus)
+                .await?;
+            let listener = listener("KEFU_CUSTOMERS_ADDR", "0.0.0.0:8082")?;
+            let addr = listener.local_addr()?;
+            let server =
+                kefu_platform::http::serve(kefu_customers::spec(state, verifier), listener)?;
+            println!("Kefu customers is ready on http://{addr}");
+            server.await?;
+        }
         "gateway" => {
             let settings = kefu_gateway::Settings::from_env()?;
             let verifier = settings.verifier()?;
@@ -209,7 +229,7 @@ async fn serve_one(name: &str) -> anyhow::Result<()> {
             println!("Kefu gateway is ready on http://{addr}");
             server.await?;
         }
-        other => bail!("unknown service `{other}`; built so far: accounts, tickets, gateway"),
+        other => bail!("unknown service `{other}`; built so far: accounts, customers, tickets, gateway"),
     }
     Ok(())
 }
@@ -219,6 +239,10 @@ async fn migrate() -> anyhow::Result<()> {
     kefu_platform::db::connect_and_migrate::<kefu_accounts::Migrator>(&settings.database_url)
         .await?;
     println!("accounts: migrations applied");
+    let settings = kefu_customers::Settings::from_env()?;
+    kefu_platform::db::connect_and_migrate::<kefu_customers::Migrator>(&settings.database_url)
+        .await?;
+    println!("customers: migrations applied");
     let settings = kefu_tickets::Settings::from_env()?;
     kefu_platform::db::connect_and_migrate::<kefu_tickets::Migrator>(&settings.database_url)
         .await?;

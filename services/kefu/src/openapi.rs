@@ -4,6 +4,7 @@
 pub fn merged(public_url: &str) -> serde_json::Value {
     let documents = vec![
         serde_json::to_value(kefu_accounts::openapi()).unwrap_or_default(),
+        serde_json::to_value(kefu_customers::openapi()).unwrap_or_default(),
         serde_json::to_value(kefu_tickets::openapi()).unwrap_or_default(),
     ];
     let mut merged = kefu_gateway::merge_documents(documents);

@@ -1,6 +1,7 @@
 //! The whole suite through the gateway, as a client would use it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod customer_value;
 mod suite;
 mod ticket_life;
 
@@ -82,6 +83,7 @@ async fn merged_openapi_and_offline_docs() {
         "/api/v1/teams",
         "/api/v1/platform/tenants",
         "/api/v1/tickets/{id}/comments",
+        "/api/v1/customers/{id}/values",
     ] {
         assert!(
             doc["paths"].get(path).is_some(),

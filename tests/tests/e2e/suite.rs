@@ -73,10 +73,17 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
         &kefu_testkit::fresh_database_url("tickets").await.unwrap(),
         &gateway_url,
     );
-    tickets.clock = clock;
+    tickets.clock = clock.clone();
+    let mut customers = kefu_customers::Settings::for_tests(
+        &kefu_testkit::fresh_database_url("customers").await.unwrap(),
+        &gateway_url,
+    );
+    customers.clock = clock.clone();
     let config = kefu::SuiteConfig {
         accounts: kefu_accounts::Settings::for_tests(&database, &gateway_url),
         accounts_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        customers,
+        customers_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
         tickets,
         tickets_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
         gateway: kefu_gateway::Settings::new(gateway_url.clone()),

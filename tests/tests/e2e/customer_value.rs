@@ -1,0 +1,82 @@
+//! Customers and tickets together through the gateway: a customer's revenue crossing
+//! into the VIP band moves its open tickets onto the VIP SLA policy.
+
+use serde_json::{json, Value};
+
+use crate::suite;
+
+fn resolution_target(sla: &Value) -> Option<i64> {
+    sla["clocks"]
+        .as_array()?
+        .iter()
+        .find(|c| c["metric"] == "resolution")?["target_minutes"]
+        .as_i64()
+}
+
+#[tokio::test]
+async fn revenue_into_the_vip_band_moves_open_tickets_to_the_vip_sla() {
+    let suite = suite::start().await;
+    let slug = kefu_testkit::unique_slug("vip");
+    let (_, owner) = suite.sign_up(&slug, "UTC", "vera@vip.example").await;
+
+    owner
+        .post(
+            "/api/v1/sla-policies",
+            &json!({"name": "VIP", "position": -1, "conditions": {"tiers": ["vip"]},
+                    "targets": {"resolution": {"minutes": 120, "business_hours": false}}}),
+        )
+        .await
+        .expect(201);
+    let acme = owner
+        .post(
+            "/api/v1/customers",
+            &json!({"kind": "organisation", "name": "Acme Hospital", "lifecycle": "active"}),
+        )
+        .await
+        .expect(201);
+    let customer_path = format!("/api/v1/customers/{}", acme["id"].as_str().unwrap());
+    let record = owner
+        .post(
+            &format!("{customer_path}/values"),
+            &json!({"year": 2026, "revenue": 30_000_000}),
+        )
+        .await
+        .expect(201);
+    let ticket = owner
+        .post(
+            "/api/v1/tickets",
+            &json!({"subject": "Scanner down", "customer_id": acme["id"]}),
+        )
+        .await
+        .expect(201);
+    let sla_path = format!("/api/v1/tickets/{}/sla", ticket["id"].as_str().unwrap());
+    let mut before = None;
+    for _ in 0..200 {
+        before = resolution_target(&owner.get(&sla_path).await.expect(200));
+        if before.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(before, Some(2400), "the standard policy applies to a major customer");
+
+    owner
+        .patch(
+            &format!("{customer_path}/values/{}", record["id"].as_str().unwrap()),
+            &json!({"revenue": 150_000_000}),
+        )
+        .await
+        .expect(200);
+
+    assert_eq!(owner.get(&customer_path).await.expect(200)["tier"], "vip");
+    let mut after = None;
+    for _ in 0..200 {
+        after = resolution_target(&owner.get(&sla_path).await.expect(200));
+        if after == Some(120) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(after, Some(120), "tickets re-matched the VIP policy");
+    suite.stop().await;
+}
