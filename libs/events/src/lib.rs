@@ -5,6 +5,7 @@
 pub mod bus;
 pub mod catalogue;
 pub mod consumer;
+pub mod direct;
 pub mod embedded;
 pub mod envelope;
 pub mod kafka;

@@ -109,3 +109,14 @@ pub fn init_test_logging() {
             .try_init();
     });
 }
+
+/// Retries `check` until it holds (events arrive asynchronously); panics after 10 s.
+pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what} never happened");
+}

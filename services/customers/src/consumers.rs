@@ -1,10 +1,36 @@
-//! The events customers consumes: accounts' tenants and users feed its directory, and a
-//! new tenant gets its classification settings.
+//! The events customers consumes: accounts' tenants and users feed its directory, a new
+//! tenant gets its classification settings, tickets' and surveys' events feed the card
+//! and the interactions.
 
 use kefu_events::catalogue::accounts::{TenantCreated, TenantDeleted};
+use kefu_events::catalogue::surveys::SurveyResponseSubmitted;
+use kefu_events::catalogue::tickets::{
+    TicketAssigned, TicketCancelled, TicketClosed, TicketCreated, TicketReopened, TicketReplied,
+    TicketSolved, TicketStatusChanged, TicketUpdated,
+};
 use kefu_events::Consumers;
 
+use crate::domain::interactions::TicketMoment;
+use crate::reactions;
+
 use crate::store::settings;
+
+/// Registers, for each `Event => moment`, a handler recording the ticket and the
+/// interaction that moment leaves (at the time the event occurred).
+macro_rules! ticket_moments {
+    ($consumers:expr, { $($event:ty => $moment:expr),+ $(,)? }) => {{
+        let consumers = $consumers;
+        $(
+            let consumers = consumers.on::<$event, _>(|txn, envelope, event| {
+                let (tenant, actor, at) = (envelope.tenant_id, envelope.actor, envelope.occurred_at);
+                Box::pin(async move {
+                    Ok(reactions::ticket_moment(txn, tenant, &event.0, $moment, actor, at).await?)
+                })
+            });
+        )+
+        consumers
+    }};
+}
 
 /// Every handler of the customers service, as consumer group `customers`.
 pub fn consumers(clock: kefu_platform::clock::Clock) -> Consumers {
@@ -17,6 +43,27 @@ pub fn consumers(clock: kefu_platform::clock::Clock) -> Consumers {
             Ok(())
         })
     });
+    let consumers = ticket_moments!(consumers, {
+        TicketCreated => Some(TicketMoment::Created),
+        TicketSolved => Some(TicketMoment::Solved),
+        TicketClosed => Some(TicketMoment::Closed),
+        TicketUpdated => None,
+        TicketAssigned => None,
+        TicketStatusChanged => None,
+        TicketReopened => None,
+        TicketCancelled => None,
+    });
+    let consumers = consumers
+        .on::<TicketReplied, _>(|txn, envelope, event| {
+            let (tenant, at) = (envelope.tenant_id, envelope.occurred_at);
+            Box::pin(async move { Ok(reactions::ticket_replied(txn, tenant, &event.0, at).await?) })
+        })
+        .on::<SurveyResponseSubmitted, _>(|txn, envelope, event| {
+            let (tenant, at) = (envelope.tenant_id, envelope.occurred_at);
+            Box::pin(
+                async move { Ok(reactions::response_submitted(txn, tenant, &event.0, at).await?) },
+            )
+        });
     // A deleted tenant's customers go with it; the directory keeps the tombstone so its
     // tokens stay refused.
     consumers.on::<TenantDeleted, _>(|txn, _envelope, event| {

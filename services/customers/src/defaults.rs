@@ -5,7 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::store::entities::{
-    contact, customer, customer_settings, customer_tag, lifecycle_change, value_record,
+    contact, customer, customer_score, customer_settings, customer_tag, customer_ticket,
+    interaction, lifecycle_change, value_record,
 };
 
 /// Erases every row of `tenant`.
@@ -24,6 +25,18 @@ pub async fn purge<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<(), DbE
         .await?;
     customer_tag::Entity::delete_many()
         .filter(customer_tag::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    interaction::Entity::delete_many()
+        .filter(interaction::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    customer_ticket::Entity::delete_many()
+        .filter(customer_ticket::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    customer_score::Entity::delete_many()
+        .filter(customer_score::Column::TenantId.eq(tenant))
         .exec(conn)
         .await?;
     customer::Entity::delete_many()

@@ -6,6 +6,7 @@ pub mod defaults;
 pub mod domain;
 pub mod events;
 mod migrations;
+pub mod reactions;
 pub mod recompute;
 pub mod settings;
 pub mod state;

@@ -229,7 +229,9 @@ async fn serve_one(name: &str) -> anyhow::Result<()> {
             println!("Kefu gateway is ready on http://{addr}");
             server.await?;
         }
-        other => bail!("unknown service `{other}`; built so far: accounts, customers, tickets, gateway"),
+        other => {
+            bail!("unknown service `{other}`; built so far: accounts, customers, tickets, gateway")
+        }
     }
     Ok(())
 }

@@ -58,7 +58,11 @@ async fn revenue_into_the_vip_band_moves_open_tickets_to_the_vip_sla() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(before, Some(2400), "the standard policy applies to a major customer");
+    assert_eq!(
+        before,
+        Some(2400),
+        "the standard policy applies to a major customer"
+    );
 
     owner
         .patch(

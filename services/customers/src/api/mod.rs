@@ -1,9 +1,11 @@
 //! HTTP handlers and their request/response bodies. Thin: extract, call the
 //! store or domain, map the result.
 
+pub mod card;
 pub mod classification;
 pub mod contacts;
 pub mod customers;
+pub mod interactions;
 pub mod values;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,4 +17,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     customers::routes(cfg);
     contacts::routes(cfg);
     values::routes(cfg);
+    interactions::routes(cfg);
+    card::routes(cfg);
 }

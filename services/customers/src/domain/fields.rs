@@ -83,6 +83,11 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Who reached out: the customer (`inbound`) or the tenant (`outbound`).
+    Direction { Inbound = "inbound", Outbound = "outbound" }
+);
+
 /// A tag as stored: trimmed, lower case, 1–50 characters without commas.
 pub fn normalize_tag(tag: &str) -> Option<String> {
     let tag = tag.trim().to_lowercase();

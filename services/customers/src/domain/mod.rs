@@ -2,5 +2,6 @@
 
 pub mod abc;
 pub mod fields;
+pub mod interactions;
 pub mod tiers;
 pub mod value;

@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_schema;
+mod m20261125_000002_activity;
 
 /// Every customers migration, in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(kefu_events::consumer::Migration),
             Box::new(kefu_directory::Migration),
             Box::new(m20261125_000001_schema::Migration),
+            Box::new(m20261125_000002_activity::Migration),
         ]
     }
 }

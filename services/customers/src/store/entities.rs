@@ -257,3 +257,119 @@ pub mod customer_settings {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A contact with a customer: written by staff or appended from a ticket's events.
+pub mod interaction {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `interactions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "interactions")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `at`.
+        pub at: DateTimeUtc,
+        /// Column `channel`.
+        pub channel: String,
+        /// Column `direction`.
+        pub direction: String,
+        /// Column `summary`.
+        pub summary: String,
+        /// Column `outcome`.
+        pub outcome: Option<String>,
+        /// Column `user_id`.
+        pub user_id: Option<Uuid>,
+        /// Column `source`.
+        pub source: String,
+        /// Column `ticket_id`.
+        pub ticket_id: Option<Uuid>,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A customer's ticket as tickets' events describe it.
+pub mod customer_ticket {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `customer_tickets`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_tickets")]
+    pub struct Model {
+        /// Column `ticket_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ticket_id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Option<Uuid>,
+        /// Column `number`.
+        pub number: i64,
+        /// Column `subject`.
+        pub subject: String,
+        /// Column `kind`.
+        pub kind: String,
+        /// Column `status`.
+        pub status: String,
+        /// Column `channel`.
+        pub channel: String,
+        /// Column `opened_at`.
+        pub opened_at: DateTimeUtc,
+        /// Column `solved_at`.
+        pub solved_at: Option<DateTimeUtc>,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A survey response's scores, from surveys' events.
+pub mod customer_score {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `customer_scores`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_scores")]
+    pub struct Model {
+        /// Column `response_id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub response_id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `ticket_id`.
+        pub ticket_id: Option<Uuid>,
+        /// Column `csat`.
+        pub csat: Option<f64>,
+        /// Column `nps`.
+        pub nps: Option<f64>,
+        /// Column `ces`.
+        pub ces: Option<f64>,
+        /// Column `at`.
+        pub at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,6 +1,7 @@
 //! Persistence: sea-orm entities and tenant-scoped stores. Every store of
 //! tenant data is built with a `TenantId` and filters by it itself.
 
+pub mod activity;
 pub mod contacts;
 pub mod customers;
 pub mod entities;

@@ -21,13 +21,21 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_bus(None).await
+}
+
+/// Like `spawn_app`, consuming from and relaying to `bus` when given.
+pub async fn spawn_app_with_bus(bus: Option<std::sync::Arc<dyn kefu_events::EventBus>>) -> TestApp {
     kefu_testkit::init_test_logging();
     let url = kefu_testkit::fresh_database_url("customers")
         .await
         .expect("database");
-    let state = kefu_customers::build_state(Settings::for_tests(&url, ISSUER))
+    let mut state = kefu_customers::build_state(Settings::for_tests(&url, ISSUER))
         .await
         .expect("state");
+    if let Some(bus) = bus {
+        state = state.with_bus(bus).await.expect("bus");
+    }
     let keys = TestKeys::generate(ISSUER).expect("keys");
     let server = kefu_testkit::spawn_service(kefu_customers::spec(state.clone(), keys.verifier()))
         .expect("server");
@@ -94,4 +102,20 @@ pub async fn create(client: &TestClient, body: Value) -> Value {
 /// The path of a customer.
 pub fn path(customer: &Value) -> String {
     format!("/api/v1/customers/{}", customer["id"].as_str().unwrap())
+}
+
+/// A fresh embedded event log.
+pub async fn embedded_bus() -> std::sync::Arc<dyn kefu_events::EventBus> {
+    kefu_events::direct::scratch_log().await.unwrap()
+}
+
+/// Publishes `event` of `tenant` straight to the bus, as its producing service would.
+pub async fn publish<E: kefu_events::Event>(
+    bus: &std::sync::Arc<dyn kefu_events::EventBus>,
+    tenant: Uuid,
+    event: E,
+) -> kefu_events::Envelope {
+    kefu_events::direct::publish(bus, tenant, event)
+        .await
+        .unwrap()
 }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod activity;
 mod customers;
 mod matrix;
 mod values;

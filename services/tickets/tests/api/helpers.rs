@@ -162,14 +162,7 @@ pub fn path(ticket: &Value) -> String {
 
 /// A fresh embedded event log (always a SQLite file, also in the PostgreSQL run).
 pub async fn embedded_bus() -> std::sync::Arc<dyn kefu_events::EventBus> {
-    let dir = std::env::temp_dir().join("kefu-tests");
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!(
-        "sqlite://{}/bus-{}.db?mode=rwc",
-        dir.display(),
-        Uuid::now_v7().simple()
-    );
-    std::sync::Arc::new(kefu_events::EmbeddedLog::open(&url, 3).await.unwrap())
+    kefu_events::direct::scratch_log().await.unwrap()
 }
 
 /// Publishes `event` of `tenant` straight to the bus, as its producing service would.
@@ -178,9 +171,9 @@ pub async fn publish<E: kefu_events::Event>(
     tenant: Uuid,
     event: E,
 ) -> kefu_events::Envelope {
-    let envelope = kefu_events::Envelope::new(tenant, None, &event).unwrap();
-    redeliver(bus, &envelope, &kefu_events::topic_of(E::SERVICE)).await;
-    envelope
+    kefu_events::direct::publish(bus, tenant, event)
+        .await
+        .unwrap()
 }
 
 /// Puts an already published envelope on `topic` again (a redelivery).
@@ -189,23 +182,9 @@ pub async fn redeliver(
     envelope: &kefu_events::Envelope,
     topic: &str,
 ) {
-    bus.publish(vec![kefu_events::bus::Record {
-        topic: topic.to_string(),
-        key: envelope.key(),
-        payload: serde_json::to_vec(envelope).unwrap(),
-        headers: Vec::new(),
-    }])
-    .await
-    .unwrap();
+    kefu_events::direct::redeliver(bus, envelope, topic)
+        .await
+        .unwrap()
 }
 
-/// Retries `check` until it holds (events arrive asynchronously); panics after 10 s.
-pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..200 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("{what} never happened");
-}
+pub use kefu_testkit::eventually;
