@@ -6,6 +6,7 @@ mod client;
 mod database;
 mod keys;
 mod mail_files;
+pub mod matrix;
 pub mod openapi;
 mod smtp_sink;
 mod tcp_proxy;

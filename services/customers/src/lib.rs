@@ -1,5 +1,6 @@
 //! Customers: who the customers are and what they are worth (PRODUCT.md §3.2).
 
+pub mod agreements;
 pub mod api;
 pub mod consumers;
 pub mod defaults;

@@ -61,7 +61,7 @@ pub async fn ticket_moment(
     };
     activity
         .append(interaction::Model {
-            id: Uuid::now_v7(),
+            id: crate::store::activity::interaction_id(at),
             tenant_id: tenant.uuid(),
             customer_id: customer,
             at,

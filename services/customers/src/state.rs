@@ -38,6 +38,12 @@ impl AppState {
         crate::consumers::consumers(self.clock.clone())
             .spawn(self.db.clone(), bus.clone())
             .await?;
+        crate::agreements::spawn_expiry(
+            self.db.clone(),
+            self.outbox.clone(),
+            self.clock.clone(),
+            std::time::Duration::from_secs(60),
+        );
         self.relay = Some(kefu_events::EventsRuntime::start(
             self.db.clone(),
             bus,

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use super::agreements::AgreementView;
 use super::contacts::ContactView;
 use super::customers::{live_customer, CustomerView};
 use super::interactions::InteractionView;
@@ -18,6 +19,7 @@ use super::values::{analysis_of, ValueView};
 use crate::domain::value::Analysis;
 use crate::state::AppState;
 use crate::store::activity::ActivityStore;
+use crate::store::agreements::AgreementStore;
 use crate::store::contacts::ContactStore;
 use crate::store::entities::{customer_score, customer_ticket};
 use crate::store::settings;
@@ -88,7 +90,8 @@ pub struct CardTickets {
     "value": {"abc_class": "A", "tier": "vip", "analysis": {"latest_year": 2026, "revenue": 150000000, "net_profit": 120000000, "lifetime_net_profit": 300000000, "relationship_days": 2458, "expected_future_profit": 330000000}, "recent_years": []},
     "satisfaction": {"responses": 2, "average_csat": 4.5, "average_nps": 8.0, "latest_csat": 5.0, "latest_at": "2026-11-20T03:00:00Z"},
     "tickets": {"open": 1, "open_complaints": 1, "items": [{"ticket_id": "0193a0c4-f177-7f28-a85c-2cce39263059", "number": 1042, "subject": "Scanner down again", "type": "complaint", "status": "open", "opened_at": "2026-11-21T01:00:00Z"}]},
-    "interactions": []
+    "interactions": [],
+    "agreements": [{"id": "0193a0c4-f177-7f28-a85c-2cce39263060", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "name": "Gold care 2027", "service_level": "gold", "status": "active", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "terms": "", "activated_at": "2027-01-01T00:10:00Z", "ended_at": null, "version": 4, "created_at": "2026-11-02T02:15:00Z", "updated_at": "2027-01-01T00:10:00Z"}]
 }))]
 pub struct CustomerCard {
     /// Basics and characteristics.
@@ -103,6 +106,8 @@ pub struct CustomerCard {
     pub tickets: CardTickets,
     /// The latest interactions (at most 10), newest first.
     pub interactions: Vec<InteractionView>,
+    /// Agreements in force.
+    pub agreements: Vec<AgreementView>,
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
@@ -175,6 +180,9 @@ pub async fn customer_card(
             },
         )
         .await?;
+    let agreements = AgreementStore::new(&state.db, tenant)
+        .active_of(customer.id)
+        .await?;
     let analysis = analysis_of(
         &records,
         &customer.customer_since,
@@ -202,6 +210,7 @@ pub async fn customer_card(
             .take(10)
             .map(InteractionView::from)
             .collect(),
+        agreements: agreements.into_iter().map(AgreementView::from).collect(),
     };
     Ok(HttpResponse::Ok().json(card))
 }

@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::customers::live_customer;
-use crate::domain::fields::Channel;
+use crate::domain::fields::ContactChannel;
 use crate::state::AppState;
 use crate::store::contacts::ContactStore;
 use crate::store::entities::contact;
@@ -36,7 +36,7 @@ pub struct NewContactBody {
     #[serde(default)]
     pub emergency: bool,
     /// How they like to be reached.
-    pub preferred_channel: Option<Channel>,
+    pub preferred_channel: Option<ContactChannel>,
 }
 
 fn check_contact(
@@ -93,8 +93,8 @@ pub struct ContactPatch {
     pub emergency: Option<bool>,
     /// How they like to be reached.
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<Channel>)]
-    pub preferred_channel: Option<Option<Channel>>,
+    #[schema(value_type = Option<ContactChannel>)]
+    pub preferred_channel: Option<Option<ContactChannel>>,
 }
 
 impl Validate for ContactPatch {

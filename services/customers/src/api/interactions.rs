@@ -16,7 +16,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::customers::live_customer;
-use crate::domain::fields::{Channel, Direction};
+use crate::domain::fields::{ContactChannel, Direction};
 use crate::state::AppState;
 use crate::store::activity::ActivityStore;
 use crate::store::entities::interaction;
@@ -27,7 +27,7 @@ use crate::store::entities::interaction;
 #[schema(example = json!({"channel": "visit", "direction": "outbound", "summary": "Quarterly visit: walked the scanner room", "outcome": "Wants a second scanner quoted", "at": "2026-11-20T03:00:00Z"}))]
 pub struct NewInteractionBody {
     /// How.
-    pub channel: Channel,
+    pub channel: ContactChannel,
     /// Who reached out.
     pub direction: Direction,
     /// What was said or done.
@@ -135,7 +135,7 @@ pub async fn create_interaction(
     }
     let saved = ActivityStore::new(&state.db, auth.tenant_id)
         .append(interaction::Model {
-            id: Uuid::now_v7(),
+            id: crate::store::activity::interaction_id(at),
             tenant_id: customer.tenant_id,
             customer_id: customer.id,
             at,

@@ -1,6 +1,7 @@
 //! HTTP handlers and their request/response bodies. Thin: extract, call the
 //! store or domain, map the result.
 
+pub mod agreements;
 pub mod card;
 pub mod classification;
 pub mod contacts;
@@ -19,4 +20,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     values::routes(cfg);
     interactions::routes(cfg);
     card::routes(cfg);
+    agreements::routes(cfg);
 }

@@ -73,7 +73,7 @@ vocabulary!(
 );
 vocabulary!(
     /// A channel to reach a customer by.
-    Channel {
+    ContactChannel {
         Phone = "phone",
         Email = "email",
         Sms = "sms",

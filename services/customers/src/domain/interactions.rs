@@ -1,6 +1,6 @@
 //! Which interaction a moment of a customer's ticket leaves on the customer's record.
 
-use super::fields::{Channel, Direction};
+use super::fields::{ContactChannel, Direction};
 
 /// A moment in a ticket's life that customers hears of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,12 +22,12 @@ pub enum TicketMoment {
 
 /// The interaction channel of a ticket channel: web forms and API calls reach the
 /// customer through the portal.
-pub fn channel_of(ticket_channel: &str) -> Channel {
+pub fn channel_of(ticket_channel: &str) -> ContactChannel {
     match ticket_channel {
-        "phone" => Channel::Phone,
-        "email" => Channel::Email,
-        "chat" => Channel::Chat,
-        _ => Channel::Portal,
+        "phone" => ContactChannel::Phone,
+        "email" => ContactChannel::Email,
+        "chat" => ContactChannel::Chat,
+        _ => ContactChannel::Portal,
     }
 }
 
@@ -38,7 +38,7 @@ pub fn interaction_of(
     ticket_channel: &str,
     number: i64,
     subject: &str,
-) -> Option<(Channel, Direction, String)> {
+) -> Option<(ContactChannel, Direction, String)> {
     let channel = channel_of(ticket_channel);
     let (direction, what) = match moment {
         TicketMoment::Created => (Direction::Inbound, "opened"),
@@ -68,12 +68,12 @@ mod tests {
         assert_eq!(
             opened,
             (
-                Channel::Email,
+                ContactChannel::Email,
                 Direction::Inbound,
                 "Ticket #12 opened: Noisy pump".into()
             )
         );
-        assert_eq!(closed.0, Channel::Portal);
+        assert_eq!(closed.0, ContactChannel::Portal);
         assert_eq!(closed.1, Direction::Outbound);
     }
 

@@ -1,6 +1,7 @@
 //! Domain rules of customers, as pure functions over plain values.
 
 pub mod abc;
+pub mod agreements;
 pub mod fields;
 pub mod interactions;
 pub mod tiers;

@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_schema;
 mod m20261125_000002_activity;
+mod m20261125_000003_agreements;
 
 /// Every customers migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(kefu_directory::Migration),
             Box::new(m20261125_000001_schema::Migration),
             Box::new(m20261125_000002_activity::Migration),
+            Box::new(m20261125_000003_agreements::Migration),
         ]
     }
 }

@@ -373,3 +373,49 @@ pub mod customer_score {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A service agreement with a customer.
+pub mod agreement {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `agreements`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agreements")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `name`.
+        pub name: String,
+        /// Column `service_level`.
+        pub service_level: String,
+        /// Column `status`.
+        pub status: String,
+        /// Column `starts_on`.
+        pub starts_on: String,
+        /// Column `ends_on`.
+        pub ends_on: Option<String>,
+        /// Column `terms`.
+        pub terms: String,
+        /// Column `activated_at`.
+        pub activated_at: Option<DateTimeUtc>,
+        /// Column `ended_at`.
+        pub ended_at: Option<DateTimeUtc>,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -2,6 +2,7 @@
 //! tenant data is built with a `TenantId` and filters by it itself.
 
 pub mod activity;
+pub mod agreements;
 pub mod contacts;
 pub mod customers;
 pub mod entities;

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod activity;
+mod agreements;
 mod customers;
 mod matrix;
 mod values;

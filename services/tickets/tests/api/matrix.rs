@@ -1,10 +1,7 @@
 //! QUALITY.md checks 1–3 over every tickets operation, generated from its OpenAPI
 //! document: tenant isolation, the scope matrix, documented examples, bad input.
 
-use std::collections::BTreeSet;
-
-use kefu_testkit::openapi::{call, check_response_examples, tenant_scopes, Operation};
-use reqwest::Method;
+use kefu_testkit::openapi::{tenant_scopes, Operation};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -173,28 +170,8 @@ async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, S
 
 #[tokio::test]
 async fn every_operation_declares_its_security_and_examples() {
-    let ops = operations();
-    assert!(ops.len() >= 73, "only {} operations documented", ops.len());
-    for op in &ops {
-        assert!(
-            op.scope.is_some(),
-            "{} {} has no bearer security entry",
-            op.method,
-            op.path
-        );
-        if op.has_body {
-            assert_ne!(
-                op.example,
-                json!({}),
-                "{} {} has no request example",
-                op.method,
-                op.path
-            );
-        }
-    }
     let doc = serde_json::to_value(kefu_tickets::openapi()).unwrap();
-    let checked = check_response_examples(&doc).unwrap_or_else(|failure| panic!("{failure}"));
-    assert!(checked >= 14, "only {checked} JSON responses documented");
+    kefu_testkit::matrix::declarations(&doc, &operations(), 73, 14);
 }
 
 #[tokio::test]
@@ -203,38 +180,14 @@ async fn scope_matrix_403_without_the_scope_and_allowed_with_exactly_it() {
     app.seed_defaults("UTC").await;
     let all = tenant_scopes();
     let (_, owner) = app.agent(&all).await;
-    for op in operations() {
-        let scope = op.scope.clone().unwrap();
-        let (path, _) = fixture(&owner, &op.path).await;
-        // `portal` is the other way in to most operations; without it too, nothing passes.
-        let without: Vec<&str> = all
-            .iter()
-            .copied()
-            .filter(|s| *s != scope && *s != "portal")
-            .collect();
-        let (_, denied) = app.agent(&without).await;
-        let (_, allowed) = app.agent(&[scope.as_str()]).await;
-
-        let refused = call(&denied, &op, &path).await;
-        let passed = call(&allowed, &op, &path).await;
-
-        assert_eq!(
-            refused.status, 403,
-            "{} {} without {scope}: {}",
-            op.method, op.path, refused.text
-        );
-        assert_eq!(refused.json()["code"], "insufficient_scope");
-        // Past the scope gate the example may still be refused on its merits (an id
-        // that does not exist), but never for lack of a scope or token.
-        assert!(
-            passed.status != 401 && passed.status != 403,
-            "{} {} with exactly {scope}: {} {}",
-            op.method,
-            op.path,
-            passed.status,
-            passed.text
-        );
-    }
+    kefu_testkit::matrix::scope_matrix(
+        &operations(),
+        &all,
+        &["portal"],
+        async |path| fixture(&owner, path).await,
+        async |scopes| app.agent(scopes).await.1,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -244,54 +197,14 @@ async fn tenant_isolation_foreign_ids_are_404_and_lists_leak_nothing() {
     let all = tenant_scopes();
     let (_, owner) = app.agent(&all).await;
     let foreign = app.as_token(&app.token_of(Uuid::now_v7(), Uuid::now_v7(), &all, None));
-    let mut ids = BTreeSet::new();
-    for op in operations()
-        .into_iter()
-        .filter(|op| op.path.contains("{id}"))
-    {
-        let (path, reader) = fixture(&owner, &op.path).await;
-        let id = path
-            .rsplit('/')
-            .find(|part| Uuid::parse_str(part).is_ok())
-            .unwrap()
-            .to_string();
-        ids.insert(id.clone());
-        let before = owner.get(&reader).await.expect(200);
-
-        let answer = call(&foreign, &op, &path).await;
-
-        assert_eq!(
-            answer.status, 404,
-            "{} {} as another tenant: {}",
-            op.method, op.path, answer.text
-        );
-        assert!(!answer.text.contains(&id));
-        let after = owner.get(&reader).await.expect(200);
-        assert_eq!(
-            after, before,
-            "{} {} as another tenant changed the record",
-            op.method, op.path
-        );
-        let own = call(&owner, &op, &path).await;
-        assert_ne!(
-            own.status, 404,
-            "control: {} {}: {}",
-            op.method, op.path, own.text
-        );
-    }
-    for op in operations()
-        .into_iter()
-        .filter(|op| op.method == Method::GET && !op.path.contains('{'))
-    {
-        let list = foreign.get(&op.path).await;
-        assert_eq!(list.status, 200);
-        assert!(
-            ids.iter().all(|id| !list.text.contains(id.as_str())),
-            "GET {} leaks",
-            op.path
-        );
-        assert!(!list.text.contains("secret-tag"));
-    }
+    kefu_testkit::matrix::isolation(
+        &operations(),
+        &owner,
+        &foreign,
+        "secret-tag",
+        async |path| fixture(&owner, path).await,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -299,38 +212,14 @@ async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
     let app = spawn_app().await;
     app.seed_defaults("UTC").await;
     let (_, owner) = app.agent(&tenant_scopes()).await;
-    let bodies: Vec<(&str, String)> = vec![
-        ("truncated JSON", "{\"subject\": ".into()),
-        ("not an object", "[1, 2, 3]".into()),
-        ("wrong types", json!({"subject": 42, "tags": "x", "assignee_id": 7, "public": "yes", "status": 1, "body": []}).to_string()),
-        ("over-long strings", json!({"subject": "x".repeat(100_000), "body": "y".repeat(30_000)}).to_string()),
-        ("null", "null".into()),
-        ("unknown enum", json!({"subject": "S", "status": "sleeping", "priority": "asap"}).to_string()),
-        ("NUL", json!({"subject": "a\u{0}b", "body": "a\u{0}b"}).to_string()),
-    ];
-    for op in operations().into_iter().filter(|op| op.has_body) {
-        let (path, _) = fixture(&owner, &op.path).await;
-        for (name, body) in &bodies {
-            let response = owner
-                .send(
-                    owner
-                        .request(op.method.clone(), &path)
-                        .header("content-type", "application/json")
-                        .body(body.clone()),
-                )
-                .await;
-            assert!(
-                (400..500).contains(&response.status.as_u16()),
-                "{} {} with {name}: {} {}",
-                op.method,
-                op.path,
-                response.status,
-                response.text
-            );
-            assert_eq!(
-                response.header("content-type").as_deref(),
-                Some("application/problem+json")
-            );
-        }
-    }
+    let bodies = kefu_testkit::matrix::bad_bodies(
+        json!({"subject": 42, "tags": "x", "assignee_id": 7, "public": "yes", "status": 1, "body": []}),
+        json!({"subject": "x".repeat(100_000), "body": "y".repeat(30_000)}),
+        json!({"subject": "S", "status": "sleeping", "priority": "asap"}),
+        json!({"subject": "a\u{0}b", "body": "a\u{0}b"}),
+    );
+    kefu_testkit::matrix::bad_input(&operations(), &owner, &bodies, async |path| {
+        fixture(&owner, path).await
+    })
+    .await;
 }

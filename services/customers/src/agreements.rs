@@ -1,0 +1,153 @@
+//! Moving agreements along their flow: the customer's service level follows the
+//! agreements in force, and activation, expiry and termination are announced.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use kefu_events::catalogue::customers::{
+    AgreementActivated, AgreementData, AgreementExpired, AgreementTerminated,
+};
+use kefu_platform::ids::TenantId;
+use kefu_platform::ApiError;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use uuid::Uuid;
+
+use crate::domain::agreements::{granted_level, has_expired, AgreementStatus, InForce};
+use crate::events::emit;
+use crate::store::agreements::{ended_before, AgreementStore};
+use crate::store::customers::CustomerStore;
+use crate::store::entities::agreement;
+
+/// The level the customer's active agreements grant now, written on the customer.
+async fn refresh_level(
+    txn: &DatabaseTransaction,
+    tenant: TenantId,
+    customer: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, ApiError> {
+    let active = AgreementStore::new(txn, tenant).active_of(customer).await?;
+    let level = granted_level(
+        &active
+            .iter()
+            .map(|a| InForce {
+                service_level: a.service_level.clone(),
+                activated_at: a.activated_at.unwrap_or(a.updated_at),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let store = CustomerStore::new(txn, tenant);
+    if let Some(mut found) = store.get(customer).await? {
+        if found.service_level != level {
+            found.service_level = level.clone();
+            found.updated_at = now;
+            store.save(found).await?;
+        }
+    }
+    Ok(level)
+}
+
+/// What an agreement event carries.
+fn data(a: &agreement::Model, level: Option<String>) -> AgreementData {
+    AgreementData {
+        agreement_id: a.id,
+        customer_id: a.customer_id,
+        name: a.name.clone(),
+        service_level: a.service_level.clone(),
+        starts_on: a.starts_on.parse().unwrap_or_default(),
+        ends_on: a.ends_on.as_deref().and_then(|d| d.parse().ok()),
+        status: a.status.clone(),
+        customer_service_level: level,
+    }
+}
+
+/// Moves `found` to `to` (409 listing the allowed states otherwise; `expired` only by
+/// the end date), updates the customer's level and emits the event of the move.
+pub async fn move_to(
+    txn: &DatabaseTransaction,
+    mut found: agreement::Model,
+    to: AgreementStatus,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<agreement::Model, ApiError> {
+    let tenant = TenantId(found.tenant_id);
+    let from = AgreementStatus::parse(&found.status).unwrap_or(AgreementStatus::Draft);
+    let by_scanner = to == AgreementStatus::Expired && from == AgreementStatus::Active;
+    if !by_scanner && !from.next().contains(&to) {
+        return Err(ApiError::IllegalTransition {
+            detail: format!(
+                "a {} agreement cannot become {}",
+                from.as_str(),
+                to.as_str()
+            ),
+            allowed: from.next().iter().map(|s| s.as_str().to_string()).collect(),
+        });
+    }
+    found.status = to.as_str().into();
+    found.updated_at = now;
+    match to {
+        AgreementStatus::Active => found.activated_at = Some(now),
+        AgreementStatus::Expired | AgreementStatus::Terminated => found.ended_at = Some(now),
+        _ => {}
+    }
+    let saved = AgreementStore::new(txn, tenant).save(found).await?;
+    let level = refresh_level(txn, tenant, saved.customer_id, now).await?;
+    let tenant = tenant.uuid();
+    match to {
+        AgreementStatus::Active => {
+            emit(txn, tenant, actor, AgreementActivated(data(&saved, level))).await?
+        }
+        AgreementStatus::Expired => {
+            emit(txn, tenant, actor, AgreementExpired(data(&saved, level))).await?
+        }
+        AgreementStatus::Terminated => {
+            emit(txn, tenant, actor, AgreementTerminated(data(&saved, level))).await?
+        }
+        _ => {}
+    }
+    Ok(saved)
+}
+
+/// Expires every active agreement whose end date has passed (in UTC days); how many.
+pub async fn expire_once(
+    db: &DatabaseConnection,
+    outbox: &kefu_events::Outbox,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let today = now.date_naive();
+    let due: Vec<agreement::Model> = ended_before(db, &today.to_string())
+        .await?
+        .into_iter()
+        .filter(|a| has_expired(a.ends_on.as_deref().and_then(|d| d.parse().ok()), today))
+        .collect();
+    let count = due.len();
+    for found in due {
+        outbox
+            .transaction::<_, (), ApiError>(db, move |txn| {
+                Box::pin(async move {
+                    move_to(txn, found, AgreementStatus::Expired, None, now).await?;
+                    Ok(())
+                })
+            })
+            .await?;
+    }
+    Ok(count)
+}
+
+/// Runs the expiry every `every` until the task is dropped.
+pub fn spawn_expiry(
+    db: DatabaseConnection,
+    outbox: kefu_events::Outbox,
+    clock: kefu_platform::clock::Clock,
+    every: StdDuration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(error) = expire_once(&db, &outbox, clock.now()).await {
+                tracing::warn!(%error, "expiring agreements failed");
+            }
+        }
+    })
+}
