@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::store::entities::{
-    contact, customer, customer_score, customer_settings, customer_tag, customer_ticket,
-    interaction, lifecycle_change, value_record,
+    agreement, contact, customer, customer_score, customer_settings, customer_tag, customer_ticket,
+    interaction, lifecycle_change, pain_point, value_record,
 };
 
 /// Erases every row of `tenant`.
@@ -37,6 +37,14 @@ pub async fn purge<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<(), DbE
         .await?;
     customer_score::Entity::delete_many()
         .filter(customer_score::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    agreement::Entity::delete_many()
+        .filter(agreement::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    pain_point::Entity::delete_many()
+        .filter(pain_point::Column::TenantId.eq(tenant))
         .exec(conn)
         .await?;
     customer::Entity::delete_many()

@@ -15,6 +15,7 @@ use super::agreements::AgreementView;
 use super::contacts::ContactView;
 use super::customers::{live_customer, CustomerView};
 use super::interactions::InteractionView;
+use super::pain_points::PainPointView;
 use super::values::{analysis_of, ValueView};
 use crate::domain::value::Analysis;
 use crate::state::AppState;
@@ -22,6 +23,7 @@ use crate::store::activity::ActivityStore;
 use crate::store::agreements::AgreementStore;
 use crate::store::contacts::ContactStore;
 use crate::store::entities::{customer_score, customer_ticket};
+use crate::store::pain_points::PainPointStore;
 use crate::store::settings;
 use crate::store::values::ValueStore;
 
@@ -91,7 +93,8 @@ pub struct CardTickets {
     "satisfaction": {"responses": 2, "average_csat": 4.5, "average_nps": 8.0, "latest_csat": 5.0, "latest_at": "2026-11-20T03:00:00Z"},
     "tickets": {"open": 1, "open_complaints": 1, "items": [{"ticket_id": "0193a0c4-f177-7f28-a85c-2cce39263059", "number": 1042, "subject": "Scanner down again", "type": "complaint", "status": "open", "opened_at": "2026-11-21T01:00:00Z"}]},
     "interactions": [],
-    "agreements": [{"id": "0193a0c4-f177-7f28-a85c-2cce39263060", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "name": "Gold care 2027", "service_level": "gold", "status": "active", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "terms": "", "activated_at": "2027-01-01T00:10:00Z", "ended_at": null, "version": 4, "created_at": "2026-11-02T02:15:00Z", "updated_at": "2027-01-01T00:10:00Z"}]
+    "agreements": [{"id": "0193a0c4-f177-7f28-a85c-2cce39263060", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "name": "Gold care 2027", "service_level": "gold", "status": "active", "starts_on": "2027-01-01", "ends_on": "2027-12-31", "terms": "", "activated_at": "2027-01-01T00:10:00Z", "ended_at": null, "version": 4, "created_at": "2026-11-02T02:15:00Z", "updated_at": "2027-01-01T00:10:00Z"}],
+    "pain_points": [{"id": "0193a0c4-f177-7f28-a85c-2cce39263061", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "title": "Scanner down every Monday", "description": "", "impact": 5, "urgency": 4, "difficulty": 2, "priority": 10.0, "status": "open", "ticket_ids": [], "version": 1, "created_at": "2026-11-02T02:15:00Z", "updated_at": "2026-11-02T02:15:00Z"}]
 }))]
 pub struct CustomerCard {
     /// Basics and characteristics.
@@ -108,6 +111,8 @@ pub struct CustomerCard {
     pub interactions: Vec<InteractionView>,
     /// Agreements in force.
     pub agreements: Vec<AgreementView>,
+    /// Pain points not yet resolved, highest priority first.
+    pub pain_points: Vec<PainPointView>,
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
@@ -183,6 +188,9 @@ pub async fn customer_card(
     let agreements = AgreementStore::new(&state.db, tenant)
         .active_of(customer.id)
         .await?;
+    let pains = PainPointStore::new(&state.db, tenant)
+        .unresolved_of(customer.id)
+        .await?;
     let analysis = analysis_of(
         &records,
         &customer.customer_since,
@@ -211,6 +219,7 @@ pub async fn customer_card(
             .map(InteractionView::from)
             .collect(),
         agreements: agreements.into_iter().map(AgreementView::from).collect(),
+        pain_points: pains.into_iter().map(PainPointView::from).collect(),
     };
     Ok(HttpResponse::Ok().json(card))
 }

@@ -7,6 +7,7 @@ pub mod classification;
 pub mod contacts;
 pub mod customers;
 pub mod interactions;
+pub mod pain_points;
 pub mod values;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,4 +22,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     interactions::routes(cfg);
     card::routes(cfg);
     agreements::routes(cfg);
+    pain_points::routes(cfg);
 }

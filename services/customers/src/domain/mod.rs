@@ -4,5 +4,6 @@ pub mod abc;
 pub mod agreements;
 pub mod fields;
 pub mod interactions;
+pub mod pain_points;
 pub mod tiers;
 pub mod value;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261125_000001_schema;
 mod m20261125_000002_activity;
 mod m20261125_000003_agreements;
+mod m20261125_000004_pain_points;
 
 /// Every customers migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_schema::Migration),
             Box::new(m20261125_000002_activity::Migration),
             Box::new(m20261125_000003_agreements::Migration),
+            Box::new(m20261125_000004_pain_points::Migration),
         ]
     }
 }

@@ -419,3 +419,49 @@ pub mod agreement {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A pain point of a customer.
+pub mod pain_point {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `pain_points`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "pain_points")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `title`.
+        pub title: String,
+        /// Column `description`.
+        pub description: String,
+        /// Column `impact`.
+        pub impact: i64,
+        /// Column `urgency`.
+        pub urgency: i64,
+        /// Column `difficulty`.
+        pub difficulty: i64,
+        /// Column `priority`.
+        pub priority: f64,
+        /// Column `status`.
+        pub status: String,
+        /// Column `ticket_ids`.
+        pub ticket_ids: String,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod contacts;
 pub mod customers;
 pub mod entities;
+pub mod pain_points;
 pub mod settings;
 pub mod values;
 

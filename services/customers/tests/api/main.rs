@@ -7,4 +7,5 @@ mod activity;
 mod agreements;
 mod customers;
 mod matrix;
+mod pain_points;
 mod values;

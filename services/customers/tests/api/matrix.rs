@@ -51,6 +51,20 @@ async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, S
             .replace("{value_id}", value["id"].as_str().unwrap());
         return (path, format!("{at}/values"));
     }
+    if template.starts_with("/api/v1/pain-points/") {
+        let pain = owner
+            .post(
+                "/api/v1/pain-points",
+                &json!({"customer_id": customer, "title": "Hurts", "impact": 3, "urgency": 3, "difficulty": 3}),
+            )
+            .await
+            .expect(201);
+        let id = pain["id"].as_str().unwrap();
+        return (
+            template.replace("{id}", id),
+            format!("/api/v1/pain-points/{id}"),
+        );
+    }
     if template.starts_with("/api/v1/agreements/") {
         let agreement = owner
             .post(

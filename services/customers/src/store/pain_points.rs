@@ -1,0 +1,98 @@
+//! Pain points of one tenant's customers.
+
+use kefu_platform::ids::TenantId;
+use kefu_platform::pagination::PageRequest;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entities::pain_point;
+
+/// Pain points of one tenant.
+pub struct PainPointStore<'c, C> {
+    conn: &'c C,
+    tenant: Uuid,
+}
+
+impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
+    /// The store of `tenant`.
+    pub fn new(conn: &'c C, tenant: TenantId) -> Self {
+        Self {
+            conn,
+            tenant: tenant.uuid(),
+        }
+    }
+
+    /// Inserts a pain point.
+    pub async fn insert(&self, model: pain_point::Model) -> Result<pain_point::Model, DbErr> {
+        pain_point::Entity::insert(pain_point::ActiveModel::from(model.clone()))
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok(model)
+    }
+
+    /// One pain point of the tenant.
+    pub async fn get(&self, id: Uuid) -> Result<Option<pain_point::Model>, DbErr> {
+        pain_point::Entity::find_by_id(id)
+            .filter(pain_point::Column::TenantId.eq(self.tenant))
+            .one(self.conn)
+            .await
+    }
+
+    /// A page of pain points, newest first, of one customer and/or in one status.
+    pub async fn list(
+        &self,
+        customer: Option<Uuid>,
+        status: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Vec<pain_point::Model>, DbErr> {
+        let mut query =
+            pain_point::Entity::find().filter(pain_point::Column::TenantId.eq(self.tenant));
+        if let Some(customer) = customer {
+            query = query.filter(pain_point::Column::CustomerId.eq(customer));
+        }
+        if let Some(status) = status {
+            query = query.filter(pain_point::Column::Status.eq(status));
+        }
+        if let Some(after) = page.after {
+            query = query.filter(pain_point::Column::Id.lt(after));
+        }
+        query
+            .order_by_desc(pain_point::Column::Id)
+            .limit(page.limit + 1)
+            .all(self.conn)
+            .await
+    }
+
+    /// A customer's unresolved pain points, highest priority first.
+    pub async fn unresolved_of(&self, customer: Uuid) -> Result<Vec<pain_point::Model>, DbErr> {
+        pain_point::Entity::find()
+            .filter(pain_point::Column::TenantId.eq(self.tenant))
+            .filter(pain_point::Column::CustomerId.eq(customer))
+            .filter(pain_point::Column::Status.ne("resolved"))
+            .order_by_desc(pain_point::Column::Priority)
+            .order_by_asc(pain_point::Column::Id)
+            .all(self.conn)
+            .await
+    }
+
+    /// Writes a changed pain point, bumping its version (a 412 if someone saved it since).
+    pub async fn save(&self, mut model: pain_point::Model) -> Result<pain_point::Model, DbErr> {
+        let read_version = model.version;
+        model.version += 1;
+        let active =
+            sea_orm::ActiveModelTrait::reset_all(pain_point::ActiveModel::from(model.clone()));
+        let result = pain_point::Entity::update_many()
+            .set(active)
+            .filter(pain_point::Column::Id.eq(model.id))
+            .filter(pain_point::Column::TenantId.eq(self.tenant))
+            .filter(pain_point::Column::Version.eq(read_version))
+            .exec(self.conn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(DbErr::RecordNotUpdated);
+        }
+        Ok(model)
+    }
+}
