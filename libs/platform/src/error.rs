@@ -45,6 +45,9 @@ pub struct Problem {
     /// Allowed next states, for illegal state transitions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// Where a merged-away record lives on (its survivor's path), for `merged` problems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// Every error a Kefu API can answer with. Internal causes are logged, never sent.
@@ -72,6 +75,14 @@ pub enum ApiError {
     /// Not found, or belongs to another tenant (indistinguishable on purpose).
     #[error("not found")]
     NotFound,
+    /// Gone by a merge into another record of the same tenant, which holds it now.
+    #[error("merged into {into}")]
+    MergedInto {
+        /// Where the record lives on.
+        into: uuid::Uuid,
+        /// Its path, e.g. `/api/v1/customers/{id}`.
+        location: String,
+    },
     /// A uniqueness or state conflict.
     #[error("conflict: {detail}")]
     Conflict {
@@ -171,6 +182,7 @@ impl ApiError {
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "insufficient_scope",
             Self::NotFound => "not_found",
+            Self::MergedInto { .. } => "merged",
             Self::IllegalTransition { .. } => "illegal_transition",
             Self::PreconditionFailed => "version_mismatch",
             Self::IdempotencyMismatch => "idempotency_key_reused",
@@ -194,6 +206,7 @@ impl ApiError {
             Self::Unauthenticated => "Unauthenticated",
             Self::Forbidden(_) => "Forbidden",
             Self::NotFound => "Not found",
+            Self::MergedInto { .. } => "Merged into another record",
             Self::Conflict { .. } => "Conflict",
             Self::IllegalTransition { .. } => "Illegal state transition",
             Self::PreconditionFailed => "Precondition failed",
@@ -225,6 +238,9 @@ impl ApiError {
             Self::Unauthenticated => "a valid bearer token is required".into(),
             Self::Forbidden(scope) => format!("this operation requires the scope `{scope}`"),
             Self::NotFound => "the resource does not exist".into(),
+            Self::MergedInto { into, location } => {
+                format!("this record was merged into {into}; it lives on at {location}")
+            }
             Self::PreconditionFailed => {
                 "the resource was changed since you read it; fetch it again".into()
             }
@@ -270,6 +286,10 @@ impl ApiError {
                 Self::IllegalTransition { allowed, .. } => Some(allowed.clone()),
                 _ => None,
             },
+            merged_into: match self {
+                Self::MergedInto { location, .. } => Some(location.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -304,7 +324,7 @@ impl ResponseError for ApiError {
             Self::Validation(_) | Self::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::QuotaExceeded { .. } => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::MergedInto { .. } => StatusCode::NOT_FOUND,
             Self::Conflict { .. }
             | Self::IllegalTransition { .. }
             | Self::IdempotencyInProgress

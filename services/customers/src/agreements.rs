@@ -19,7 +19,7 @@ use crate::store::customers::CustomerStore;
 use crate::store::entities::agreement;
 
 /// The level the customer's active agreements grant now, written on the customer.
-async fn refresh_level(
+pub async fn refresh_level(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     customer: Uuid,

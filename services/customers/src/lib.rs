@@ -6,6 +6,7 @@ pub mod consumers;
 pub mod defaults;
 pub mod domain;
 pub mod events;
+pub mod merge;
 mod migrations;
 pub mod reactions;
 pub mod recompute;

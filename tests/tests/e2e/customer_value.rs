@@ -84,3 +84,57 @@ async fn revenue_into_the_vip_band_moves_open_tickets_to_the_vip_sla() {
     assert_eq!(after, Some(120), "tickets re-matched the VIP policy");
     suite.stop().await;
 }
+
+#[tokio::test]
+async fn merging_customers_moves_their_tickets_and_the_old_id_points_to_the_survivor() {
+    let suite = suite::start().await;
+    let slug = kefu_testkit::unique_slug("merge");
+    let (_, owner) = suite.sign_up(&slug, "UTC", "max@merge.example").await;
+    let dup = owner
+        .post(
+            "/api/v1/customers",
+            &json!({"kind": "organisation", "name": "ACME Hosp."}),
+        )
+        .await
+        .expect(201);
+    let keep = owner
+        .post(
+            "/api/v1/customers",
+            &json!({"kind": "organisation", "name": "Acme Hospital"}),
+        )
+        .await
+        .expect(201);
+    let ticket = owner
+        .post(
+            "/api/v1/tickets",
+            &json!({"subject": "Filed under the duplicate", "customer_id": dup["id"]}),
+        )
+        .await
+        .expect(201);
+    let ticket_path = format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap());
+    let dup_path = format!("/api/v1/customers/{}", dup["id"].as_str().unwrap());
+
+    owner
+        .post(&format!("{dup_path}/merge"), &json!({"into": keep["id"]}))
+        .await
+        .expect(200);
+
+    let gone = owner.get(&dup_path).await.expect_problem(404, "merged");
+    assert_eq!(
+        gone["merged_into"],
+        format!("/api/v1/customers/{}", keep["id"].as_str().unwrap())
+    );
+    let mut moved = Value::Null;
+    for _ in 0..200 {
+        moved = owner.get(&ticket_path).await.expect(200);
+        if moved["customer_id"] == keep["id"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        moved["customer_id"], keep["id"],
+        "tickets re-pointed the ticket"
+    );
+    suite.stop().await;
+}

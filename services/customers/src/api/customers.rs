@@ -437,17 +437,74 @@ fn tags_of(tags: &[String]) -> String {
     encode_list(&tags)
 }
 
-/// A live customer of the tenant: a merged-away or deleted one is a 404.
+/// A live customer of the tenant: a deleted one is a 404, a merged-away one a 404
+/// naming the survivor.
 pub async fn live_customer<C: ConnectionTrait>(
     conn: &C,
     tenant: kefu_platform::ids::TenantId,
     id: Uuid,
 ) -> Result<customer::Model, ApiError> {
-    CustomerStore::new(conn, tenant)
+    let found = CustomerStore::new(conn, tenant)
         .get(id)
         .await?
-        .filter(|c| c.deleted_at.is_none() && c.merged_into.is_none())
-        .ok_or(ApiError::NotFound)
+        .filter(|c| c.deleted_at.is_none())
+        .ok_or(ApiError::NotFound)?;
+    match found.merged_into {
+        Some(into) => Err(ApiError::MergedInto {
+            into,
+            location: format!("/api/v1/customers/{into}"),
+        }),
+        None => Ok(found),
+    }
+}
+
+/// Which customer survives a merge.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"into": "0193a0c5-0a1b-7c3d-8e4f-5a6b7c8d9e0f"}))]
+pub struct MergeBody {
+    /// The survivor.
+    pub into: Uuid,
+}
+
+impl Validate for MergeBody {}
+
+/// Merges this customer into another record of the same customer: contacts,
+/// interactions, value records, agreements, pain points and ticket history move to the
+/// survivor; this id then answers 404 naming it; `customer.merged` tells other services.
+#[utoipa::path(
+    tag = "customers",
+    params(("id" = Uuid, Path, description = "The customer merged away")),
+    request_body = MergeBody,
+    responses((status = 200, description = "The survivor", body = CustomerView), ErrorResponses),
+    security(("bearer" = ["customers:write"]))
+)]
+#[post("/api/v1/customers/{id}/merge")]
+pub async fn merge_customer(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersWrite>,
+    id: web::Path<Uuid>,
+    body: Json<MergeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let into = body.into_inner().into;
+    let ctx = auth.ctx.clone();
+    let (id, now) = (*id, state.clock.now());
+    if id == into {
+        return Err(ApiError::field("into", "must be another customer"));
+    }
+    let survivor = state
+        .outbox
+        .transaction::<_, customer::Model, ApiError>(&state.db, move |txn| {
+            Box::pin(async move {
+                let merged = live_customer(txn, ctx.tenant_id, id).await?;
+                let survivor = live_customer(txn, ctx.tenant_id, into).await.map_err(|_| {
+                    ApiError::field("into", "is not a live customer of this tenant")
+                })?;
+                crate::merge::merge(txn, ctx.tenant_id, merged, survivor, ctx.actor, now).await
+            })
+        })
+        .await?;
+    Ok(with_etag(survivor.version, &CustomerView::from(survivor)))
 }
 
 fn lifecycle_move(
@@ -804,5 +861,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_customer)
         .service(update_customer)
         .service(delete_customer)
-        .service(lifecycle_changes);
+        .service(lifecycle_changes)
+        .service(merge_customer);
 }

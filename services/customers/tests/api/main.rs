@@ -7,5 +7,6 @@ mod activity;
 mod agreements;
 mod customers;
 mod matrix;
+mod merge;
 mod pain_points;
 mod values;
