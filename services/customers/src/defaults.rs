@@ -5,8 +5,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::store::entities::{
-    agreement, contact, customer, customer_score, customer_settings, customer_tag, customer_ticket,
-    interaction, lifecycle_change, pain_point, value_record,
+    agreement, care_plan, contact, customer, customer_score, customer_settings, customer_tag,
+    customer_ticket, follow_up, interaction, lifecycle_change, pain_point, value_record,
 };
 
 /// Erases every row of `tenant`.
@@ -37,6 +37,14 @@ pub async fn purge<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<(), DbE
         .await?;
     customer_score::Entity::delete_many()
         .filter(customer_score::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    follow_up::Entity::delete_many()
+        .filter(follow_up::Column::TenantId.eq(tenant))
+        .exec(conn)
+        .await?;
+    care_plan::Entity::delete_many()
+        .filter(care_plan::Column::TenantId.eq(tenant))
         .exec(conn)
         .await?;
     agreement::Entity::delete_many()

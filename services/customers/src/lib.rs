@@ -2,6 +2,7 @@
 
 pub mod agreements;
 pub mod api;
+pub mod care;
 pub mod consumers;
 pub mod defaults;
 pub mod domain;

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::events::{customer_data, emit};
 use crate::store::customers::CustomerStore;
 use crate::store::entities::{
-    agreement, contact, customer, customer_score, customer_ticket, interaction, pain_point,
+    agreement, care_plan, contact, customer, customer_score, customer_ticket, follow_up,
+    interaction, pain_point,
 };
 use crate::store::values::ValueStore;
 use crate::store::{decode_list, encode_list};
@@ -81,6 +82,8 @@ pub async fn merge(
     repoint!(txn, t, pain_point, from, to);
     repoint!(txn, t, customer_ticket, from, to);
     repoint!(txn, t, customer_score, from, to);
+    repoint!(txn, t, care_plan, from, to);
+    repoint!(txn, t, follow_up, from, to);
     merge_values(txn, tenant, from, to, now).await?;
 
     let store = CustomerStore::new(txn, tenant);

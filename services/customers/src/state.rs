@@ -44,6 +44,12 @@ impl AppState {
             self.clock.clone(),
             std::time::Duration::from_secs(60),
         );
+        crate::care::spawn_runs(
+            self.db.clone(),
+            self.outbox.clone(),
+            self.clock.clone(),
+            std::time::Duration::from_secs(60),
+        );
         self.relay = Some(kefu_events::EventsRuntime::start(
             self.db.clone(),
             bus,

@@ -11,3 +11,51 @@ pub fn merged(public_url: &str) -> serde_json::Value {
     merged["servers"] = serde_json::json!([{ "url": public_url }]);
     merged
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// Two services naming different schemas alike would make the merged document keep
+    /// one and describe the other service wrongly.
+    #[test]
+    fn no_two_services_define_one_schema_name_differently() {
+        let documents = [
+            (
+                "accounts",
+                serde_json::to_value(kefu_accounts::openapi()).unwrap(),
+            ),
+            (
+                "customers",
+                serde_json::to_value(kefu_customers::openapi()).unwrap(),
+            ),
+            (
+                "tickets",
+                serde_json::to_value(kefu_tickets::openapi()).unwrap(),
+            ),
+        ];
+        let mut seen: BTreeMap<String, (&str, serde_json::Value)> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for (service, doc) in &documents {
+            for (name, schema) in doc["components"]["schemas"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                match seen.get(name) {
+                    Some((first, earlier)) if earlier != schema => {
+                        clashes.push(format!("{name}: {first} and {service}"));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name.clone(), (service, schema.clone()));
+                    }
+                }
+            }
+        }
+        assert!(
+            clashes.is_empty(),
+            "schema names defined differently: {clashes:?}"
+        );
+    }
+}

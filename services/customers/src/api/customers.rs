@@ -462,12 +462,12 @@ pub async fn live_customer<C: ConnectionTrait>(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"into": "0193a0c5-0a1b-7c3d-8e4f-5a6b7c8d9e0f"}))]
-pub struct MergeBody {
+pub struct CustomerMergeBody {
     /// The survivor.
     pub into: Uuid,
 }
 
-impl Validate for MergeBody {}
+impl Validate for CustomerMergeBody {}
 
 /// Merges this customer into another record of the same customer: contacts,
 /// interactions, value records, agreements, pain points and ticket history move to the
@@ -475,7 +475,7 @@ impl Validate for MergeBody {}
 #[utoipa::path(
     tag = "customers",
     params(("id" = Uuid, Path, description = "The customer merged away")),
-    request_body = MergeBody,
+    request_body = CustomerMergeBody,
     responses((status = 200, description = "The survivor", body = CustomerView), ErrorResponses),
     security(("bearer" = ["customers:write"]))
 )]
@@ -484,7 +484,7 @@ pub async fn merge_customer(
     state: web::Data<AppState>,
     auth: Authz<CustomersWrite>,
     id: web::Path<Uuid>,
-    body: Json<MergeBody>,
+    body: Json<CustomerMergeBody>,
 ) -> Result<HttpResponse, ApiError> {
     let into = body.into_inner().into;
     let ctx = auth.ctx.clone();

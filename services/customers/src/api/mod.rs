@@ -3,6 +3,7 @@
 
 pub mod agreements;
 pub mod card;
+pub mod care_plans;
 pub mod classification;
 pub mod contacts;
 pub mod customers;
@@ -23,4 +24,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
     card::routes(cfg);
     agreements::routes(cfg);
     pain_points::routes(cfg);
+    care_plans::routes(cfg);
 }

@@ -5,5 +5,6 @@ pub mod agreements;
 pub mod fields;
 pub mod interactions;
 pub mod pain_points;
+pub mod recurrence;
 pub mod tiers;
 pub mod value;

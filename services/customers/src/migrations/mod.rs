@@ -6,6 +6,7 @@ mod m20261125_000001_schema;
 mod m20261125_000002_activity;
 mod m20261125_000003_agreements;
 mod m20261125_000004_pain_points;
+mod m20261125_000005_care_plans;
 
 /// Every customers migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_activity::Migration),
             Box::new(m20261125_000003_agreements::Migration),
             Box::new(m20261125_000004_pain_points::Migration),
+            Box::new(m20261125_000005_care_plans::Migration),
         ]
     }
 }

@@ -465,3 +465,95 @@ pub mod pain_point {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A recurring care or follow-up plan for a customer.
+pub mod care_plan {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `care_plans`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "care_plans")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `contact_id`.
+        pub contact_id: Option<Uuid>,
+        /// Column `name`.
+        pub name: String,
+        /// Column `rule`.
+        pub rule: String,
+        /// Column `starts_at`.
+        pub starts_at: String,
+        /// Column `time_zone`.
+        pub time_zone: String,
+        /// Column `channel`.
+        pub channel: String,
+        /// Column `kind`.
+        pub kind: String,
+        /// Column `template_id`.
+        pub template_id: Option<Uuid>,
+        /// Column `task`.
+        pub task: Option<String>,
+        /// Column `active`.
+        pub active: bool,
+        /// Column `materialized_until`.
+        pub materialized_until: DateTimeUtc,
+        /// Column `version`.
+        pub version: i64,
+        /// Column `created_at`.
+        pub created_at: DateTimeUtc,
+        /// Column `updated_at`.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One occurrence of a care plan: a task that comes due.
+pub mod follow_up {
+    use sea_orm::entity::prelude::*;
+
+    /// A row of `follow_ups`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "follow_ups")]
+    pub struct Model {
+        /// Column `id`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Column `tenant_id`.
+        pub tenant_id: Uuid,
+        /// Column `plan_id`.
+        pub plan_id: Uuid,
+        /// Column `customer_id`.
+        pub customer_id: Uuid,
+        /// Column `due_at`.
+        pub due_at: DateTimeUtc,
+        /// Column `status`.
+        pub status: String,
+        /// Column `announced_at`.
+        pub announced_at: Option<DateTimeUtc>,
+        /// Column `outcome`.
+        pub outcome: Option<String>,
+        /// Column `completed_by`.
+        pub completed_by: Option<Uuid>,
+        /// Column `completed_at`.
+        pub completed_at: Option<DateTimeUtc>,
+        /// Column `version`.
+        pub version: i64,
+    }
+
+    /// No declared relations; joins are explicit in queries.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

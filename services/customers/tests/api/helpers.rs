@@ -26,13 +26,25 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like `spawn_app`, consuming from and relaying to `bus` when given.
 pub async fn spawn_app_with_bus(bus: Option<std::sync::Arc<dyn kefu_events::EventBus>>) -> TestApp {
+    spawn_app_with(bus, kefu_platform::clock::Clock::system()).await
+}
+
+/// Like `spawn_app`, reading the time from `clock`.
+pub async fn spawn_app_at(clock: kefu_platform::clock::Clock) -> TestApp {
+    spawn_app_with(None, clock).await
+}
+
+async fn spawn_app_with(
+    bus: Option<std::sync::Arc<dyn kefu_events::EventBus>>,
+    clock: kefu_platform::clock::Clock,
+) -> TestApp {
     kefu_testkit::init_test_logging();
     let url = kefu_testkit::fresh_database_url("customers")
         .await
         .expect("database");
-    let mut state = kefu_customers::build_state(Settings::for_tests(&url, ISSUER))
-        .await
-        .expect("state");
+    let mut settings = Settings::for_tests(&url, ISSUER);
+    settings.clock = clock;
+    let mut state = kefu_customers::build_state(settings).await.expect("state");
     if let Some(bus) = bus {
         state = state.with_bus(bus).await.expect("bus");
     }

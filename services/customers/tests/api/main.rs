@@ -5,6 +5,7 @@ mod helpers;
 
 mod activity;
 mod agreements;
+mod care_plans;
 mod customers;
 mod matrix;
 mod merge;

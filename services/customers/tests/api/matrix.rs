@@ -51,6 +51,33 @@ async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, S
             .replace("{value_id}", value["id"].as_str().unwrap());
         return (path, format!("{at}/values"));
     }
+    if template.starts_with("/api/v1/care-plans/") || template.starts_with("/api/v1/follow-ups/") {
+        let plan = owner
+            .post(
+                "/api/v1/care-plans",
+                &json!({"customer_id": customer, "name": "Monthly call", "rule": "FREQ=MONTHLY",
+                        "starts_at": "2026-01-01T09:00", "time_zone": "UTC", "channel": "phone",
+                        "kind": "task", "task": "Call"}),
+            )
+            .await
+            .expect(201);
+        let plan_id = plan["id"].as_str().unwrap();
+        if template.starts_with("/api/v1/care-plans/") {
+            return (
+                template.replace("{id}", plan_id),
+                format!("/api/v1/care-plans/{plan_id}"),
+            );
+        }
+        let listed = owner
+            .get(&format!("/api/v1/follow-ups?plan_id={plan_id}"))
+            .await
+            .expect(200);
+        let id = listed["items"][0]["id"].as_str().unwrap().to_string();
+        return (
+            template.replace("{id}", &id),
+            format!("/api/v1/follow-ups?plan_id={plan_id}"),
+        );
+    }
     if template.starts_with("/api/v1/pain-points/") {
         let pain = owner
             .post(

@@ -1,0 +1,555 @@
+//! `/api/v1/care-plans` (recurring care and follow-up plans) and `/api/v1/follow-ups`
+//! (their occurrences: tasks that come due and are completed with an outcome).
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use kefu_platform::auth::scopes::{CustomersRead, CustomersWrite};
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::json::Json;
+use kefu_platform::pagination::{Page, PageQuery};
+use kefu_platform::query::Query;
+use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::{ApiError, Authz};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::customers::live_customer;
+use crate::care::{cancel_scheduled, materialize, parse_local};
+use crate::domain::fields::ContactChannel;
+use crate::domain::recurrence::parse_rule;
+use crate::state::AppState;
+use crate::store::entities::{care_plan, follow_up};
+
+/// What an occurrence of a plan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpKind {
+    /// Surveys sends a survey from `template_id`.
+    Survey,
+    /// Staff do `task` (tickets opens a follow-up ticket for it).
+    Task,
+}
+
+impl FollowUpKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpKind::Survey => "survey",
+            FollowUpKind::Task => "task",
+        }
+    }
+}
+
+/// A new care plan.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "name": "Quarterly visit", "rule": "FREQ=MONTHLY;INTERVAL=3", "starts_at": "2027-01-05T09:00", "channel": "visit", "kind": "task", "task": "Visit the scanner room and check the service log"}))]
+pub struct NewCarePlanBody {
+    /// The customer cared for.
+    pub customer_id: Uuid,
+    /// The contact to reach, if any.
+    pub contact_id: Option<Uuid>,
+    /// Name.
+    pub name: String,
+    /// RFC 5545 recurrence rule, e.g. `FREQ=MONTHLY;INTERVAL=3` (daily at most).
+    pub rule: String,
+    /// First occurrence, local time `YYYY-MM-DDTHH:MM`.
+    pub starts_at: String,
+    /// Time zone of `starts_at` (default: the tenant's).
+    pub time_zone: Option<String>,
+    /// How.
+    pub channel: ContactChannel,
+    /// A survey or a task.
+    pub kind: FollowUpKind,
+    /// The survey template, for `survey`.
+    pub template_id: Option<Uuid>,
+    /// What to do, for `task`.
+    pub task: Option<String>,
+}
+
+impl Validate for NewCarePlanBody {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length("name", self.name.trim(), 1, 200);
+        if let Err(why) = parse_rule(&self.rule) {
+            checks.fail("rule", why);
+        }
+        checks.ensure(
+            parse_local(&self.starts_at).is_some(),
+            "starts_at",
+            "must be a local time YYYY-MM-DDTHH:MM",
+        );
+        if let Some(zone) = &self.time_zone {
+            checks.ensure(
+                zone.parse::<chrono_tz::Tz>().is_ok(),
+                "time_zone",
+                "must be an IANA time zone such as Asia/Shanghai",
+            );
+        }
+        match self.kind {
+            FollowUpKind::Survey => {
+                checks.ensure(
+                    self.template_id.is_some(),
+                    "template_id",
+                    "a survey needs its template",
+                );
+            }
+            FollowUpKind::Task => {
+                checks.ensure(
+                    self.task.as_deref().is_some_and(|t| !t.trim().is_empty()),
+                    "task",
+                    "a task needs its text",
+                );
+            }
+        }
+        checks.length_opt("task", self.task.as_deref(), 1, 2000);
+        checks.finish()
+    }
+}
+
+/// Changes to a care plan: its name and task, or stopping it (its scheduled follow-ups
+/// are cancelled) and starting it again.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"active": false}))]
+pub struct CarePlanPatch {
+    /// Name.
+    pub name: Option<String>,
+    /// What to do, for `task`.
+    pub task: Option<String>,
+    /// Whether it still runs.
+    pub active: Option<bool>,
+}
+
+impl Validate for CarePlanPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        if let Some(name) = &self.name {
+            checks.length("name", name.trim(), 1, 200);
+        }
+        checks.length_opt("task", self.task.as_deref(), 1, 2000);
+        checks.finish()
+    }
+}
+
+/// A care plan.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a0c4-f177-7f28-a85c-2cce39263059", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "contact_id": null, "name": "Quarterly visit", "rule": "FREQ=MONTHLY;INTERVAL=3", "starts_at": "2027-01-05T09:00", "time_zone": "Asia/Shanghai", "channel": "visit", "kind": "task", "template_id": null, "task": "Visit the scanner room", "active": true, "version": 1, "created_at": "2026-11-02T02:15:00Z", "updated_at": "2026-11-02T02:15:00Z"}))]
+pub struct CarePlanView {
+    /// Id.
+    pub id: Uuid,
+    /// The customer cared for.
+    pub customer_id: Uuid,
+    /// The contact to reach.
+    pub contact_id: Option<Uuid>,
+    /// Name.
+    pub name: String,
+    /// Recurrence rule.
+    pub rule: String,
+    /// First occurrence, local time.
+    pub starts_at: String,
+    /// Time zone of the local times.
+    pub time_zone: String,
+    /// How.
+    pub channel: String,
+    /// A survey or a task.
+    #[schema(value_type = FollowUpKind)]
+    pub kind: String,
+    /// The survey template.
+    pub template_id: Option<Uuid>,
+    /// What to do.
+    pub task: Option<String>,
+    /// Whether it still runs.
+    pub active: bool,
+    /// Version (also the ETag).
+    pub version: i64,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<care_plan::Model> for CarePlanView {
+    fn from(p: care_plan::Model) -> Self {
+        Self {
+            id: p.id,
+            customer_id: p.customer_id,
+            contact_id: p.contact_id,
+            name: p.name,
+            rule: p.rule,
+            starts_at: p.starts_at,
+            time_zone: p.time_zone,
+            channel: p.channel,
+            kind: p.kind,
+            template_id: p.template_id,
+            task: p.task,
+            active: p.active,
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A customer's care plans.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": []}))]
+pub struct CarePlanList {
+    /// Plans, oldest first.
+    pub items: Vec<CarePlanView>,
+}
+
+/// Whose care plans.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CarePlanQuery {
+    /// One customer's.
+    pub customer_id: Option<Uuid>,
+}
+
+/// An occurrence of a care plan.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a0c4-f177-7f28-a85c-2cce39263060", "plan_id": "0193a0c4-f177-7f28-a85c-2cce39263059", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01", "due_at": "2027-01-05T01:00:00Z", "status": "due", "announced_at": "2027-01-05T01:00:30Z", "outcome": null, "completed_by": null, "completed_at": null, "version": 1}))]
+pub struct FollowUpView {
+    /// Id.
+    pub id: Uuid,
+    /// Its plan.
+    pub plan_id: Uuid,
+    /// The customer.
+    pub customer_id: Uuid,
+    /// When it comes due.
+    pub due_at: DateTime<Utc>,
+    /// `scheduled`, `due`, `done`, `skipped` or `cancelled`.
+    pub status: String,
+    /// When `customer.followup_due` went out.
+    pub announced_at: Option<DateTime<Utc>>,
+    /// What came of it.
+    pub outcome: Option<String>,
+    /// Who completed it.
+    pub completed_by: Option<Uuid>,
+    /// When.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Version (also the ETag).
+    pub version: i64,
+}
+
+impl From<follow_up::Model> for FollowUpView {
+    fn from(f: follow_up::Model) -> Self {
+        Self {
+            id: f.id,
+            plan_id: f.plan_id,
+            customer_id: f.customer_id,
+            due_at: f.due_at,
+            status: f.status,
+            announced_at: f.announced_at,
+            outcome: f.outcome,
+            completed_by: f.completed_by,
+            completed_at: f.completed_at,
+            version: f.version,
+        }
+    }
+}
+
+/// A page of follow-ups.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [], "next_cursor": null}))]
+pub struct FollowUpPage {
+    /// Follow-ups, soonest due first.
+    pub items: Vec<FollowUpView>,
+    /// Cursor of the next page, if any.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of the follow-up list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FollowUpQuery {
+    /// Page size (1–200, default 50).
+    pub limit: Option<u64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+    /// One customer's.
+    pub customer_id: Option<Uuid>,
+    /// One plan's.
+    pub plan_id: Option<Uuid>,
+    /// In one status.
+    pub status: Option<String>,
+}
+
+/// Completes a follow-up.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "done", "outcome": "Visited; wants a quote for a second scanner"}))]
+pub struct FollowUpPatch {
+    /// `done` or `skipped`.
+    pub status: String,
+    /// What came of it.
+    pub outcome: Option<String>,
+}
+
+impl Validate for FollowUpPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.ensure(
+            matches!(self.status.as_str(), "done" | "skipped"),
+            "status",
+            "must be `done` or `skipped`",
+        );
+        checks.length_opt("outcome", self.outcome.as_deref(), 1, 4000);
+        checks.finish()
+    }
+}
+
+async fn tenant_zone(state: &AppState, tenant: Uuid) -> Result<String, ApiError> {
+    use kefu_directory::entities::directory_tenant;
+    Ok(directory_tenant::Entity::find_by_id(tenant)
+        .one(&state.db)
+        .await?
+        .map(|t| t.time_zone)
+        .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| "UTC".into()))
+}
+
+/// Starts a care plan; its occurrences for the coming year are listed as follow-ups.
+#[utoipa::path(
+    tag = "customers",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 255 chars)")),
+    request_body = NewCarePlanBody,
+    responses((status = 201, description = "Started", body = CarePlanView), ErrorResponses),
+    security(("bearer" = ["customers:write"]))
+)]
+#[post("/api/v1/care-plans")]
+pub async fn create_care_plan(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersWrite>,
+    body: Json<NewCarePlanBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let customer = live_customer(&state.db, auth.tenant_id, body.customer_id)
+        .await
+        .map_err(|_| ApiError::field("customer_id", "is not a customer of this tenant"))?;
+    let time_zone = match body.time_zone {
+        Some(zone) => zone,
+        None => tenant_zone(&state, customer.tenant_id).await?,
+    };
+    let now = state.clock.now();
+    let plan = care_plan::Model {
+        id: Uuid::now_v7(),
+        tenant_id: customer.tenant_id,
+        customer_id: customer.id,
+        contact_id: body.contact_id,
+        name: body.name.trim().to_string(),
+        rule: body.rule.trim().to_string(),
+        starts_at: body.starts_at,
+        time_zone,
+        channel: body.channel.as_str().into(),
+        kind: body.kind.as_str().into(),
+        template_id: body.template_id,
+        task: body.task,
+        active: true,
+        materialized_until: now,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    care_plan::Entity::insert(care_plan::ActiveModel::from(plan.clone()))
+        .exec_without_returning(&state.db)
+        .await?;
+    materialize(&state.db, &plan, now).await?;
+    Ok(created(
+        format!("/api/v1/care-plans/{}", plan.id),
+        plan.version,
+        &CarePlanView::from(plan),
+    ))
+}
+
+/// Lists care plans, oldest first.
+#[utoipa::path(tag = "customers", params(CarePlanQuery), responses((status = 200, description = "Plans", body = CarePlanList), ErrorResponses), security(("bearer" = ["customers:read"])))]
+#[get("/api/v1/care-plans")]
+pub async fn list_care_plans(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersRead>,
+    query: Query<CarePlanQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut select =
+        care_plan::Entity::find().filter(care_plan::Column::TenantId.eq(auth.tenant_id.uuid()));
+    if let Some(customer) = query.0.customer_id {
+        select = select.filter(care_plan::Column::CustomerId.eq(customer));
+    }
+    let items = select
+        .order_by_asc(care_plan::Column::Id)
+        .limit(500)
+        .all(&state.db)
+        .await?;
+    Ok(HttpResponse::Ok().json(CarePlanList {
+        items: items.into_iter().map(CarePlanView::from).collect(),
+    }))
+}
+
+async fn found_plan(
+    state: &AppState,
+    tenant: Uuid,
+    id: Uuid,
+) -> Result<care_plan::Model, ApiError> {
+    care_plan::Entity::find_by_id(id)
+        .filter(care_plan::Column::TenantId.eq(tenant))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// One care plan.
+#[utoipa::path(tag = "customers", params(("id" = Uuid, Path, description = "Plan id")), responses((status = 200, description = "The plan", body = CarePlanView), ErrorResponses), security(("bearer" = ["customers:read"])))]
+#[get("/api/v1/care-plans/{id}")]
+pub async fn get_care_plan(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let found = found_plan(&state, auth.tenant_id.uuid(), *id).await?;
+    Ok(with_etag(found.version, &CarePlanView::from(found)))
+}
+
+/// Renames, re-words, stops or restarts a care plan (`If-Match` guards against lost updates).
+#[utoipa::path(tag = "customers", params(("id" = Uuid, Path, description = "Plan id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = CarePlanPatch, responses((status = 200, description = "The plan", body = CarePlanView), ErrorResponses), security(("bearer" = ["customers:write"])))]
+#[patch("/api/v1/care-plans/{id}")]
+pub async fn update_care_plan(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersWrite>,
+    id: web::Path<Uuid>,
+    if_match: IfMatch,
+    body: Json<CarePlanPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let mut plan = found_plan(&state, auth.tenant_id.uuid(), *id).await?;
+    if_match.check(plan.version)?;
+    let now = state.clock.now();
+    if let Some(name) = patch.name {
+        plan.name = name.trim().to_string();
+    }
+    if let Some(task) = patch.task {
+        plan.task = Some(task);
+    }
+    if let Some(active) = patch.active {
+        if plan.active && !active {
+            cancel_scheduled(&state.db, plan.id).await?;
+        }
+        if !plan.active && active {
+            // Restarted: occurrences from now on, not the ones missed while stopped.
+            plan.materialized_until = now;
+        }
+        plan.active = active;
+    }
+    let read_version = plan.version;
+    plan.version += 1;
+    plan.updated_at = now;
+    let active = sea_orm::ActiveModelTrait::reset_all(care_plan::ActiveModel::from(plan.clone()));
+    let result = care_plan::Entity::update_many()
+        .set(active)
+        .filter(care_plan::Column::Id.eq(plan.id))
+        .filter(care_plan::Column::Version.eq(read_version))
+        .exec(&state.db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    materialize(&state.db, &plan, now).await?;
+    Ok(with_etag(plan.version, &CarePlanView::from(plan)))
+}
+
+/// Lists follow-ups, soonest due first.
+#[utoipa::path(tag = "customers", params(FollowUpQuery), responses((status = 200, description = "A page of follow-ups", body = FollowUpPage), ErrorResponses), security(("bearer" = ["customers:read"])))]
+#[get("/api/v1/follow-ups")]
+pub async fn list_follow_ups(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersRead>,
+    query: Query<FollowUpQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.0;
+    let page = PageQuery {
+        limit: query.limit,
+        cursor: query.cursor.clone(),
+    }
+    .parse()?;
+    let mut select =
+        follow_up::Entity::find().filter(follow_up::Column::TenantId.eq(auth.tenant_id.uuid()));
+    if let Some(customer) = query.customer_id {
+        select = select.filter(follow_up::Column::CustomerId.eq(customer));
+    }
+    if let Some(plan) = query.plan_id {
+        select = select.filter(follow_up::Column::PlanId.eq(plan));
+    }
+    if let Some(status) = query.status {
+        select = select.filter(follow_up::Column::Status.eq(status));
+    }
+    if let Some(after) = page.after {
+        select = select.filter(follow_up::Column::Id.gt(after));
+    }
+    // Ids are UUIDv7 of the due time: their order is the due order.
+    let rows = select
+        .order_by_asc(follow_up::Column::Id)
+        .limit(page.limit + 1)
+        .all(&state.db)
+        .await?;
+    let page = Page::from_rows(rows, page, |f| f.id).map(FollowUpView::from);
+    Ok(HttpResponse::Ok().json(FollowUpPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Completes a follow-up with its outcome (`done`) or skips it.
+#[utoipa::path(tag = "customers", params(("id" = Uuid, Path, description = "Follow-up id")), request_body = FollowUpPatch, responses((status = 200, description = "The follow-up", body = FollowUpView), ErrorResponses), security(("bearer" = ["customers:write"])))]
+#[patch("/api/v1/follow-ups/{id}")]
+pub async fn complete_follow_up(
+    state: web::Data<AppState>,
+    auth: Authz<CustomersWrite>,
+    id: web::Path<Uuid>,
+    body: Json<FollowUpPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner();
+    let mut found = follow_up::Entity::find_by_id(*id)
+        .filter(follow_up::Column::TenantId.eq(auth.tenant_id.uuid()))
+        .one(&state.db)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !matches!(found.status.as_str(), "scheduled" | "due") {
+        return Err(ApiError::IllegalTransition {
+            detail: format!("a {} follow-up is finished", found.status),
+            allowed: Vec::new(),
+        });
+    }
+    let read_version = found.version;
+    found.status = patch.status;
+    found.outcome = patch.outcome;
+    found.completed_by = Some(auth.actor);
+    found.completed_at = Some(state.clock.now());
+    found.version += 1;
+    let active = sea_orm::ActiveModelTrait::reset_all(follow_up::ActiveModel::from(found.clone()));
+    let result = follow_up::Entity::update_many()
+        .set(active)
+        .filter(follow_up::Column::Id.eq(found.id))
+        .filter(follow_up::Column::Version.eq(read_version))
+        .exec(&state.db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(with_etag(found.version, &FollowUpView::from(found)))
+}
+
+/// Registers the care plan and follow-up routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_care_plan)
+        .service(list_care_plans)
+        .service(get_care_plan)
+        .service(update_care_plan)
+        .service(list_follow_ups)
+        .service(complete_follow_up);
+}
