@@ -77,22 +77,8 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
     }
 
     /// Writes a changed agreement, bumping its version (a 412 if someone saved it since).
-    pub async fn save(&self, mut model: agreement::Model) -> Result<agreement::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(agreement::ActiveModel::from(model.clone()));
-        let result = agreement::Entity::update_many()
-            .set(active)
-            .filter(agreement::Column::Id.eq(model.id))
-            .filter(agreement::Column::TenantId.eq(self.tenant))
-            .filter(agreement::Column::Version.eq(read_version))
-            .exec(self.conn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotUpdated);
-        }
-        Ok(model)
+    pub async fn save(&self, model: agreement::Model) -> Result<agreement::Model, DbErr> {
+        super::save_versioned!(self.conn, self.tenant, agreement, model)
     }
 }
 

@@ -49,22 +49,8 @@ impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
     }
 
     /// Writes a changed contact, bumping its version (a 412 if someone saved it since).
-    pub async fn save(&self, mut model: contact::Model) -> Result<contact::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(contact::ActiveModel::from(model.clone()));
-        let result = contact::Entity::update_many()
-            .set(active)
-            .filter(contact::Column::Id.eq(model.id))
-            .filter(contact::Column::TenantId.eq(self.tenant))
-            .filter(contact::Column::Version.eq(read_version))
-            .exec(self.conn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotUpdated);
-        }
-        Ok(model)
+    pub async fn save(&self, model: contact::Model) -> Result<contact::Model, DbErr> {
+        super::save_versioned!(self.conn, self.tenant, contact, model)
     }
 
     /// Deletes a contact.

@@ -82,24 +82,13 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
 
     /// Writes a changed customer, bumping its version; `RecordNotUpdated` (a 412) if it
     /// was saved by someone else since it was read.
-    pub async fn save(&self, mut model: customer::Model) -> Result<customer::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(customer::ActiveModel::from(model.clone()));
-        let result = customer::Entity::update_many()
-            .set(active)
-            .filter(customer::Column::Id.eq(model.id))
-            .filter(customer::Column::TenantId.eq(self.tenant))
-            .filter(customer::Column::Version.eq(read_version))
-            .exec(self.conn)
+    pub async fn save(&self, model: customer::Model) -> Result<customer::Model, DbErr> {
+        let saved: Result<customer::Model, DbErr> =
+            super::save_versioned!(self.conn, self.tenant, customer, model);
+        let saved = saved?;
+        self.set_tags(saved.id, &super::decode_list(&saved.tags))
             .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotUpdated);
-        }
-        self.set_tags(model.id, &super::decode_list(&model.tags))
-            .await?;
-        Ok(model)
+        Ok(saved)
     }
 
     /// Replaces the tags of a customer.

@@ -78,21 +78,7 @@ impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
     }
 
     /// Writes a changed pain point, bumping its version (a 412 if someone saved it since).
-    pub async fn save(&self, mut model: pain_point::Model) -> Result<pain_point::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(pain_point::ActiveModel::from(model.clone()));
-        let result = pain_point::Entity::update_many()
-            .set(active)
-            .filter(pain_point::Column::Id.eq(model.id))
-            .filter(pain_point::Column::TenantId.eq(self.tenant))
-            .filter(pain_point::Column::Version.eq(read_version))
-            .exec(self.conn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotUpdated);
-        }
-        Ok(model)
+    pub async fn save(&self, model: pain_point::Model) -> Result<pain_point::Model, DbErr> {
+        super::save_versioned!(self.conn, self.tenant, pain_point, model)
     }
 }

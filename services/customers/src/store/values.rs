@@ -72,22 +72,8 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
     }
 
     /// Writes a changed record, bumping its version (a 412 if someone saved it since).
-    pub async fn save(&self, mut model: value_record::Model) -> Result<value_record::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(value_record::ActiveModel::from(model.clone()));
-        let result = value_record::Entity::update_many()
-            .set(active)
-            .filter(value_record::Column::Id.eq(model.id))
-            .filter(value_record::Column::TenantId.eq(self.tenant))
-            .filter(value_record::Column::Version.eq(read_version))
-            .exec(self.conn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotUpdated);
-        }
-        Ok(model)
+    pub async fn save(&self, model: value_record::Model) -> Result<value_record::Model, DbErr> {
+        super::save_versioned!(self.conn, self.tenant, value_record, model)
     }
 
     /// Deletes a record.
