@@ -524,7 +524,7 @@ fn lifecycle_move(
     }
 }
 
-async fn insert_customer(
+pub(crate) async fn insert_customer(
     txn: &DatabaseTransaction,
     ctx: &kefu_platform::auth::TenantContext,
     body: NewCustomerBody,

@@ -7,6 +7,7 @@ pub mod care_plans;
 pub mod classification;
 pub mod contacts;
 pub mod customers;
+pub mod import;
 pub mod interactions;
 pub mod pain_points;
 pub mod values;
@@ -17,6 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     // Literal paths under /api/v1/customers first: `{id}` would match them too.
     classification::routes(cfg);
+    import::routes(cfg);
     customers::routes(cfg);
     contacts::routes(cfg);
     values::routes(cfg);

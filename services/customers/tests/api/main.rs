@@ -7,6 +7,7 @@ mod activity;
 mod agreements;
 mod care_plans;
 mod customers;
+mod import;
 mod matrix;
 mod merge;
 mod pain_points;
