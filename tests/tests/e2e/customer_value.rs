@@ -138,3 +138,84 @@ async fn merging_customers_moves_their_tickets_and_the_old_id_points_to_the_surv
     );
     suite.stop().await;
 }
+
+#[tokio::test]
+async fn a_ticket_s_life_shows_on_the_customer_card_and_in_its_interactions() {
+    let suite = suite::start().await;
+    let slug = kefu_testkit::unique_slug("card");
+    let (_, owner) = suite.sign_up(&slug, "UTC", "cara@card.example").await;
+    let acme = owner
+        .post(
+            "/api/v1/customers",
+            &json!({"kind": "organisation", "name": "Acme Hospital"}),
+        )
+        .await
+        .expect(201);
+    let card_path = format!("/api/v1/customers/{}/card", acme["id"].as_str().unwrap());
+    let complaint = owner
+        .post(
+            "/api/v1/tickets",
+            &json!({"subject": "Engineer late", "type": "complaint", "channel": "phone", "customer_id": acme["id"]}),
+        )
+        .await
+        .expect(201);
+    let ticket = owner
+        .post(
+            "/api/v1/tickets",
+            &json!({"subject": "Scanner noise", "channel": "email", "customer_id": acme["id"]}),
+        )
+        .await
+        .expect(201);
+    let at = format!("/api/v1/tickets/{}", ticket["id"].as_str().unwrap());
+    owner
+        .post(&format!("{at}/comments"), &json!({"body": "On our way."}))
+        .await
+        .expect(201);
+    owner
+        .patch(&at, &json!({"status": "solved"}))
+        .await
+        .expect(200);
+    owner
+        .patch(&at, &json!({"status": "closed"}))
+        .await
+        .expect(200);
+
+    let mut card = Value::Null;
+    for _ in 0..200 {
+        card = owner.get(&card_path).await.expect(200);
+        if card["interactions"].as_array().map_or(0, Vec::len) == 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(card["tickets"]["open"], 1, "{card}");
+    assert_eq!(card["tickets"]["open_complaints"], 1);
+    assert_eq!(card["tickets"]["items"][0]["ticket_id"], complaint["id"]);
+    let summaries: Vec<&str> = card["interactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["summary"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "Ticket #1 opened: Engineer late",
+        "Ticket #2 opened: Scanner noise",
+        "staff replied on ticket #2: Scanner noise",
+        "Ticket #2 solved: Scanner noise",
+        "Ticket #2 closed: Scanner noise",
+    ] {
+        assert!(
+            summaries.contains(&expected),
+            "{expected} missing from {summaries:?}"
+        );
+    }
+    let listed = owner
+        .get(&format!(
+            "/api/v1/customers/{}/interactions",
+            acme["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(200);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 5);
+    suite.stop().await;
+}
