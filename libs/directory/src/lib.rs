@@ -111,6 +111,34 @@ pub async fn user<C: ConnectionTrait>(
         .await
 }
 
+/// Whether `id` is an active staff user of `tenant` (not a portal user, not disabled):
+/// who may own, be assigned or follow work.
+pub async fn is_active_staff<C: ConnectionTrait>(
+    conn: &C,
+    tenant: Uuid,
+    id: Uuid,
+) -> Result<bool, DbErr> {
+    Ok(user(conn, tenant, id)
+        .await?
+        .is_some_and(|u| u.status == "active" && u.customer_id.is_none()))
+}
+
+/// Refuses `id`, given as `field`, unless it is an active staff user of `tenant`.
+pub async fn require_active_staff<C: ConnectionTrait>(
+    conn: &C,
+    tenant: Uuid,
+    field: &str,
+    id: Option<Uuid>,
+) -> Result<(), ApiError> {
+    match id {
+        Some(id) if !is_active_staff(conn, tenant, id).await? => Err(ApiError::field(
+            field,
+            "is not an active staff user of this tenant",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Registers handlers recording every tenant and user event of accounts in the
 /// directory; a service registers its own handler after this to do more on one of them.
 pub fn record_accounts_events(consumers: Consumers) -> Consumers {

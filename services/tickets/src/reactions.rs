@@ -210,11 +210,8 @@ async fn open_follow_up(
         None => None,
     };
     let manager = match owner.or(customer.as_ref().and_then(|c| c.owner_id)) {
-        Some(id) => directory::user(txn, tenant, id)
-            .await?
-            .filter(|u| u.status == "active" && u.customer_id.is_none())
-            .map(|u| u.id),
-        None => None,
+        Some(id) if kefu_directory::is_active_staff(txn, tenant, id).await? => Some(id),
+        _ => None,
     };
     let store = TicketStore::new(txn, TenantId(tenant));
     let subject = match &customer {

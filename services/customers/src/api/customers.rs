@@ -418,16 +418,7 @@ async fn check_owner<C: ConnectionTrait>(
     tenant: Uuid,
     owner: Option<Uuid>,
 ) -> Result<(), ApiError> {
-    let Some(id) = owner else {
-        return Ok(());
-    };
-    match kefu_directory::user(conn, tenant, id).await? {
-        Some(u) if u.status == "active" && u.customer_id.is_none() => Ok(()),
-        _ => Err(ApiError::field(
-            "owner_id",
-            "is not an active staff user of this tenant",
-        )),
-    }
+    kefu_directory::require_active_staff(conn, tenant, "owner_id", owner).await
 }
 
 fn tags_of(tags: &[String]) -> String {

@@ -20,7 +20,6 @@ use crate::domain::history::changed_fields;
 use crate::domain::status::Status;
 use crate::events::{emit, ticket_data};
 use crate::state::AppState;
-use crate::store::directory;
 use crate::store::entities::{ticket_comment, ticket_link};
 use crate::store::history::HistoryStore;
 use crate::store::structure::StructureStore;
@@ -400,9 +399,10 @@ pub async fn set_followers(
     let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
     let mut checks = Checks::new();
     for (i, user) in wanted.iter().enumerate() {
-        let known = directory::user(&state.db, auth.tenant_id.uuid(), *user).await?;
+        let staff =
+            kefu_directory::is_active_staff(&state.db, auth.tenant_id.uuid(), *user).await?;
         checks.ensure(
-            known.is_some_and(|u| u.status == "active" && u.customer_id.is_none()),
+            staff,
             &format!("user_ids[{i}]"),
             "is not an active staff user of this tenant",
         );

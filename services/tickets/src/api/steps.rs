@@ -17,7 +17,6 @@ use super::access::Caller;
 use super::tickets::visible_ticket;
 use crate::domain::history::changed_fields;
 use crate::state::AppState;
-use crate::store::directory;
 use crate::store::entities::ticket_step;
 use crate::store::history::HistoryStore;
 use crate::store::structure::StructureStore;
@@ -118,16 +117,7 @@ pub struct StepList {
 }
 
 async fn check_owner(state: &AppState, tenant: Uuid, owner: Option<Uuid>) -> Result<(), ApiError> {
-    if let Some(id) = owner {
-        let known = directory::user(&state.db, tenant, id).await?;
-        if !known.is_some_and(|u| u.status == "active" && u.customer_id.is_none()) {
-            return Err(ApiError::field(
-                "owner_id",
-                "is not an active staff user of this tenant",
-            ));
-        }
-    }
-    Ok(())
+    kefu_directory::require_active_staff(&state.db, tenant, "owner_id", owner).await
 }
 
 /// The checklist of a ticket.

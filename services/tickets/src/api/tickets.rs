@@ -28,7 +28,7 @@ use crate::events::{emit, emit_ticket_change, ticket_data};
 use crate::state::AppState;
 use crate::store::entities::ticket;
 use crate::store::tickets::{TicketFilter, TicketStore};
-use crate::store::{directory, encode_list, history::HistoryStore};
+use crate::store::{encode_list, history::HistoryStore};
 
 /// A new ticket. Portal users give only subject, description, type and tags.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -156,17 +156,7 @@ pub(crate) async fn check_assignee(
     tenant: Uuid,
     assignee: Option<Uuid>,
 ) -> Result<(), ApiError> {
-    let Some(id) = assignee else {
-        return Ok(());
-    };
-    let agent = directory::user(txn, tenant, id).await?;
-    match agent {
-        Some(a) if a.status == "active" && a.customer_id.is_none() => Ok(()),
-        _ => Err(ApiError::field(
-            "assignee_id",
-            "is not an active staff user of this tenant",
-        )),
-    }
+    kefu_directory::require_active_staff(txn, tenant, "assignee_id", assignee).await
 }
 
 /// A portal user may not set any of `fields` (name, whether the request sets it).
