@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use crate::domain::recurrence::occurrences;
 use crate::events::emit;
-use crate::store::activity::interaction_id;
 use crate::store::customers::CustomerStore;
 use crate::store::entities::{care_plan, follow_up};
+use crate::store::id_at;
 
 /// How far ahead occurrences are materialised.
 pub fn horizon() -> Duration {
@@ -50,7 +50,7 @@ pub async fn materialize<C: ConnectionTrait>(
     if !due.is_empty() {
         let rows = due.into_iter().map(|at| {
             follow_up::ActiveModel::from(follow_up::Model {
-                id: interaction_id(at),
+                id: id_at(at),
                 tenant_id: plan.tenant_id,
                 plan_id: plan.id,
                 customer_id: plan.customer_id,

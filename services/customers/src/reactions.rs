@@ -61,7 +61,7 @@ pub async fn ticket_moment(
     };
     activity
         .append(interaction::Model {
-            id: crate::store::activity::interaction_id(at),
+            id: crate::store::id_at(at),
             tenant_id: tenant.uuid(),
             customer_id: customer,
             at,

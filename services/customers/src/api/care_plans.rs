@@ -22,6 +22,7 @@ use crate::care::{cancel_scheduled, materialize, parse_local};
 use crate::domain::fields::ContactChannel;
 use crate::domain::recurrence::parse_rule;
 use crate::state::AppState;
+use crate::store::care::CareStore;
 use crate::store::entities::{care_plan, follow_up};
 
 /// What an occurrence of a plan is.
@@ -446,19 +447,10 @@ pub async fn update_care_plan(
         }
         plan.active = active;
     }
-    let read_version = plan.version;
-    plan.version += 1;
     plan.updated_at = now;
-    let active = sea_orm::ActiveModelTrait::reset_all(care_plan::ActiveModel::from(plan.clone()));
-    let result = care_plan::Entity::update_many()
-        .set(active)
-        .filter(care_plan::Column::Id.eq(plan.id))
-        .filter(care_plan::Column::Version.eq(read_version))
-        .exec(&state.db)
+    let plan = CareStore::new(&state.db, auth.tenant_id)
+        .save_plan(plan)
         .await?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::PreconditionFailed);
-    }
     materialize(&state.db, &plan, now).await?;
     Ok(with_etag(plan.version, &CarePlanView::from(plan)))
 }
@@ -525,22 +517,13 @@ pub async fn complete_follow_up(
             allowed: Vec::new(),
         });
     }
-    let read_version = found.version;
     found.status = patch.status;
     found.outcome = patch.outcome;
     found.completed_by = Some(auth.actor);
     found.completed_at = Some(state.clock.now());
-    found.version += 1;
-    let active = sea_orm::ActiveModelTrait::reset_all(follow_up::ActiveModel::from(found.clone()));
-    let result = follow_up::Entity::update_many()
-        .set(active)
-        .filter(follow_up::Column::Id.eq(found.id))
-        .filter(follow_up::Column::Version.eq(read_version))
-        .exec(&state.db)
+    let found = CareStore::new(&state.db, auth.tenant_id)
+        .save_follow_up(found)
         .await?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::PreconditionFailed);
-    }
     Ok(with_etag(found.version, &FollowUpView::from(found)))
 }
 

@@ -135,7 +135,7 @@ pub async fn create_interaction(
     }
     let saved = ActivityStore::new(&state.db, auth.tenant_id)
         .append(interaction::Model {
-            id: crate::store::activity::interaction_id(at),
+            id: crate::store::id_at(at),
             tenant_id: customer.tenant_id,
             customer_id: customer.id,
             at,

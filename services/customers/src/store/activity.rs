@@ -13,17 +13,6 @@ use uuid::Uuid;
 
 use super::entities::{customer_score, customer_ticket, interaction};
 
-/// An interaction id that sorts by when the interaction happened (a UUIDv7 of `at`), so
-/// the newest-first keyset pages follow time even when events arrive out of order.
-pub fn interaction_id(at: DateTime<Utc>) -> Uuid {
-    let secs = u64::try_from(at.timestamp()).unwrap_or_default();
-    Uuid::new_v7(uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        secs,
-        at.timestamp_subsec_nanos(),
-    ))
-}
-
 /// Ticket statuses that still need work.
 pub const UNSOLVED: [&str; 4] = ["new", "open", "pending", "on_hold"];
 

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod agreements;
+pub mod care;
 pub mod contacts;
 pub mod customers;
 pub mod entities;
@@ -34,6 +35,17 @@ macro_rules! save_versioned {
     }};
 }
 pub(crate) use save_versioned;
+
+/// An id that sorts by `at` (a UUIDv7 of that instant): interactions and follow-ups list
+/// in time order by id, so keyset pages follow time even when rows arrive out of order.
+pub fn id_at(at: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {
+    let secs = u64::try_from(at.timestamp()).unwrap_or_default();
+    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        secs,
+        at.timestamp_subsec_nanos(),
+    ))
+}
 
 /// Encodes a list for a text column.
 pub fn encode_list<T: serde::Serialize>(items: &[T]) -> String {
