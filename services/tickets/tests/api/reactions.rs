@@ -47,6 +47,23 @@ fn response(customer: Option<Uuid>, ticket: Option<Uuid>, csat: f64) -> Response
     }
 }
 
+/// The follow-up tickets once the first has appeared and a redelivery had time to land.
+async fn settled_follow_ups(client: &kefu_testkit::TestClient) -> Value {
+    eventually("the follow-up ticket", async || {
+        let listed = client
+            .get("/api/v1/tickets?type=follow_up")
+            .await
+            .expect(200);
+        !listed["items"].as_array().unwrap().is_empty()
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    client
+        .get("/api/v1/tickets?type=follow_up")
+        .await
+        .expect(200)
+}
+
 fn resolution_target(sla: &Value) -> i64 {
     sla["clocks"]
         .as_array()
@@ -157,20 +174,7 @@ async fn csat_lands_on_the_ticket_and_a_detractor_opens_one_follow_up_for_the_ma
     .await;
     // Delivered twice: still one follow-up.
     redeliver(&bus, &detractor, "kefu.surveys").await;
-    let mut follow_ups = Value::Null;
-    eventually("the follow-up ticket", async || {
-        follow_ups = client
-            .get("/api/v1/tickets?type=follow_up")
-            .await
-            .expect(200);
-        !follow_ups["items"].as_array().unwrap().is_empty()
-    })
-    .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let follow_ups = client
-        .get("/api/v1/tickets?type=follow_up")
-        .await
-        .expect(200);
+    let follow_ups = settled_follow_ups(&client).await;
     let items = follow_ups["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{follow_ups}");
     assert_eq!(items[0]["assignee_id"], json!(manager));
@@ -359,19 +363,7 @@ async fn a_due_care_plan_task_opens_one_follow_up_ticket_and_a_survey_opens_none
     )
     .await;
     redeliver(&bus, &task, "kefu.customers").await;
-    eventually("the follow-up ticket", async || {
-        let listed = client
-            .get("/api/v1/tickets?type=follow_up")
-            .await
-            .expect(200);
-        !listed["items"].as_array().unwrap().is_empty()
-    })
-    .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let listed = client
-        .get("/api/v1/tickets?type=follow_up")
-        .await
-        .expect(200);
+    let listed = settled_follow_ups(&client).await;
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{listed}");
     assert_eq!(items[0]["assignee_id"], json!(manager));
