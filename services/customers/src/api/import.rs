@@ -18,7 +18,6 @@ use crate::domain::fields::{
 };
 use crate::state::AppState;
 use crate::store::contacts::ContactStore;
-use crate::store::customers::CustomerStore;
 use crate::store::entities::contact;
 
 /// Most rows one import takes.
@@ -229,18 +228,9 @@ pub async fn import_customers(
                 continue;
             }
         };
-        let external = row.customer.external_id.clone().unwrap_or_default();
-        if CustomerStore::new(&state.db, auth.tenant_id)
-            .by_external_id(&external)
-            .await?
-            .is_some()
-        {
-            report.already_imported += 1;
-            continue;
-        }
         let ctx = auth.ctx.clone();
         let now = state.clock.now();
-        state
+        let imported = state
             .outbox
             .transaction::<_, (), ApiError>(&state.db, move |txn| {
                 Box::pin(async move {
@@ -256,8 +246,17 @@ pub async fn import_customers(
                     Ok(())
                 })
             })
-            .await?;
-        report.created += 1;
+            .await
+            .map_err(ApiError::from);
+        // Creating refuses an external id it has seen: that row was imported before.
+        match imported {
+            Ok(()) => report.created += 1,
+            Err(ApiError::Conflict {
+                code: "external_id_taken",
+                ..
+            }) => report.already_imported += 1,
+            Err(other) => return Err(other),
+        }
     }
     Ok(HttpResponse::Ok().json(report))
 }
