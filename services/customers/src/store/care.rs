@@ -1,0 +1,33 @@
+//! Care plans and their follow-ups of one tenant.
+
+use kefu_platform::ids::TenantId;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::entities::{care_plan, follow_up};
+
+/// Care plans and follow-ups of one tenant.
+pub struct CareStore<'c, C> {
+    conn: &'c C,
+    tenant: Uuid,
+}
+
+impl<'c, C: ConnectionTrait> CareStore<'c, C> {
+    /// The store of `tenant`.
+    pub fn new(conn: &'c C, tenant: TenantId) -> Self {
+        Self {
+            conn,
+            tenant: tenant.uuid(),
+        }
+    }
+
+    /// Writes a changed plan, bumping its version (a 412 if someone saved it since).
+    pub async fn save_plan(&self, model: care_plan::Model) -> Result<care_plan::Model, DbErr> {
+        super::save_versioned!(self.conn, self.tenant, care_plan, model)
+    }
+
+    /// Writes a changed follow-up, bumping its version (a 412 if someone saved it since).
+    pub async fn save_follow_up(&self, model: follow_up::Model) -> Result<follow_up::Model, DbErr> {
+        super::save_versioned!(self.conn, self.tenant, follow_up, model)
+    }
+}
