@@ -41,6 +41,11 @@ enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    /// Exit 0 when a service answers 200 on its liveness URL (a container's health check).
+    Health {
+        /// The URL to call; default `KEFU_HEALTH_URL`, else the gateway's on 127.0.0.1:8080.
+        url: Option<String>,
+    },
     /// Token signing keys.
     Keys {
         #[command(subcommand)]
@@ -101,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
                 other => other.map_err(Into::into),
             }
         }
+        Command::Health { url } => health(url).await,
         Command::Tenant { command } => tenant(command).await,
         Command::Operator { command } => operator(command).await,
         Command::Keys {
@@ -249,6 +255,23 @@ async fn migrate() -> anyhow::Result<()> {
     kefu_platform::db::connect_and_migrate::<kefu_tickets::Migrator>(&settings.database_url)
         .await?;
     println!("tickets: migrations applied");
+    Ok(())
+}
+
+/// The container health check: images have no curl, and this needs no shell either.
+async fn health(url: Option<String>) -> anyhow::Result<()> {
+    let url = url
+        .or_else(|| var("KEFU_HEALTH_URL"))
+        .unwrap_or_else(|| "http://127.0.0.1:8080/healthz".to_string());
+    let response = reqwest::Client::new()
+        .get(&url)
+        .timeout(std::time::Duration::from_secs(3))
+        .send()
+        .await
+        .with_context(|| format!("calling {url}"))?;
+    if !response.status().is_success() {
+        bail!("{url} answered {}", response.status());
+    }
     Ok(())
 }
 

@@ -51,7 +51,7 @@ async fn revenue_into_the_vip_band_moves_open_tickets_to_the_vip_sla() {
         .expect(201);
     let sla_path = format!("/api/v1/tickets/{}/sla", ticket["id"].as_str().unwrap());
     let mut before = None;
-    for _ in 0..200 {
+    for _ in 0..600 {
         before = resolution_target(&owner.get(&sla_path).await.expect(200));
         if before.is_some() {
             break;
@@ -74,7 +74,7 @@ async fn revenue_into_the_vip_band_moves_open_tickets_to_the_vip_sla() {
 
     assert_eq!(owner.get(&customer_path).await.expect(200)["tier"], "vip");
     let mut after = None;
-    for _ in 0..200 {
+    for _ in 0..600 {
         after = resolution_target(&owner.get(&sla_path).await.expect(200));
         if after == Some(120) {
             break;
@@ -125,7 +125,7 @@ async fn merging_customers_moves_their_tickets_and_the_old_id_points_to_the_surv
         format!("/api/v1/customers/{}", keep["id"].as_str().unwrap())
     );
     let mut moved = Value::Null;
-    for _ in 0..200 {
+    for _ in 0..600 {
         moved = owner.get(&ticket_path).await.expect(200);
         if moved["customer_id"] == keep["id"] {
             break;
@@ -181,7 +181,7 @@ async fn a_ticket_s_life_shows_on_the_customer_card_and_in_its_interactions() {
         .expect(200);
 
     let mut card = Value::Null;
-    for _ in 0..200 {
+    for _ in 0..600 {
         card = owner.get(&card_path).await.expect(200);
         if card["interactions"].as_array().map_or(0, Vec::len) == 5 {
             break;

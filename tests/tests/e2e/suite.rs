@@ -1,6 +1,14 @@
 //! Starts the whole suite on loopback ports with fresh databases, and the steps every
 //! scenario takes first: signing a tenant up and logging people in.
+//!
+//! With `KEFU_E2E_GATEWAY_URL` set, the scenarios run instead against a suite already
+//! running elsewhere (CI's split-process run: every service its own `kefu serve
+//! --service …` process on PostgreSQL and Kafka); `KEFU_E2E_KAFKA_BROKERS` then names
+//! that suite's brokers, for the scenarios that read the event log.
 
+use std::sync::Arc;
+
+use kefu_events::EventBus;
 use kefu_testkit::TestClient;
 use serde_json::{json, Value};
 
@@ -9,12 +17,25 @@ pub const PASSWORD: &str = "correct horse battery staple 42";
 
 pub struct Running {
     pub gateway_url: String,
-    pub suite: kefu::Suite,
+    /// The suite this test started; `None` when it runs against an outside one.
+    pub suite: Option<kefu::Suite>,
+    /// The event bus the services share.
+    pub bus: Arc<dyn EventBus>,
 }
 
 impl Running {
     pub async fn stop(&self) {
-        self.suite.stop().await;
+        if let Some(suite) = &self.suite {
+            suite.stop().await;
+        }
+    }
+
+    /// The suite this test started in-process; panics against an outside suite (see
+    /// [`outside_suite`]).
+    pub fn in_process(&self) -> &kefu::Suite {
+        self.suite
+            .as_ref()
+            .expect("this scenario needs the suite in-process")
     }
 
     /// An anonymous client of the gateway.
@@ -59,8 +80,43 @@ impl Running {
     }
 }
 
+/// The gateway of a suite running elsewhere, when `KEFU_E2E_GATEWAY_URL` names one.
+pub fn outside_suite() -> Option<String> {
+    std::env::var("KEFU_E2E_GATEWAY_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+/// True (and says so) when a scenario that needs the suite in-process — a fixed clock,
+/// its mail folder — must be skipped because the tests run against an outside suite.
+pub fn skipped_outside(scenario: &str) -> bool {
+    let outside = outside_suite().is_some();
+    if outside {
+        eprintln!("skipped against an outside suite (it needs the suite in-process): {scenario}");
+    }
+    outside
+}
+
+/// The whole suite: started here, or the outside one of `KEFU_E2E_GATEWAY_URL`.
 pub async fn start() -> Running {
-    start_with_clock(kefu_platform::clock::Clock::system()).await
+    let Some(gateway_url) = outside_suite() else {
+        return start_with_clock(kefu_platform::clock::Clock::system()).await;
+    };
+    kefu_testkit::init_test_logging();
+    let brokers = std::env::var("KEFU_E2E_KAFKA_BROKERS")
+        .expect("KEFU_E2E_KAFKA_BROKERS names the outside suite's Kafka brokers");
+    let bus = kefu_events::BusSettings {
+        kind: kefu_events::BusKind::Kafka { brokers },
+        ..kefu_events::BusSettings::embedded(&std::env::temp_dir())
+    }
+    .connect()
+    .await
+    .unwrap();
+    Running {
+        gateway_url: gateway_url.trim_end_matches('/').to_string(),
+        suite: None,
+        bus,
+    }
 }
 
 /// The suite with tickets reading the time from `clock`.
@@ -95,5 +151,9 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
         ),
     };
     let suite = kefu::Suite::start(config).await.unwrap();
-    Running { gateway_url, suite }
+    Running {
+        gateway_url,
+        bus: suite.bus.clone(),
+        suite: Some(suite),
+    }
 }
