@@ -107,6 +107,20 @@ def promises(documents, what):
         print(f"ok   security contexts, probes, limits, hooks and the test pod ({what})")
 
 
+def documented_variables(documents, what):
+    """The ConfigMap and Secret keys are variables the README's table documents."""
+    readme = set()
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.startswith("| `"):
+            readme.add(line[3:].split("`")[0])
+    for _, document in documents:
+        if document["kind"] in ("ConfigMap", "Secret"):
+            for key in document.get("data", {}):
+                check(key in readme, f"{what}: {document['metadata']['name']} sets {key}, not in the README's table")
+    if not failures:
+        print(f"ok   every ConfigMap/Secret key is a documented variable ({what})")
+
+
 def must_fail(values, what):
     with helm.Chart.load(str(CHART)) as chart:
         try:
@@ -128,9 +142,11 @@ def main():
     documents = render({}, "default values")
     validate(documents, "default values")
     promises(documents, "default values")
+    documented_variables(documents, "default values")
     documents = render(production, "production values")
     validate(documents, "production values")
     promises(documents, "production values")
+    documented_variables(documents, "production values")
 
     wrong = copy.deepcopy(defaults)
     wrong["services"]["tickets"]["replicaCount"] = "two"

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod customer_value;
+mod deploy_files;
 mod suite;
 mod ticket_life;
 
