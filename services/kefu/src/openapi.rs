@@ -12,9 +12,31 @@ pub fn merged(public_url: &str) -> serde_json::Value {
     merged
 }
 
+/// The public URL of the committed `openapi.json` (the embedded default).
+pub const COMMITTED_SERVER: &str = "http://localhost:8080";
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
+
+    /// Third parties generate clients from the committed `openapi.json`; it must be what
+    /// `kefu openapi` prints. `KEFU_UPDATE_OPENAPI=1 cargo test -p kefu openapi` rewrites it.
+    #[test]
+    fn the_committed_openapi_json_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi.json");
+        let current = serde_json::to_string_pretty(&super::merged(super::COMMITTED_SERVER))
+            .expect("the document serialises")
+            + "\n";
+        if std::env::var_os("KEFU_UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, &current).expect("writing openapi.json");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "openapi.json is stale: run `KEFU_UPDATE_OPENAPI=1 cargo test -p kefu openapi` \
+             (or `kefu openapi > openapi.json`) and commit it"
+        );
+    }
 
     /// Two services naming different schemas alike would make the merged document keep
     /// one and describe the other service wrongly.
