@@ -18,6 +18,7 @@ async fn revenue_into_the_vip_band_moves_open_tickets_to_the_vip_sla() {
     let suite = suite::start().await;
     let slug = kefu_testkit::unique_slug("vip");
     let (_, owner) = suite.sign_up(&slug, "UTC", "vera@vip.example").await;
+    suite.tickets_knows_the_tenant(&owner).await;
 
     owner
         .post(

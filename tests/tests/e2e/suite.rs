@@ -60,6 +60,19 @@ impl Running {
         (signed_up, owner)
     }
 
+    /// Waits until tickets has taken the tenant's `tenant.created` (its default calendar
+    /// is there): across processes that event can trail the sign-up answer.
+    pub async fn tickets_knows_the_tenant(&self, owner: &TestClient) {
+        for _ in 0..600 {
+            let calendars = owner.get("/api/v1/calendars").await.expect(200);
+            if calendars["items"].as_array().is_some_and(|c| !c.is_empty()) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("tickets never seeded the tenant's calendar");
+    }
+
     /// A client holding the access token of `email` in tenant `slug`.
     pub async fn log_in(&self, slug: &str, email: &str) -> TestClient {
         let tokens = self
