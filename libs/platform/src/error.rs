@@ -135,6 +135,9 @@ pub enum ApiError {
     /// A dependency (database, upstream service) is unavailable.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// The path exists but not with this method; `Allow` lists the methods it has.
+    #[error("method not allowed")]
+    MethodNotAllowed(Vec<String>),
     /// An upstream service answered badly.
     #[error("bad gateway: {0}")]
     BadGateway(String),
@@ -193,6 +196,7 @@ impl ApiError {
             Self::QuotaExceeded { .. } => "quota_exceeded",
             Self::Locked { .. } => "account_locked",
             Self::Unavailable(_) => "service_unavailable",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::BadGateway(_) => "bad_gateway",
             Self::GatewayTimeout => "gateway_timeout",
             Self::Internal(_) => "internal_error",
@@ -218,6 +222,7 @@ impl ApiError {
             Self::QuotaExceeded { .. } => "Quota exceeded",
             Self::Locked { .. } => "Account locked",
             Self::Unavailable(_) => "Service unavailable",
+            Self::MethodNotAllowed(_) => "Method not allowed",
             Self::BadGateway(_) => "Bad gateway",
             Self::GatewayTimeout => "Gateway timeout",
             Self::Internal(_) => "Internal error",
@@ -263,6 +268,9 @@ impl ApiError {
                 format!("too many failed logins; try again in {retry_after} s")
             }
             Self::Unavailable(what) => format!("{what} is unavailable; retry later"),
+            Self::MethodNotAllowed(allow) => {
+                format!("this resource answers only {}", allow.join(", "))
+            }
             Self::BadGateway(what) => format!("{what} answered with an invalid response"),
             Self::GatewayTimeout => "the upstream service did not answer in time".into(),
             Self::Internal(_) => "an unexpected error occurred; it has been logged".into(),
@@ -334,6 +342,7 @@ impl ResponseError for ApiError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Locked { .. } => StatusCode::LOCKED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -353,6 +362,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 builder.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::MethodNotAllowed(allow) => {
+                builder.insert_header((header::ALLOW, allow.join(", ")));
             }
             Self::Unauthenticated => {
                 builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -39,8 +39,18 @@ pub struct ServiceSpec {
 
 /// Maps path, query and JSON extractor failures to problem+json naming the parameter.
 pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PathConfig::default().error_handler(|err, _| {
-        ApiError::field("path", format!("invalid path parameter: {err}")).into()
+    cfg.app_data(web::PathConfig::default().error_handler(|err, req| {
+        // `PATCH /users/me` reaches the `/users/{id}` route and fails on the id; the
+        // client asked `/users/me` for a method it does not have.
+        let literal = req
+            .app_data::<web::Data<MethodTable>>()
+            .and_then(|table| table.literal(req.path()));
+        match literal {
+            Some(allow) if !allow.iter().any(|m| m == req.method().as_str()) => {
+                ApiError::MethodNotAllowed(allow).into()
+            }
+            _ => ApiError::field("path", format!("invalid path parameter: {err}")).into(),
+        }
     }))
     .app_data(web::QueryConfig::default().error_handler(|err, _| {
         let message = err.to_string();
@@ -57,9 +67,95 @@ pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
     .app_data(web::PayloadConfig::new(crate::json::MAX_JSON_BODY));
 }
 
-/// Problem+json 404 for unknown routes, 405-free (an unknown method is also "no such route").
+/// Problem+json 404 for unknown routes.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
+}
+
+/// The methods each documented path answers, to tell "no such method" (405) from "no
+/// such path" (404) in the fallback route.
+#[derive(Debug, Clone, Default)]
+pub struct MethodTable {
+    paths: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl MethodTable {
+    /// The table of an OpenAPI document's paths, plus the probes every service has.
+    pub fn of(openapi: &OpenApi) -> Self {
+        let doc = serde_json::to_value(openapi).unwrap_or_default();
+        let mut paths: Vec<(Vec<String>, Vec<String>)> =
+            ["/healthz", "/readyz", "/metrics", "/openapi.json"]
+                .iter()
+                .map(|p| (segments(p), vec!["GET".to_string()]))
+                .collect();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            let methods: Vec<String> = [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .iter()
+            .filter(|m| item.get(**m).is_some())
+            .map(|m| m.to_uppercase())
+            .collect();
+            paths.push((segments(path), methods));
+        }
+        Self { paths }
+    }
+
+    /// The methods `path` answers, if some documented path matches it; a path spelled
+    /// out literally (`/users/me`) has only its own, not those of `/users/{id}`.
+    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
+        if let Some(methods) = self.literal(path) {
+            return Some(methods);
+        }
+        let wanted = segments(path);
+        let mut allowed: Vec<String> = Vec::new();
+        for (template, methods) in &self.paths {
+            let matches = template.len() == wanted.len()
+                && template.iter().zip(&wanted).all(|(t, w)| {
+                    (t.starts_with('{') && t.ends_with('}') && !w.is_empty()) || t == w
+                });
+            if matches {
+                allowed.extend(methods.iter().cloned());
+            }
+        }
+        if allowed.is_empty() {
+            return None;
+        }
+        allowed.sort();
+        allowed.dedup();
+        Some(allowed)
+    }
+}
+
+impl MethodTable {
+    /// The methods of the documented path spelled exactly `path` (no template in it).
+    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
+        let wanted = segments(path);
+        self.paths
+            .iter()
+            .find(|(template, _)| *template == wanted)
+            .map(|(_, methods)| methods.clone())
+    }
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.trim_end_matches('/')
+        .split('/')
+        .map(str::to_string)
+        .collect()
+}
+
+/// The fallback route: 405 with `Allow` for a known path, else 404.
+async fn no_route(
+    req: actix_web::HttpRequest,
+    table: web::Data<MethodTable>,
+) -> Result<HttpResponse, ApiError> {
+    match table.allowed(req.path()) {
+        Some(allow) if !allow.iter().any(|m| m == req.method().as_str()) => {
+            Err(ApiError::MethodNotAllowed(allow))
+        }
+        _ => Err(ApiError::NotFound),
+    }
 }
 
 /// Echoes or creates `X-Request-Id` and puts it on the response.
@@ -100,6 +196,7 @@ pub fn openapi_of(spec: &ServiceSpec) -> OpenApi {
 pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server> {
     crate::metrics::init();
     let openapi = web::Data::new(openapi_of(&spec));
+    let methods = web::Data::new(MethodTable::of(openapi.get_ref()));
     let readiness = web::Data::new(spec.readiness.clone());
     let name = spec.name;
     let server = HttpServer::new(move || {
@@ -113,6 +210,7 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id))
             .app_data(readiness.clone())
+            .app_data(methods.clone())
             .configure(extractor_errors)
             .configure(crate::health::configure)
             .route(
@@ -125,7 +223,7 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
             .into_utoipa_app()
             .configure(move |cfg| configure(cfg))
             .into_app()
-            .default_service(web::to(not_found))
+            .default_service(web::to(no_route))
     })
     .listen(listener)?
     .shutdown_timeout(10)
@@ -251,4 +349,53 @@ pub fn created<T: serde::Serialize>(
         .insert_header(("ETag", crate::concurrency::etag(version)))
         .insert_header(("Location", location))
         .json(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MethodTable;
+
+    fn table() -> MethodTable {
+        let doc: utoipa::openapi::OpenApi = serde_json::from_value(serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/api/v1/tickets": {"get": {"responses": {}}, "post": {"responses": {}}},
+                "/api/v1/tickets/{id}": {"get": {"responses": {}}, "patch": {"responses": {}}},
+                "/api/v1/tickets/views": {"get": {"responses": {}}}
+            }
+        }))
+        .unwrap();
+        MethodTable::of(&doc)
+    }
+
+    #[test]
+    fn a_documented_path_lists_its_methods() {
+        let table = table();
+        assert_eq!(table.allowed("/api/v1/tickets").unwrap(), ["GET", "POST"]);
+        assert_eq!(
+            table.allowed("/api/v1/tickets/0190c1a2").unwrap(),
+            ["GET", "PATCH"]
+        );
+        assert_eq!(table.allowed("/healthz").unwrap(), ["GET"]);
+    }
+
+    #[test]
+    fn a_literal_path_is_not_widened_by_a_template_matching_it() {
+        assert_eq!(table().allowed("/api/v1/tickets/views").unwrap(), ["GET"]);
+    }
+
+    #[test]
+    fn a_literal_path_has_only_its_own_methods() {
+        let table = table();
+        assert_eq!(table.literal("/api/v1/tickets/views").unwrap(), ["GET"]);
+        assert!(table.literal("/api/v1/tickets/0190c1a2").is_none());
+    }
+
+    #[test]
+    fn an_unknown_path_has_no_methods() {
+        let table = table();
+        assert!(table.allowed("/api/v1/nothing").is_none());
+        assert!(table.allowed("/api/v1/tickets/1/2").is_none());
+    }
 }

@@ -203,6 +203,11 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
                     ApiError::bad_request("malformed_body", "the body could not be read")
                 }
             })?;
+            // Serde reads a struct from an array of its fields in order; every Kefu body
+            // is a JSON object, so `[null, null]` must not pass as one.
+            if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+                return Err(ApiError::field("body", "must be a JSON object"));
+            }
             let value: T = parse_json(&bytes)?;
             value.validate()?;
             Ok(Json(value))

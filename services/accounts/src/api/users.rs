@@ -412,6 +412,7 @@ pub struct UserListQuery {
     /// Only members of this team.
     pub team_id: Option<Uuid>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -545,7 +546,7 @@ impl Validate for UserPatch {
 /// Updates a user: name, phone, roles, teams, status (`If-Match` guards against lost updates).
 #[utoipa::path(
     tag = "users",
-    params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    params(("id" = Uuid, Path, description = "User id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
     request_body = UserPatch,
     responses((status = 200, description = "Updated user", body = UserView), ErrorResponses),
     security(("bearer" = ["accounts:write"]))

@@ -179,6 +179,7 @@ pub struct AgreementPage {
 #[into_params(parameter_in = Query)]
 pub struct AgreementQuery {
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -285,7 +286,7 @@ pub async fn get_agreement(
 /// (409 with the allowed states otherwise); activation grants its service level.
 #[utoipa::path(
     tag = "customers",
-    params(("id" = Uuid, Path, description = "Agreement id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    params(("id" = Uuid, Path, description = "Agreement id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
     request_body = AgreementPatch,
     responses((status = 200, description = "The agreement", body = AgreementView), ErrorResponses),
     security(("bearer" = ["customers:write"]))

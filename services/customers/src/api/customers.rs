@@ -364,6 +364,7 @@ pub struct CustomerPage {
 #[into_params(parameter_in = Query)]
 pub struct CustomerListQuery {
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -733,7 +734,7 @@ fn apply(c: &mut customer::Model, patch: CustomerPatch) {
 /// recorded with its date and announced as `customer.lifecycle_changed`.
 #[utoipa::path(
     tag = "customers",
-    params(("id" = Uuid, Path, description = "Customer id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    params(("id" = Uuid, Path, description = "Customer id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
     request_body = CustomerPatch,
     responses((status = 200, description = "The changed customer", body = CustomerView), ErrorResponses),
     security(("bearer" = ["customers:write"]))

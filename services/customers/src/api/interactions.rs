@@ -106,6 +106,7 @@ pub struct InteractionPage {
 #[into_params(parameter_in = Query)]
 pub struct InteractionQuery {
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,

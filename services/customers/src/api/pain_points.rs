@@ -183,6 +183,7 @@ pub struct PainPointPage {
 #[into_params(parameter_in = Query)]
 pub struct PainPointQuery {
     /// Page size (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -324,7 +325,7 @@ pub async fn get_pain_point(
 /// open → addressing → resolved, or back to open (409 with the allowed states otherwise).
 #[utoipa::path(
     tag = "customers",
-    params(("id" = Uuid, Path, description = "Pain point id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    params(("id" = Uuid, Path, description = "Pain point id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
     request_body = PainPointPatch,
     responses((status = 200, description = "The pain point", body = PainPointView), ErrorResponses),
     security(("bearer" = ["customers:write"]))

@@ -27,6 +27,7 @@ use crate::store::values::ValueStore;
 #[schema(example = json!({"year": 2026, "currency": "CNY", "annual_sales": 5000000000i64, "revenue": 120000000, "cost": 30000000}))]
 pub struct NewValueBody {
     /// Calendar year.
+    #[schema(minimum = 1900, maximum = 2200)]
     pub year: i64,
     /// ISO 4217 currency (default: the tenant's).
     pub currency: Option<String>,
@@ -302,7 +303,7 @@ pub async fn list_values(
 /// are recomputed.
 #[utoipa::path(
     tag = "value",
-    params(("id" = Uuid, Path, description = "Customer id"), ("value_id" = Uuid, Path, description = "Value record id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    params(("id" = Uuid, Path, description = "Customer id"), ("value_id" = Uuid, Path, description = "Value record id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
     request_body = ValuePatch,
     responses((status = 200, description = "The record", body = ValueView), ErrorResponses),
     security(("bearer" = ["customers:write"]))

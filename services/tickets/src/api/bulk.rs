@@ -28,6 +28,7 @@ pub const MAX_BULK: usize = 100;
 #[schema(example = json!({"ticket_ids": ["0193a0c5-0a1b-7c3d-8e4f-5a6b7c8d9e0f"], "changes": {"status": "solved", "tags": ["outage-2026-11"]}}))]
 pub struct BulkUpdateBody {
     /// Up to 100 tickets.
+    #[schema(min_items = 1, max_items = 100)]
     pub ticket_ids: Vec<Uuid>,
     /// The change, as for `PATCH /api/v1/tickets/{id}`.
     pub changes: TicketPatch,

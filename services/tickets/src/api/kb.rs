@@ -247,12 +247,15 @@ pub struct ArticleQuery {
     /// Words to search for in title and body.
     pub q: Option<String>,
     /// `draft`, `published` or `archived` (staff only).
+    #[param(pattern = "^(draft|published|archived)$")]
     pub status: Option<String>,
     /// `internal` or `public`.
+    #[param(pattern = "^(internal|public)$")]
     pub visibility: Option<String>,
     /// Only this category.
     pub category_id: Option<Uuid>,
     /// At most this many, 1–100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 
@@ -543,7 +546,7 @@ async fn save_change(
 }
 
 /// Edits, publishes or archives an article.
-#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = ArticlePatch, responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = ArticlePatch, responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
 #[patch("/api/v1/kb/articles/{id}")]
 pub async fn update_article(
     state: web::Data<AppState>,

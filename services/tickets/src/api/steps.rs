@@ -164,7 +164,7 @@ pub async fn add_step(
             id: Uuid::now_v7(),
             tenant_id: ticket.tenant_id,
             ticket_id: ticket.id,
-            position: body.position.unwrap_or(last + 1),
+            position: body.position.unwrap_or(last.saturating_add(1)),
             title: body.title.trim().to_string(),
             owner_id: body.owner_id,
             due_at: body.due_at,
@@ -182,7 +182,7 @@ pub async fn add_step(
 }
 
 /// Changes a step: title, owner, due time, done.
-#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Ticket id"), ("step_id" = Uuid, Path, description = "Step id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = StepPatch, responses((status = 200, description = "The step", body = StepView), ErrorResponses), security(("bearer" = ["tickets:write"])))]
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Ticket id"), ("step_id" = Uuid, Path, description = "Step id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = StepPatch, responses((status = 200, description = "The step", body = StepView), ErrorResponses), security(("bearer" = ["tickets:write"])))]
 #[patch("/api/v1/tickets/{id}/steps/{step_id}")]
 pub async fn update_step(
     state: web::Data<AppState>,

@@ -70,6 +70,7 @@ impl Validate for NewViewBody {
 #[schema(example = json!({"query": "assignee_id=me&status=open"}))]
 pub struct ViewPatch {
     /// Name.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: Option<String>,
     /// The filter.
     pub query: Option<String>,

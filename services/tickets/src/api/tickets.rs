@@ -449,6 +449,7 @@ pub struct TicketListQuery {
     /// Only tickets with a service step that is past due and not done.
     pub step_overdue: Option<bool>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -747,7 +748,7 @@ pub async fn change_ticket(
 /// change the subject and description of their own tickets.
 #[utoipa::path(
     tag = "tickets",
-    params(("id" = Uuid, Path, description = "Ticket id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
+    params(("id" = Uuid, Path, description = "Ticket id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
     request_body = TicketPatch,
     responses((status = 200, description = "The changed ticket", body = TicketView), ErrorResponses),
     security(("bearer" = ["tickets:write"]), ("bearer" = ["portal"]))
