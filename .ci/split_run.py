@@ -141,7 +141,8 @@ class Split:
                 )
 
     def migrate(self):
-        subprocess.run([self.binary, "migrate"], env=self.env, check=True)
+        # Warnings only: each applied migration is an info line, hundreds in all.
+        subprocess.run([self.binary, "migrate"], env={**self.env, "KEFU_LOG": "warn"}, check=True)
 
     def start(self, name):
         log = open(self.logs / f"{name}.log", "ab")
