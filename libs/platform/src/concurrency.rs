@@ -23,6 +23,10 @@ pub enum IfMatch {
     Versions(Vec<i64>),
 }
 
+/// What [`IfMatch::parse`] accepts, as the JSON Schema pattern of every `If-Match` header
+/// parameter in the services' documents.
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#;
+
 impl IfMatch {
     /// Parses the header value: `"3"`, `W/"3"`, `"3", "4"` or `*`.
     pub fn parse(value: &str) -> Result<Self, ApiError> {

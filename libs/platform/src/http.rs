@@ -101,6 +101,15 @@ impl MethodTable {
         Self { paths }
     }
 
+    /// The methods of the documented path spelled exactly `path` (no template in it).
+    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
+        let wanted = segments(path);
+        self.paths
+            .iter()
+            .find(|(template, _)| *template == wanted)
+            .map(|(_, methods)| methods.clone())
+    }
+
     /// The methods `path` answers, if some documented path matches it; a path spelled
     /// out literally (`/users/me`) has only its own, not those of `/users/{id}`.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
@@ -124,17 +133,6 @@ impl MethodTable {
         allowed.sort();
         allowed.dedup();
         Some(allowed)
-    }
-}
-
-impl MethodTable {
-    /// The methods of the documented path spelled exactly `path` (no template in it).
-    pub fn literal(&self, path: &str) -> Option<Vec<String>> {
-        let wanted = segments(path);
-        self.paths
-            .iter()
-            .find(|(template, _)| *template == wanted)
-            .map(|(_, methods)| methods.clone())
     }
 }
 
@@ -189,7 +187,34 @@ pub fn openapi_of(spec: &ServiceSpec) -> OpenApi {
         .openapi(spec.openapi_base.clone())
         .configure(move |cfg| configure(cfg))
         .split_for_parts();
+    let mut api = api;
+    describe_if_match(&mut api);
     api
+}
+
+/// Gives every `If-Match` header parameter the pattern the shared extractor accepts, so
+/// no route has to repeat it.
+fn describe_if_match(api: &mut OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{RefOr, Schema};
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if parameter.name == "If-Match" && parameter.parameter_in == ParameterIn::Header {
+                    if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() {
+                        schema.pattern = Some(crate::concurrency::IF_MATCH_PATTERN.to_string());
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Starts the service's HTTP server on `listener`.

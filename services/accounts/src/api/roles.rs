@@ -361,7 +361,7 @@ pub async fn get_role(
     request_body = RolePatch,
     params(
         ("id" = Uuid, Path, description = "Role id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read"),
     ),
     responses((status = 200, description = "Updated role", body = RoleView), ErrorResponses),
     security(("bearer" = ["accounts:admin"]))

@@ -352,7 +352,7 @@ pub async fn get_team(
     request_body = TeamPatch,
     params(
         ("id" = Uuid, Path, description = "Team id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read"),
     ),
     responses((status = 200, description = "Updated team", body = TeamView), ErrorResponses),
     security(("bearer" = ["accounts:write"]))
@@ -462,7 +462,7 @@ pub async fn delete_team(
     request_body = TeamMembersBody,
     params(
         ("id" = Uuid, Path, description = "Team id"),
-        ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#),
+        ("If-Match" = Option<String>, Header, description = "ETag of the version you read"),
     ),
     responses((status = 200, description = "The team with its new members", body = TeamView), ErrorResponses),
     security(("bearer" = ["accounts:write"]))

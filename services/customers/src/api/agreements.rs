@@ -286,7 +286,7 @@ pub async fn get_agreement(
 /// (409 with the allowed states otherwise); activation grants its service level.
 #[utoipa::path(
     tag = "customers",
-    params(("id" = Uuid, Path, description = "Agreement id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
+    params(("id" = Uuid, Path, description = "Agreement id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
     request_body = AgreementPatch,
     responses((status = 200, description = "The agreement", body = AgreementView), ErrorResponses),
     security(("bearer" = ["customers:write"]))

@@ -303,7 +303,7 @@ pub async fn list_values(
 /// are recomputed.
 #[utoipa::path(
     tag = "value",
-    params(("id" = Uuid, Path, description = "Customer id"), ("value_id" = Uuid, Path, description = "Value record id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)),
+    params(("id" = Uuid, Path, description = "Customer id"), ("value_id" = Uuid, Path, description = "Value record id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")),
     request_body = ValuePatch,
     responses((status = 200, description = "The record", body = ValueView), ErrorResponses),
     security(("bearer" = ["customers:write"]))

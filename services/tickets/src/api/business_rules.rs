@@ -389,7 +389,7 @@ pub async fn get_trigger(
 }
 
 /// Changes a trigger.
-#[utoipa::path(tag = "rules", params(("id" = Uuid, Path, description = "Trigger id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = RulePatch, responses((status = 200, description = "The trigger", body = RuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[utoipa::path(tag = "rules", params(("id" = Uuid, Path, description = "Trigger id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = RulePatch, responses((status = 200, description = "The trigger", body = RuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
 #[patch("/api/v1/triggers/{id}")]
 pub async fn update_trigger(
     state: web::Data<AppState>,
@@ -460,7 +460,7 @@ pub async fn get_automation(
 }
 
 /// Changes an automation.
-#[utoipa::path(tag = "rules", params(("id" = Uuid, Path, description = "Automation id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = RulePatch, responses((status = 200, description = "The automation", body = RuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[utoipa::path(tag = "rules", params(("id" = Uuid, Path, description = "Automation id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = RulePatch, responses((status = 200, description = "The automation", body = RuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
 #[patch("/api/v1/automations/{id}")]
 pub async fn update_automation(
     state: web::Data<AppState>,

@@ -225,7 +225,7 @@ pub async fn get_field(
 }
 
 /// Changes a custom field's label, options, requirement or position.
-#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Field id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = CustomFieldPatch, responses((status = 200, description = "The field", body = CustomFieldView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Field id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = CustomFieldPatch, responses((status = 200, description = "The field", body = CustomFieldView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
 #[patch("/api/v1/custom-fields/{id}")]
 pub async fn update_field(
     state: web::Data<AppState>,

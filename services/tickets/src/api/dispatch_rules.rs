@@ -181,7 +181,7 @@ pub async fn get_rule(
 }
 
 /// Changes a rule.
-#[utoipa::path(tag = "dispatch", params(("id" = Uuid, Path, description = "Rule id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = DispatchRulePatch, responses((status = 200, description = "The rule", body = DispatchRuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[utoipa::path(tag = "dispatch", params(("id" = Uuid, Path, description = "Rule id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = DispatchRulePatch, responses((status = 200, description = "The rule", body = DispatchRuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
 #[patch("/api/v1/dispatch-rules/{id}")]
 pub async fn update_rule(
     state: web::Data<AppState>,

@@ -268,7 +268,7 @@ pub async fn get_escalation_rule(
 }
 
 /// Changes an escalation rule.
-#[utoipa::path(tag = "sla", params(("id" = Uuid, Path, description = "Rule id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = EscalationRulePatch, responses((status = 200, description = "The rule", body = EscalationRuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[utoipa::path(tag = "sla", params(("id" = Uuid, Path, description = "Rule id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = EscalationRulePatch, responses((status = 200, description = "The rule", body = EscalationRuleView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
 #[patch("/api/v1/escalation-rules/{id}")]
 pub async fn update_escalation_rule(
     state: web::Data<AppState>,

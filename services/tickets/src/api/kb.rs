@@ -546,7 +546,7 @@ async fn save_change(
 }
 
 /// Edits, publishes or archives an article.
-#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = ArticlePatch, responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Article id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = ArticlePatch, responses((status = 200, description = "The article", body = ArticleView), ErrorResponses), security(("bearer" = ["kb:write"])))]
 #[patch("/api/v1/kb/articles/{id}")]
 pub async fn update_article(
     state: web::Data<AppState>,

@@ -233,7 +233,7 @@ pub async fn get_macro(
 }
 
 /// Changes a macro.
-#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Macro id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = MacroPatch, responses((status = 200, description = "The macro", body = MacroView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Macro id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = MacroPatch, responses((status = 200, description = "The macro", body = MacroView), ErrorResponses), security(("bearer" = ["tickets:admin"])))]
 #[patch("/api/v1/macros/{id}")]
 pub async fn update_macro(
     state: web::Data<AppState>,

@@ -182,7 +182,7 @@ pub async fn add_step(
 }
 
 /// Changes a step: title, owner, due time, done.
-#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Ticket id"), ("step_id" = Uuid, Path, description = "Step id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read", pattern = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#)), request_body = StepPatch, responses((status = 200, description = "The step", body = StepView), ErrorResponses), security(("bearer" = ["tickets:write"])))]
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Ticket id"), ("step_id" = Uuid, Path, description = "Step id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = StepPatch, responses((status = 200, description = "The step", body = StepView), ErrorResponses), security(("bearer" = ["tickets:write"])))]
 #[patch("/api/v1/tickets/{id}/steps/{step_id}")]
 pub async fn update_step(
     state: web::Data<AppState>,
