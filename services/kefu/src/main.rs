@@ -90,6 +90,10 @@ enum KeysCommand {
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // The health check runs every few seconds in a container: no log pipeline, no exporter.
+    if let Some(Command::Health { url }) = cli.command {
+        return health(url).await;
+    }
     kefu_platform::telemetry::init("kefu");
     let result = match cli.command.unwrap_or(Command::Serve { service: None }) {
         Command::Serve { service: None } => serve_suite().await,
@@ -106,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
                 other => other.map_err(Into::into),
             }
         }
-        Command::Health { url } => health(url).await,
+        Command::Health { .. } => unreachable!("answered before telemetry starts"),
         Command::Tenant { command } => tenant(command).await,
         Command::Operator { command } => operator(command).await,
         Command::Keys {
