@@ -312,6 +312,12 @@ impl From<sea_orm::DbErr> for ApiError {
             tracing::warn!(error = %err, "database unavailable");
             return Self::Unavailable("the database".into());
         }
+        // A backstop for a uniqueness rule a handler did not name itself: the client sent
+        // a duplicate, which is a conflict, not a server fault.
+        if crate::db::is_unique_violation(&err) {
+            tracing::warn!(error = %err, "unique constraint violated");
+            return Self::conflict("duplicate", "a record with these values already exists");
+        }
         Self::Internal(err.into())
     }
 }

@@ -35,6 +35,9 @@ pub struct ServiceSpec {
     pub readiness: Readiness,
     /// Title and description of the service's OpenAPI document.
     pub openapi_base: OpenApi,
+    /// Where `Idempotency-Key`s are remembered (the service's database); `None` only
+    /// for a spec built to print the OpenAPI document.
+    pub idempotency: Option<crate::idempotency::IdempotencyStore>,
 }
 
 /// Maps path, query and JSON extractor failures to problem+json naming the parameter.
@@ -223,12 +226,16 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
     let openapi = web::Data::new(openapi_of(&spec));
     let methods = web::Data::new(MethodTable::of(openapi.get_ref()));
     let readiness = web::Data::new(spec.readiness.clone());
+    let idempotency = spec.idempotency.clone().map(web::Data::new);
     let name = spec.name;
     let server = HttpServer::new(move || {
         let configure = spec.configure.clone();
         let openapi = openapi.clone();
         App::new()
             .wrap(from_fn(crate::idempotency::middleware))
+            .wrap(from_fn(|req, next: Next<_>| {
+                crate::rls::scope(next.call(req))
+            }))
             .wrap(from_fn(move |req, next| {
                 crate::metrics::track(name, req, next)
             }))
@@ -236,6 +243,11 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
             .wrap(from_fn(request_id))
             .app_data(readiness.clone())
             .app_data(methods.clone())
+            .configure(|cfg| {
+                if let Some(store) = &idempotency {
+                    cfg.app_data(store.clone());
+                }
+            })
             .configure(extractor_errors)
             .configure(crate::health::configure)
             .route(

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod metrics;
 pub mod pagination;
 pub mod query;
+pub mod rls;
 pub mod schema;
 pub mod telemetry;
 pub mod validation;

@@ -43,7 +43,8 @@ impl Checks {
         let len = value.trim().chars().count();
         if len < min {
             if min == 1 {
-                self.fail(field, "must not be empty");
+                // Said of a value that was given: an optional field may still be left out.
+                self.fail(field, "must contain a character other than spaces");
             } else {
                 self.fail(field, format!("must be at least {min} characters"));
             }

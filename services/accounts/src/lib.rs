@@ -71,17 +71,15 @@ pub fn spec(state: AppState) -> ServiceSpec {
     let idempotency = IdempotencyStore(state.db.clone());
     let state = web::Data::new(state);
     let auth = web::Data::new(auth);
-    let idempotency = web::Data::new(idempotency);
     ServiceSpec {
         name: "accounts",
         configure: Arc::new(move |cfg| {
-            cfg.app_data(state.clone())
-                .app_data(auth.clone())
-                .app_data(idempotency.clone());
+            cfg.app_data(state.clone()).app_data(auth.clone());
             api::routes(cfg);
         }),
         readiness,
         openapi_base: ApiDoc::openapi(),
+        idempotency: Some(idempotency),
     }
 }
 
@@ -92,6 +90,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         configure: Arc::new(api::routes),
         readiness: Readiness::new(),
         openapi_base: ApiDoc::openapi(),
+        idempotency: None,
     };
     kefu_platform::http::openapi_of(&spec)
 }

@@ -57,6 +57,7 @@ pub fn spec(state: AppState, verifier: TokenVerifier) -> ServiceSpec {
             state.db.clone(),
         ))),
     };
+    let idempotency = kefu_platform::idempotency::IdempotencyStore(state.db.clone());
     let state = web::Data::new(state);
     let auth = web::Data::new(auth);
     ServiceSpec {
@@ -67,6 +68,7 @@ pub fn spec(state: AppState, verifier: TokenVerifier) -> ServiceSpec {
         }),
         readiness,
         openapi_base: ApiDoc::openapi(),
+        idempotency: Some(idempotency),
     }
 }
 
@@ -77,6 +79,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         configure: Arc::new(api::routes),
         readiness: Readiness::new(),
         openapi_base: ApiDoc::openapi(),
+        idempotency: None,
     };
     kefu_platform::http::openapi_of(&spec)
 }

@@ -8,6 +8,7 @@ mod cors;
 mod docs;
 mod health;
 pub mod openapi;
+mod openapi_links;
 mod proxy;
 pub mod rate_limit;
 pub mod routes;

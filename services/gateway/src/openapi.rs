@@ -76,6 +76,7 @@ pub fn merge_documents(documents: Vec<Value>) -> Value {
     if !tags.is_empty() {
         merged["tags"] = Value::Array(tags);
     }
+    crate::openapi_links::add_links(&mut merged);
     merged
 }
 

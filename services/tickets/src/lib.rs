@@ -62,6 +62,7 @@ pub fn spec(state: AppState, verifier: TokenVerifier) -> ServiceSpec {
         verifier,
         guard: Some(Arc::new(state::DirectoryGuard::new(state.db.clone()))),
     };
+    let idempotency = kefu_platform::idempotency::IdempotencyStore(state.db.clone());
     let state = web::Data::new(state);
     let auth = web::Data::new(auth);
     ServiceSpec {
@@ -74,6 +75,7 @@ pub fn spec(state: AppState, verifier: TokenVerifier) -> ServiceSpec {
         }),
         readiness,
         openapi_base: ApiDoc::openapi(),
+        idempotency: Some(idempotency),
     }
 }
 
@@ -84,6 +86,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         configure: Arc::new(api::routes),
         readiness: Readiness::new(),
         openapi_base: ApiDoc::openapi(),
+        idempotency: None,
     };
     kefu_platform::http::openapi_of(&spec)
 }

@@ -140,6 +140,8 @@ impl<S: RequiredScope + 'static> FromRequest for Authz<S> {
             if !S::SCOPE.is_empty() && !claims.has_scope(S::SCOPE) {
                 return Err(ApiError::Forbidden(S::SCOPE.into()));
             }
+            // Row-level security on PostgreSQL: this request's statements act for this tenant.
+            crate::rls::enter(tid);
             let span = tracing::Span::current();
             span.record("tenant_id", tracing::field::display(tid));
             span.record("actor_id", tracing::field::display(claims.sub));

@@ -80,6 +80,10 @@ pub enum VerifyError {
 struct KeyCache {
     keys: HashMap<String, DecodingKey>,
     fetched_at: Option<Instant>,
+    /// The last fetch that failed, if it failed after the last success: another is not
+    /// tried before `min_refresh_interval`, so an outage of the key source costs one
+    /// fetch per interval, not one per request.
+    failed_at: Option<Instant>,
 }
 
 /// Verifies Kefu access tokens: EdDSA only, `exp` required, `aud`/`iss` checked.
@@ -96,6 +100,10 @@ pub struct TokenVerifier {
 /// Clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 30;
 
+/// How long a request waits for the refresh of an aged-out key set before it is
+/// checked against the cached keys (a healthy source answers in milliseconds).
+const STALE_REFRESH_WAIT: Duration = Duration::from_millis(250);
+
 impl TokenVerifier {
     /// A verifier for tokens issued by `issuer`, with keys from `source`.
     pub fn new(source: Arc<dyn JwksSource>, issuer: impl Into<String>) -> Self {
@@ -104,6 +112,7 @@ impl TokenVerifier {
             cache: Arc::new(RwLock::new(KeyCache {
                 keys: HashMap::new(),
                 fetched_at: None,
+                failed_at: None,
             })),
             refresh_lock: Arc::new(Mutex::new(())),
             issuer: issuer.into(),
@@ -149,11 +158,7 @@ impl TokenVerifier {
             .kid
             .ok_or_else(|| VerifyError::Invalid("token has no kid".into()))?;
         if self.keys_are_stale().await {
-            // A failed refresh keeps the cached keys: an outage of the key source
-            // must not log everybody out, and rotation only adds keys.
-            if let Err(error) = self.refresh(false).await {
-                tracing::warn!(%error, "key set refresh failed; using the cached keys");
-            }
+            self.refresh_stale().await;
         }
         let key = match self.key(&kid).await {
             Some(key) => key,
@@ -180,6 +185,39 @@ impl TokenVerifier {
             .is_some_and(|at| at.elapsed() >= self.max_key_age)
     }
 
+    /// Refreshes a key set that has aged out. A withdrawn key stops verifying once the
+    /// set is re-fetched, so a healthy source is waited for (briefly); a slow or failing
+    /// one is not, or every request would wait out its timeout: the fetch goes on in the
+    /// background and the token is checked against the cached keys, which an outage of
+    /// the key source must not take away (rotation only adds keys).
+    async fn refresh_stale(&self) {
+        let (failing, due) = {
+            let cache = self.cache.read().await;
+            (
+                cache.failed_at.is_some(),
+                cache
+                    .failed_at
+                    .is_none_or(|at| at.elapsed() >= self.min_refresh_interval),
+            )
+        };
+        if !due {
+            return;
+        }
+        let verifier = self.clone();
+        let refresh = tokio::spawn(async move {
+            // One fetch at a time; requests meanwhile use the cached keys.
+            let Ok(_guard) = verifier.refresh_lock.try_lock() else {
+                return;
+            };
+            if let Err(error) = verifier.refresh_locked(false).await {
+                tracing::warn!(%error, "key set refresh failed; using the cached keys");
+            }
+        });
+        if !failing {
+            let _ = tokio::time::timeout(STALE_REFRESH_WAIT, refresh).await;
+        }
+    }
+
     async fn key(&self, kid: &str) -> Option<DecodingKey> {
         self.cache.read().await.keys.get(kid).cloned()
     }
@@ -188,18 +226,32 @@ impl TokenVerifier {
     /// so a flood of tokens with made-up `kid`s cannot hammer the key source.
     async fn refresh(&self, force: bool) -> Result<(), VerifyError> {
         let _guard = self.refresh_lock.lock().await;
+        self.refresh_locked(force).await
+    }
+
+    /// [`Self::refresh`] with `refresh_lock` held.
+    async fn refresh_locked(&self, force: bool) -> Result<(), VerifyError> {
         if !force {
-            if let Some(at) = self.cache.read().await.fetched_at {
+            let cache = self.cache.read().await;
+            if let Some(at) = cache.failed_at {
+                if at.elapsed() < self.min_refresh_interval {
+                    return Err(VerifyError::KeysUnavailable(
+                        "the key set could not be fetched a moment ago".into(),
+                    ));
+                }
+            } else if let Some(at) = cache.fetched_at {
                 if at.elapsed() < self.min_refresh_interval {
                     return Ok(());
                 }
             }
         }
-        let set = self
-            .source
-            .fetch()
-            .await
-            .map_err(|e| VerifyError::KeysUnavailable(e.to_string()))?;
+        let set = match self.source.fetch().await {
+            Ok(set) => set,
+            Err(error) => {
+                self.cache.write().await.failed_at = Some(Instant::now());
+                return Err(VerifyError::KeysUnavailable(error.to_string()));
+            }
+        };
         let mut keys = HashMap::new();
         for jwk in &set.keys {
             if let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) {
@@ -209,6 +261,82 @@ impl TokenVerifier {
         let mut cache = self.cache.write().await;
         cache.keys = keys;
         cache.fetched_at = Some(Instant::now());
+        cache.failed_at = None;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A key source that answers at once until it is turned off, then fails after `delay`.
+    struct FlakySource {
+        fetches: AtomicUsize,
+        down: AtomicBool,
+        delay: Duration,
+    }
+
+    #[async_trait]
+    impl JwksSource for FlakySource {
+        async fn fetch(&self) -> anyhow::Result<JwkSet> {
+            self.fetches.fetch_add(1, Ordering::SeqCst);
+            if self.down.load(Ordering::SeqCst) {
+                tokio::time::sleep(self.delay).await;
+                anyhow::bail!("key source down");
+            }
+            Ok(serde_json::from_value(serde_json::json!({"keys": [{
+                "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": "k1",
+                "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}))?)
+        }
+    }
+
+    /// An EdDSA token signed by nobody under the source's `kid`: it reaches the key
+    /// lookup and the signature check (which it fails), which is all that is timed.
+    fn token() -> String {
+        use base64::Engine as _;
+        let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"alg":"EdDSA","kid":"k1","typ":"JWT"}"#);
+        format!("{header}.e30.c2ln")
+    }
+
+    #[tokio::test]
+    async fn a_failing_key_source_does_not_hold_up_requests_with_aged_out_keys() {
+        let source = Arc::new(FlakySource {
+            fetches: AtomicUsize::new(0),
+            down: AtomicBool::new(false),
+            delay: Duration::from_secs(2),
+        });
+        // Every set is aged out at once; at most one fetch a second.
+        let verifier = TokenVerifier::new(source.clone(), "https://kefu.test")
+            .with_refresh(Duration::from_secs(1), Duration::ZERO);
+        assert!(verifier.ready().await);
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        source.down.store(true, Ordering::SeqCst);
+
+        // The first request after the source went down waits briefly, not its timeout.
+        let started = Instant::now();
+        let _ = verifier.verify(&token()).await;
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        // The fetch fails meanwhile; then requests neither wait nor fetch again.
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        let fetches = source.fetches.load(Ordering::SeqCst);
+        let started = Instant::now();
+        for _ in 0..20 {
+            let _ = verifier.verify(&token()).await;
+        }
+        assert!(
+            started.elapsed() < Duration::from_millis(200),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(source.fetches.load(Ordering::SeqCst), fetches);
+        assert_eq!(fetches, 2, "the first fetch and one retry");
     }
 }

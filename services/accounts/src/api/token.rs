@@ -498,11 +498,16 @@ async fn client_credentials_grant(
 )]
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, kefu_platform::ApiError> {
-    let set = state
-        .keyring
-        .jwks()
-        .await
-        .map_err(kefu_platform::ApiError::internal)?;
+    // The database down is a 503 the key set's readers retry, not a 500.
+    let set =
+        state
+            .keyring
+            .jwks()
+            .await
+            .map_err(|error| match error.downcast::<sea_orm::DbErr>() {
+                Ok(db) => kefu_platform::ApiError::from(db),
+                Err(error) => kefu_platform::ApiError::internal(error),
+            })?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(set))

@@ -23,13 +23,14 @@ use crate::store::entities::contact;
 /// Most rows one import takes.
 const MAX_ROWS: usize = 5000;
 
-/// CSV text with a header row. `external_id`, `kind` and `name` are required; also
+/// A UTF-8 CSV file with a header row, sent as it is (`application/octet-stream`; a
+/// `text/csv` body is read the same). `external_id`, `kind` and `name` are required; also
 /// `industry`, `region`, `size`, `address`, `source_channel`, `tags` (separated by `;`),
 /// `lifecycle`, `marketing_type`, `management_class`, `position`, `relationship_level`,
 /// `customer_since`, and a first contact: `contact_name`, `contact_role`,
 /// `contact_phone`, `contact_email`, `contact_preferred_channel`.
 #[derive(ToSchema)]
-#[schema(value_type = String, example = "external_id,kind,name,region,tags,contact_name,contact_email\nERP-1001,organisation,Acme Hospital,East,hospital;key,Chen Jie,chen@acme.example\n")]
+#[schema(value_type = String, format = Binary, example = "external_id,kind,name,region,tags,contact_name,contact_email\nERP-1001,organisation,Acme Hospital,East,hospital;key,Chen Jie,chen@acme.example\n")]
 pub struct CustomerCsv(pub String);
 
 /// A row that was not imported.
@@ -176,7 +177,7 @@ fn row_of(headers: &csv::StringRecord, record: &csv::StringRecord) -> Result<Row
 /// was imported before is left alone, so a file can be sent again safely.
 #[utoipa::path(
     tag = "customers",
-    request_body(content = CustomerCsv, content_type = "text/csv", description = "The customers, one per row"),
+    request_body(content = CustomerCsv, content_type = "application/octet-stream", description = "The customers, one per row"),
     responses((status = 200, description = "What was imported and what was refused", body = ImportReport), ErrorResponses),
     security(("bearer" = ["customers:write"]))
 )]
@@ -186,8 +187,8 @@ pub async fn import_customers(
     auth: Authz<CustomersWrite>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::bad_request("malformed_csv", "the file is not UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| ApiError::field("body", "must be UTF-8 text"))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)

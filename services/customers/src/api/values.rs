@@ -30,14 +30,18 @@ pub struct NewValueBody {
     #[schema(minimum = 1900, maximum = 2200)]
     pub year: i64,
     /// ISO 4217 currency (default: the tenant's).
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     /// The customer's own sales that year.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1e15)]
     pub annual_sales: i64,
     /// What the customer paid that year.
+    #[schema(minimum = 0, maximum = 1e15)]
     pub revenue: i64,
     /// What serving and contacting the customer cost that year.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1e15)]
     pub cost: i64,
 }
 
@@ -51,13 +55,16 @@ fn check_currency(checks: &mut Checks, currency: Option<&str>) {
     }
 }
 
+/// The largest amount a value record holds, in minor units (10^15).
+const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
 fn check_amounts(checks: &mut Checks, amounts: [(&str, Option<i64>); 3]) {
     for (field, amount) in amounts {
         if let Some(amount) = amount {
             checks.ensure(
-                (0..=1_000_000_000_000_000).contains(&amount),
+                (0..=MAX_AMOUNT).contains(&amount),
                 field,
-                "must be between 0 and 10^15 minor units",
+                &format!("must be between 0 and {MAX_AMOUNT} minor units"),
             );
         }
     }
@@ -90,12 +97,16 @@ impl Validate for NewValueBody {
 #[schema(example = json!({"revenue": 150000000}))]
 pub struct ValuePatch {
     /// ISO 4217 currency.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     /// The customer's own sales that year.
+    #[schema(minimum = 0, maximum = 1e15)]
     pub annual_sales: Option<i64>,
     /// What the customer paid that year.
+    #[schema(minimum = 0, maximum = 1e15)]
     pub revenue: Option<i64>,
     /// What serving and contacting the customer cost that year.
+    #[schema(minimum = 0, maximum = 1e15)]
     pub cost: Option<i64>,
 }
 

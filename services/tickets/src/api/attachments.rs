@@ -217,7 +217,7 @@ pub async fn list_attachments(
 }
 
 /// Downloads a file (served as an attachment, never rendered inline).
-#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Ticket id"), ("attachment_id" = Uuid, Path, description = "Attachment id")), responses((status = 200, description = "The file, with the media type sniffed at upload (`application/octet-stream` when unknown)", content_type = "*/*", body = FileBytes), ErrorResponses), security(("bearer" = ["tickets:read"]), ("bearer" = ["portal"])))]
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "Ticket id"), ("attachment_id" = Uuid, Path, description = "Attachment id")), responses((status = 200, description = "The file, with the media type sniffed at upload (`application/octet-stream` when unknown)", content((FileBytes = "application/octet-stream"), (FileBytes = "*/*"))), ErrorResponses), security(("bearer" = ["tickets:read"]), ("bearer" = ["portal"])))]
 #[get("/api/v1/tickets/{id}/attachments/{attachment_id}")]
 pub async fn download_attachment(
     state: web::Data<AppState>,

@@ -321,18 +321,21 @@ pub async fn create_calendar(
             "a calendar with this name exists",
         ));
     }
-    let saved = store.insert_calendar(row).await.map_err(|e| {
-        if kefu_platform::db::is_unique_violation(&e) {
-            ApiError::conflict("calendar_name_taken", "a calendar with this name exists")
-        } else {
-            e.into()
-        }
-    })?;
+    let saved = store.insert_calendar(row).await.map_err(name_taken)?;
     Ok(created(
         format!("/api/v1/calendars/{}", saved.id),
         saved.version,
         &CalendarView::from(saved),
     ))
+}
+
+/// A 409 when a save collides with another calendar's name (a rename included).
+fn name_taken(err: sea_orm::DbErr) -> ApiError {
+    if kefu_platform::db::is_unique_violation(&err) {
+        ApiError::conflict("calendar_name_taken", "a calendar with this name exists")
+    } else {
+        err.into()
+    }
 }
 
 /// One calendar.
@@ -371,7 +374,7 @@ pub async fn update_calendar(
         row.time_zone = zone;
     }
     set_hours(&mut row, patch.weekly.as_ref(), patch.holidays.as_deref())?;
-    let saved = store.save_calendar(row).await?;
+    let saved = store.save_calendar(row).await.map_err(name_taken)?;
     Ok(with_etag(saved.version, &CalendarView::from(saved)))
 }
 

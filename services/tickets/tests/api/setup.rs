@@ -53,6 +53,14 @@ async fn calendars_are_validated_and_in_use_ones_cannot_go() {
         ))
         .await
         .expect_problem(409, "calendar_in_use");
+    // Found by Schemathesis: renaming onto another calendar's name was a 500.
+    let renamed = admin
+        .patch(
+            &format!("/api/v1/calendars/{}", created["id"].as_str().unwrap()),
+            &json!({"name": default["name"]}),
+        )
+        .await;
+    renamed.expect_problem(409, "calendar_name_taken");
     admin
         .delete(&format!(
             "/api/v1/calendars/{}",
