@@ -1,8 +1,10 @@
 //! The whole suite through the gateway, as a client would use it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod customer_value;
 mod deploy_files;
+mod rls;
 mod suite;
 mod ticket_life;
 

@@ -21,6 +21,8 @@ pub struct Running {
     pub suite: Option<kefu::Suite>,
     /// The event bus the services share.
     pub bus: Arc<dyn EventBus>,
+    /// Each service's database URL, when this test started the suite.
+    pub databases: Vec<(&'static str, String)>,
 }
 
 impl Running {
@@ -129,6 +131,7 @@ pub async fn start() -> Running {
         gateway_url: gateway_url.trim_end_matches('/').to_string(),
         suite: None,
         bus,
+        databases: Vec::new(),
     }
 }
 
@@ -137,16 +140,24 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
     kefu_testkit::init_test_logging();
     let gateway_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let gateway_url = format!("http://{}", gateway_listener.local_addr().unwrap());
-    let database = kefu_testkit::fresh_database_url("accounts").await.unwrap();
-    let mut tickets = kefu_tickets::Settings::for_tests(
-        &kefu_testkit::fresh_database_url("tickets").await.unwrap(),
-        &gateway_url,
-    );
+    let databases = vec![
+        (
+            "accounts",
+            kefu_testkit::fresh_database_url("accounts").await.unwrap(),
+        ),
+        (
+            "customers",
+            kefu_testkit::fresh_database_url("customers").await.unwrap(),
+        ),
+        (
+            "tickets",
+            kefu_testkit::fresh_database_url("tickets").await.unwrap(),
+        ),
+    ];
+    let database = databases[0].1.clone();
+    let mut tickets = kefu_tickets::Settings::for_tests(&databases[2].1, &gateway_url);
     tickets.clock = clock.clone();
-    let mut customers = kefu_customers::Settings::for_tests(
-        &kefu_testkit::fresh_database_url("customers").await.unwrap(),
-        &gateway_url,
-    );
+    let mut customers = kefu_customers::Settings::for_tests(&databases[1].1, &gateway_url);
     customers.clock = clock.clone();
     let config = kefu::SuiteConfig {
         accounts: kefu_accounts::Settings::for_tests(&database, &gateway_url),
@@ -168,5 +179,6 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
         gateway_url,
         bus: suite.bus.clone(),
         suite: Some(suite),
+        databases,
     }
 }
