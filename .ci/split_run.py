@@ -11,179 +11,12 @@ on PostgreSQL (a database each) and a Kafka-protocol broker, behind the gateway.
 Usage: split_run.py KEFU_BINARY POSTGRES_URL KAFKA_BROKERS LOG_DIR
 """
 
-import base64
-import json
 import os
-import pathlib
-import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse battery staple 42"
-
-
-def services():
-    """Every service of the workspace: `services/*` but the binary and the gateway."""
-    return sorted(
-        p.name
-        for p in (ROOT / "services").iterdir()
-        if (p / "Cargo.toml").exists() and p.name not in ("kefu", "gateway")
-    )
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(method, url, body=None, token=None, form=None, timeout=10):
-    """(status, content type, parsed body or text) of one HTTP request."""
-    headers = {}
-    data = None
-    if form is not None:
-        data = urllib.parse.urlencode(form).encode()
-        headers["content-type"] = "application/x-www-form-urlencoded"
-    elif body is not None:
-        data = json.dumps(body).encode()
-        headers["content-type"] = "application/json"
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, kind, raw = response.status, response.headers.get("content-type", ""), response.read()
-    except urllib.error.HTTPError as error:
-        status, kind, raw = error.code, error.headers.get("content-type", ""), error.read()
-    try:
-        parsed = json.loads(raw) if raw else None
-    except ValueError:
-        parsed = raw.decode(errors="replace")
-    return status, kind, parsed
-
-
-def expect(what, status, wanted, body):
-    if status != wanted:
-        fail(f"{what}: expected {wanted}, got {status}: {body}")
-    print(f"ok   {what} ({status})")
-    return body
-
-
-def fail(message):
-    print(f"FAIL {message}")
-    raise SystemExit(1)
-
-
-def eventually(what, attempt, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = attempt()
-        if value:
-            print(f"ok   {what}")
-            return value
-        time.sleep(0.25)
-    fail(f"{what}: not within {seconds} s")
-
-
-class Split:
-    """The processes of one split run."""
-
-    def __init__(self, binary, postgres, brokers, logs):
-        self.binary = binary
-        self.logs = pathlib.Path(logs)
-        self.logs.mkdir(parents=True, exist_ok=True)
-        self.ports = {name: free_port() for name in services() + ["gateway"]}
-        self.gateway = f"http://127.0.0.1:{self.ports['gateway']}"
-        data = self.logs / "data"
-        data.mkdir(exist_ok=True)
-        self.env = dict(os.environ)
-        self.env.update(
-            {
-                "KEFU_BUS": "kafka",
-                "KEFU_KAFKA_BROKERS": brokers,
-                "KEFU_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-                "KEFU_PUBLIC_URL": self.gateway,
-                "KEFU_JWKS_URL": f"http://127.0.0.1:{self.ports['accounts']}/.well-known/jwks.json",
-                "KEFU_DATA_DIR": str(data),
-                "KEFU_LOG": "info",
-                "KEFU_GATEWAY_ADDR": f"127.0.0.1:{self.ports['gateway']}",
-                "KEFU_GATEWAY_ROUTES": ",".join(
-                    f"{name}=http://127.0.0.1:{self.ports[name]}" for name in services()
-                ),
-                # Every scenario comes from one IP here; the per-IP limit of public routes
-                # (sign-up, log-in) is for the internet, not for one test runner.
-                "KEFU_RATE_LIMIT_PUBLIC_PER_MINUTE": "6000",
-            }
-        )
-        for name in services():
-            upper = name.upper()
-            self.env[f"KEFU_{upper}_DATABASE_URL"] = f"{postgres}/kefu_split_{name}"
-            self.env[f"KEFU_{upper}_ADDR"] = f"127.0.0.1:{self.ports[name]}"
-        self.postgres = postgres
-        self.processes = {}
-
-    def create_databases(self):
-        for name in services():
-            for sql in (
-                f'DROP DATABASE IF EXISTS "kefu_split_{name}" WITH (FORCE)',
-                f'CREATE DATABASE "kefu_split_{name}"',
-            ):
-                subprocess.run(
-                    ["psql", f"{self.postgres}/postgres", "-qtA", "-c", sql],
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                )
-
-    def migrate(self):
-        # Warnings only: each applied migration is an info line, hundreds in all.
-        subprocess.run([self.binary, "migrate"], env={**self.env, "KEFU_LOG": "warn"}, check=True)
-
-    def start(self, name):
-        log = open(self.logs / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            [self.binary, "serve", "--service", name],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{self.ports[name]}/readyz"
-
-        def ready():
-            if self.processes[name].poll() is not None:
-                self.dump(name)
-                fail(f"{name} exited with {self.processes[name].returncode}")
-            try:
-                return call("GET", url, timeout=2)[0] == 200
-            except OSError:
-                return False
-
-        eventually(f"{name} ready on {url}", ready)
-
-    def stop(self, name):
-        process = self.processes.pop(name)
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        print(f"ok   {name} stopped")
-
-    def stop_all(self):
-        for name in list(self.processes):
-            self.stop(name)
-
-    def dump(self, name):
-        path = self.logs / f"{name}.log"
-        if path.exists():
-            print(f"--- last lines of {path}")
-            print("\n".join(path.read_text(errors="replace").splitlines()[-40:]))
+from suite_procs import ROOT, Suite, call, eventually, expect, fail, services, sign_up
 
 
 def run_e2e(split, brokers):
@@ -201,22 +34,7 @@ def run_e2e(split, brokers):
 def outage(split):
     """Customers down: 503 problem+json for its routes, the rest works; then it catches up."""
     gw = split.gateway
-    slug = f"split-{secrets.token_hex(4)}"
-    status, _, _ = call(
-        "POST",
-        f"{gw}/api/v1/tenants",
-        {
-            "tenant": {"name": "Split Centre", "slug": slug},
-            "owner": {"name": "Sam", "email": "sam@split.example", "password": PASSWORD},
-        },
-    )
-    expect("sign-up", status, 201, None)
-    status, _, tokens = call(
-        "POST",
-        f"{gw}/oauth/token",
-        form={"grant_type": "password", "tenant": slug, "username": "sam@split.example", "password": PASSWORD},
-    )
-    token = expect("log-in", status, 200, tokens)["access_token"]
+    token = sign_up(gw, "split")
     status, _, customer = call(
         "POST", f"{gw}/api/v1/customers", {"kind": "organisation", "name": "Harbour Clinic"}, token
     )
@@ -274,7 +92,7 @@ def outage(split):
 
 def main():
     binary, postgres, brokers, logs = sys.argv[1:5]
-    split = Split(binary, postgres.rstrip("/"), brokers, logs)
+    split = Suite(binary, postgres.rstrip("/"), brokers, logs, prefix="kefu_split")
     started = time.monotonic()
     try:
         split.create_databases()
