@@ -100,6 +100,9 @@ pub async fn run() -> anyhow::Result<()> {
         ms(e95),
         b95.as_secs_f64() / e95.as_secs_f64().max(1e-9)
     );
+    server.stop().await;
+    // 1.2 M rows: not something to leave on a shared server.
+    crate::postgres::drop(&url).await?;
     Ok(())
 }
 

@@ -155,6 +155,8 @@ pub async fn run() -> anyhow::Result<()> {
             f99.as_secs_f64() / b99.as_secs_f64().max(1e-9),
         );
         relay.stop();
+        db.close().await?;
+        crate::postgres::discard(&url).await?;
     }
     Ok(())
 }

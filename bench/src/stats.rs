@@ -23,6 +23,38 @@ pub fn ms(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
 }
 
+/// Megabytes (10^6 bytes, as QUALITY.md's goals count them) with one decimal, for printing.
+pub fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// `a / b`, never dividing by zero.
+pub fn ratio(a: f64, b: f64) -> f64 {
+    a / b.max(f64::EPSILON)
+}
+
+/// How a figure compares with its QUALITY.md goal, for the end of a line.
+pub fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+/// A duration from an environment variable in seconds, else `default`.
+pub fn seconds_from_env(name: &str, default: u64) -> Duration {
+    Duration::from_secs(count_from_env(name, default as usize) as u64)
+}
+
+/// A count from an environment variable, else `default`.
+pub fn count_from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +76,12 @@ mod tests {
     fn rates_never_divide_by_zero() {
         assert_eq!(rate(10, Duration::from_secs(2)), 5.0);
         assert!(rate(1, Duration::ZERO).is_finite());
+        assert!(ratio(1.0, 0.0).is_finite());
+        assert_eq!(ratio(1.0, 4.0), 0.25);
+    }
+
+    #[test]
+    fn sizes_print_in_megabytes() {
+        assert_eq!(mb(150_000_000), "150.0 MB");
     }
 }
