@@ -7,12 +7,10 @@
 # Needs the debug binary (`cargo build -p kefu`); starts the suite on SQLite in a temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu-target}"
-KEFU="$CARGO_TARGET_DIR/debug/kefu"
 
 # Pinned: a newer generator may accept or refuse different things than the one checked.
 GENERATOR_VERSION=0.29.1
-installed=$(python3 -m pip show openapi-python-client 2>/dev/null | sed -n 's/^Version: //p')
+installed=$(python3 -m pip show openapi-python-client 2>/dev/null | sed -n 's/^Version: //p' || true)
 if [ "$installed" != "$GENERATOR_VERSION" ]; then
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
         "openapi-python-client==$GENERATOR_VERSION"
@@ -22,37 +20,16 @@ python3 -c 'import dateutil' 2>/dev/null ||
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
         python-dateutil
 
-tmp=$(mktemp -d)
-server=
-stop() {
-    if [ -n "$server" ]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    rm -rf "$tmp"
-}
-trap stop EXIT
+source .ci/serve_suite.sh
+tmp=$suite_tmp
 fail() {
     echo "--- server log (last 40 lines)"
     tail -n 40 "$tmp/server.log" 2>/dev/null || true
     echo "client: FAILED, $1"
     exit 1
 }
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
-url="http://127.0.0.1:$port"
-# The services bind port 0: the suite wires the gateway to whatever ports they get.
-KEFU_DATA_DIR="$tmp/data" KEFU_PUBLIC_URL="$url" KEFU_GATEWAY_ADDR="127.0.0.1:$port" \
-    KEFU_ACCOUNTS_ADDR=127.0.0.1:0 KEFU_CUSTOMERS_ADDR=127.0.0.1:0 KEFU_TICKETS_ADDR=127.0.0.1:0 \
-    KEFU_LOG=warn "$KEFU" serve >"$tmp/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 120); do
-    "$KEFU" health "$url/readyz" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || fail "kefu serve exited before it was ready"
-    sleep 0.5
-done
-"$KEFU" health "$url/readyz" >/dev/null 2>&1 || fail "no ready answer from $url/readyz in 60s"
+serve_suite "$tmp/server.log" KEFU_LOG=warn || fail "the suite did not start"
+url=$gateway
 
 curl -fsS "$url/openapi.json" -o "$tmp/openapi.json" || fail "no /openapi.json from the gateway"
 mkdir "$tmp/client"

@@ -4,36 +4,16 @@
 # (PRODUCT.md: the docs work offline). Needs the debug binary (`cargo build -p kefu`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/kefu-target}"
 
 if ! command -v chromium >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
-tmp=$(mktemp -d)
-suite=
-cleanup() {
-    if [ -n "$suite" ]; then kill "$suite" 2>/dev/null || true; wait "$suite" 2>/dev/null || true; fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-read -r gw acc < <(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
-base="http://127.0.0.1:$gw"
-KEFU_DATA_DIR="$tmp/data" KEFU_GATEWAY_ADDR="127.0.0.1:$gw" KEFU_ACCOUNTS_ADDR="127.0.0.1:$acc" \
-    KEFU_PUBLIC_URL="$base" "$CARGO_TARGET_DIR/debug/kefu" serve >"$tmp/kefu.log" 2>&1 &
-suite=$!
-for _ in $(seq 1 120); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] && break
-    kill -0 "$suite" 2>/dev/null || { tail -20 "$tmp/kefu.log"; echo "docs offline: FAILED, the suite exited"; exit 1; }
-    sleep 0.5
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ] ||
-    { tail -20 "$tmp/kefu.log"; echo "docs offline: FAILED, /readyz not 200 after 60 s"; exit 1; }
+source .ci/serve_suite.sh
+tmp=$suite_tmp
+serve_suite "$tmp/kefu.log" || { echo "docs offline: FAILED, the suite did not start"; exit 1; }
+base=$gateway
 curl -sf "$base/openapi.json" >"$tmp/openapi.json"
 
 # Chromium's own services call Google even with --disable-background-networking

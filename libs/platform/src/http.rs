@@ -262,6 +262,9 @@ pub fn serve(spec: ServiceSpec, listener: TcpListener) -> std::io::Result<Server
             .into_app()
             .default_service(web::to(no_route))
     })
+    // Small JSON answers otherwise wait on Nagle's algorithm for the client's delayed ACK
+    // (up to 40 ms on Linux) whenever a response is written in more than one segment.
+    .tcp_nodelay(true)
     .listen(listener)?
     .shutdown_timeout(10)
     .run();

@@ -117,28 +117,16 @@ async fn fifty_concurrent_creates_with_one_idempotency_key_make_one_ticket_and_o
 
     // The event log holds exactly one `ticket.created` for it: read until it has come
     // and then a while longer for a second one.
-    let mut reader = suite
-        .bus
-        .subscribe(
-            &kefu_testkit::unique_slug("idem-reader"),
-            &["kefu.tickets".to_string()],
-        )
-        .await
-        .unwrap();
+    let mut reader = suite.read_topic("kefu.tickets").await;
     let mut announced = 0;
     let mut deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while let Ok(delivery) = tokio::time::timeout_at(deadline, reader.next()).await {
-        let delivery = delivery.unwrap();
-        let envelope: kefu_events::Envelope =
-            serde_json::from_slice(&delivery.record.payload).unwrap();
-        if envelope.event_type == "ticket.created" && envelope.tenant_id.to_string() == tenant_id {
-            assert_eq!(
-                envelope.data["ticket_id"].as_str(),
-                Some(ticket_id.as_str())
-            );
-            announced += 1;
-            deadline = tokio::time::Instant::now() + Duration::from_secs(2);
-        }
+    while let Some((envelope, _)) = reader.next_of("ticket.created", &tenant_id, deadline).await {
+        assert_eq!(
+            envelope.data["ticket_id"].as_str(),
+            Some(ticket_id.as_str())
+        );
+        announced += 1;
+        deadline = tokio::time::Instant::now() + Duration::from_secs(2);
     }
     assert_eq!(
         announced, 1,

@@ -238,29 +238,13 @@ async fn a_tenant_signed_up_through_the_gateway_is_announced_with_the_requests_t
     let created = gateway.send(request).await.expect(201);
     let tenant_id = created["tenant"]["id"].as_str().unwrap().to_string();
 
-    // A group of its own: an outside suite's log holds every other test's tenants too.
-    let mut reader = suite
-        .bus
-        .subscribe(
-            &kefu_testkit::unique_slug("e2e-reader"),
-            &["kefu.accounts".to_string()],
-        )
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let announced = suite
+        .read_topic("kefu.accounts")
         .await
-        .unwrap();
-    let announced = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        loop {
-            let delivery = reader.next().await.unwrap();
-            let envelope: kefu_events::Envelope =
-                serde_json::from_slice(&delivery.record.payload).unwrap();
-            if envelope.event_type == "tenant.created"
-                && envelope.tenant_id.to_string() == tenant_id
-            {
-                return (envelope, delivery);
-            }
-        }
-    })
-    .await
-    .expect("tenant.created arrives");
+        .next_of("tenant.created", &tenant_id, deadline)
+        .await
+        .expect("tenant.created arrives");
 
     let (envelope, delivery) = announced;
     assert_eq!(envelope.tenant_id.to_string(), tenant_id);

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use kefu_events::EventBus;
+use kefu_events::{Delivery, Envelope, EventBus, Subscription};
 use kefu_testkit::TestClient;
 use serde_json::{json, Value};
 
@@ -38,6 +38,18 @@ impl Running {
         self.suite
             .as_ref()
             .expect("this scenario needs the suite in-process")
+    }
+
+    /// A reader of `topic` from its start, in a consumer group of its own: an outside
+    /// suite's log holds every other test's events too.
+    pub async fn read_topic(&self, topic: &str) -> TopicReader {
+        let group = kefu_testkit::unique_slug("e2e-reader");
+        let subscription = self
+            .bus
+            .subscribe(&group, &[topic.to_string()])
+            .await
+            .expect("subscribing to the event log");
+        TopicReader(subscription)
     }
 
     /// An anonymous client of the gateway.
@@ -180,5 +192,29 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
         bus: suite.bus.clone(),
         suite: Some(suite),
         databases,
+    }
+}
+
+/// One topic's events as a scenario reads them (see [`Running::read_topic`]).
+pub struct TopicReader(Box<dyn Subscription>);
+
+impl TopicReader {
+    /// The next `event_type` event of tenant `tenant_id`, or `None` once `deadline` passes.
+    pub async fn next_of(
+        &mut self,
+        event_type: &str,
+        tenant_id: &str,
+        deadline: tokio::time::Instant,
+    ) -> Option<(Envelope, Delivery)> {
+        loop {
+            let delivery = tokio::time::timeout_at(deadline, self.0.next())
+                .await
+                .ok()?
+                .expect("reading the event log");
+            let envelope: Envelope = serde_json::from_slice(&delivery.record.payload).unwrap();
+            if envelope.event_type == event_type && envelope.tenant_id.to_string() == tenant_id {
+                return Some((envelope, delivery));
+            }
+        }
     }
 }
