@@ -10,6 +10,7 @@ mod gateway;
 mod lag;
 mod list;
 mod load;
+mod noisy;
 mod postgres;
 mod relay;
 mod report;
@@ -54,7 +55,10 @@ scenarios:
   list       p95 of filtered ticket lists through the tickets API with 1 M generated
              tickets in one tenant (and 1 000 other tenants), against the same
              requests on an empty tenant. Needs KEFU_TEST_DATABASE_URL (PostgreSQL);
-             KEFU_BENCH_TICKETS (default 1000000) sets the size.";
+             KEFU_BENCH_TICKETS (default 1000000) sets the size.
+  noisy      tenant A's p99 reading a ticket at 10 requests/s while tenant B floods far
+             past its plan / A's p99 alone; the rate limits are real in this one
+             (2 400/min per plan). KEFU_BENCH_NOISY_SECS (default 30) sets A's runs.";
 
 fn main() -> anyhow::Result<()> {
     let scenario = std::env::args().nth(1).unwrap_or_default();
@@ -74,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         "footprint" => runtime.block_on(footprint::run()),
         "relay" => runtime.block_on(relay::run()),
         "list" => runtime.block_on(list::run()),
+        "noisy" => runtime.block_on(noisy::run()),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
