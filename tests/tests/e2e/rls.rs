@@ -165,3 +165,40 @@ async fn row_level_security_is_a_second_lock_behind_the_stores() {
     }
     suite.stop().await;
 }
+
+#[tokio::test]
+async fn a_restart_applies_the_backstop_beside_live_traffic_and_racing_replicas() {
+    if kefu_testkit::postgres_server().is_none() || suite::skipped_outside("rls backstop") {
+        eprintln!("row-level security: PostgreSQL only (KEFU_TEST_DATABASE_URL)");
+        return;
+    }
+    let suite = suite::start().await;
+    let url = &suite
+        .databases
+        .iter()
+        .find(|(s, _)| *s == "tickets")
+        .unwrap()
+        .1;
+    let db = kefu_platform::db::connect(url).await.unwrap();
+    // A transaction in flight on a tenant table, as traffic during a rolling restart:
+    // a start that altered the table would wait for it, and every later query behind it.
+    let busy = db.begin().await.unwrap();
+    busy.execute(Statement::from_string(
+        DbBackend::Postgres,
+        "LOCK TABLE tickets IN ROW EXCLUSIVE MODE",
+    ))
+    .await
+    .unwrap();
+    let replicas = futures_util::future::join_all((0..3).map(|_| async {
+        let replica = kefu_platform::db::connect(url).await.unwrap();
+        kefu_platform::rls::apply(&replica).await
+    }));
+    let applied = tokio::time::timeout(std::time::Duration::from_secs(20), replicas)
+        .await
+        .expect("applying the backstop again waited on a live transaction");
+    for result in applied {
+        result.expect("three replicas applying the backstop at once");
+    }
+    busy.rollback().await.unwrap();
+    suite.stop().await;
+}
