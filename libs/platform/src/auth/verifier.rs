@@ -95,6 +95,7 @@ pub struct TokenVerifier {
     issuer: String,
     min_refresh_interval: Duration,
     max_key_age: Duration,
+    max_stale: Duration,
 }
 
 /// Clock skew tolerated on `exp` and `nbf`.
@@ -103,6 +104,12 @@ const LEEWAY_SECS: u64 = 30;
 /// How long a request waits for the refresh of an aged-out key set before it is
 /// checked against the cached keys (a healthy source answers in milliseconds).
 const STALE_REFRESH_WAIT: Duration = Duration::from_millis(250);
+
+/// How long the cached keys are used while the key source cannot be reached. Someone
+/// holding a withdrawn private key could otherwise sign tokens for as long as they keep
+/// the source failing; by then the access tokens issued before the outage (15 minutes
+/// by default) have expired anyway, so refusing costs the clients nothing they had.
+const MAX_STALE: Duration = Duration::from_secs(15 * 60);
 
 impl TokenVerifier {
     /// A verifier for tokens issued by `issuer`, with keys from `source`.
@@ -118,6 +125,7 @@ impl TokenVerifier {
             issuer: issuer.into(),
             min_refresh_interval: Duration::from_secs(5),
             max_key_age: Duration::from_secs(60),
+            max_stale: MAX_STALE,
         }
     }
 
@@ -126,6 +134,12 @@ impl TokenVerifier {
     pub fn with_refresh(mut self, min_interval: Duration, max_key_age: Duration) -> Self {
         self.min_refresh_interval = min_interval;
         self.max_key_age = max_key_age;
+        self
+    }
+
+    /// Changes how long cached keys are used while the key source fails (tests).
+    pub fn with_max_stale(mut self, max_stale: Duration) -> Self {
+        self.max_stale = max_stale;
         self
     }
 
@@ -159,6 +173,12 @@ impl TokenVerifier {
             .ok_or_else(|| VerifyError::Invalid("token has no kid".into()))?;
         if self.keys_are_stale().await {
             self.refresh_stale().await;
+            if self.keys_are_older_than(self.max_stale).await {
+                return Err(VerifyError::KeysUnavailable(format!(
+                    "the key set could not be refreshed for {} s",
+                    self.max_stale.as_secs()
+                )));
+            }
         }
         let key = match self.key(&kid).await {
             Some(key) => key,
@@ -178,11 +198,15 @@ impl TokenVerifier {
     }
 
     async fn keys_are_stale(&self) -> bool {
+        self.keys_are_older_than(self.max_key_age).await
+    }
+
+    async fn keys_are_older_than(&self, age: Duration) -> bool {
         self.cache
             .read()
             .await
             .fetched_at
-            .is_some_and(|at| at.elapsed() >= self.max_key_age)
+            .is_some_and(|at| at.elapsed() >= age)
     }
 
     /// Refreshes a key set that has aged out. A withdrawn key stops verifying once the
@@ -338,5 +362,38 @@ mod tests {
         );
         assert_eq!(source.fetches.load(Ordering::SeqCst), fetches);
         assert_eq!(fetches, 2, "the first fetch and one retry");
+    }
+
+    #[tokio::test]
+    async fn cached_keys_stop_verifying_once_the_source_has_failed_for_too_long() {
+        let source = Arc::new(FlakySource {
+            fetches: AtomicUsize::new(0),
+            down: AtomicBool::new(false),
+            delay: Duration::ZERO,
+        });
+        let verifier = TokenVerifier::new(source.clone(), "https://kefu.test")
+            .with_refresh(Duration::from_millis(50), Duration::ZERO)
+            .with_max_stale(Duration::from_millis(300));
+        assert!(verifier.ready().await);
+        source.down.store(true, Ordering::SeqCst);
+        // Within the bound the cached key is still tried (the forged signature fails).
+        assert!(matches!(
+            verifier.verify(&token()).await,
+            Err(VerifyError::Invalid(_))
+        ));
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(matches!(
+            verifier.verify(&token()).await,
+            Err(VerifyError::KeysUnavailable(_))
+        ));
+        // The source back, the keys verify again.
+        source.down.store(false, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let _ = verifier.verify(&token()).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(matches!(
+            verifier.verify(&token()).await,
+            Err(VerifyError::Invalid(_))
+        ));
     }
 }
