@@ -34,13 +34,31 @@ async fn identity(db: &DatabaseConnection) -> (String, String) {
     )
 }
 
-#[tokio::test]
-async fn row_level_security_is_a_second_lock_behind_the_stores() {
+/// The suite started in-process on PostgreSQL; `None` (said on stderr) on SQLite or
+/// against an outside suite, where there is no backstop to look at.
+async fn postgres_suite() -> Option<suite::Running> {
     if kefu_testkit::postgres_server().is_none() || suite::skipped_outside("rls backstop") {
         eprintln!("row-level security: PostgreSQL only (KEFU_TEST_DATABASE_URL)");
-        return;
+        return None;
     }
-    let suite = suite::start().await;
+    Some(suite::start().await)
+}
+
+/// The tickets service's database URL.
+fn tickets_database(suite: &suite::Running) -> &str {
+    &suite
+        .databases
+        .iter()
+        .find(|(service, _)| *service == "tickets")
+        .expect("the suite started tickets")
+        .1
+}
+
+#[tokio::test]
+async fn row_level_security_is_a_second_lock_behind_the_stores() {
+    let Some(suite) = postgres_suite().await else {
+        return;
+    };
     let mut tickets = Vec::new();
     for name in ["rls-a", "rls-b"] {
         let slug = kefu_testkit::unique_slug(name);
@@ -105,12 +123,7 @@ async fn row_level_security_is_a_second_lock_behind_the_stores() {
         }
     }
 
-    let url = &suite
-        .databases
-        .iter()
-        .find(|(s, _)| *s == "tickets")
-        .unwrap()
-        .1;
+    let url = tickets_database(&suite);
     let db = kefu_platform::db::connect(url).await.unwrap();
     let both = format!("SELECT count(*) FROM tickets WHERE id IN ('{ticket_a}', '{ticket_b}')");
     // The service's own role (workers) sees every tenant.
@@ -168,17 +181,10 @@ async fn row_level_security_is_a_second_lock_behind_the_stores() {
 
 #[tokio::test]
 async fn a_restart_applies_the_backstop_beside_live_traffic_and_racing_replicas() {
-    if kefu_testkit::postgres_server().is_none() || suite::skipped_outside("rls backstop") {
-        eprintln!("row-level security: PostgreSQL only (KEFU_TEST_DATABASE_URL)");
+    let Some(suite) = postgres_suite().await else {
         return;
-    }
-    let suite = suite::start().await;
-    let url = &suite
-        .databases
-        .iter()
-        .find(|(s, _)| *s == "tickets")
-        .unwrap()
-        .1;
+    };
+    let url = tickets_database(&suite);
     let db = kefu_platform::db::connect(url).await.unwrap();
     // A transaction in flight on a tenant table, as traffic during a rolling restart:
     // a start that altered the table would wait for it, and every later query behind it.
