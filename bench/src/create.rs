@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::load::{self, Load, Outcome};
 use crate::stats::{ratio, verdict};
 use crate::suite::{Deployment, Options};
-use crate::tenant::{ticket_body, Tenant};
+use crate::tenant::Tenant;
 
 /// Untimed warm-up of each side.
 const WARM_UP: Duration = Duration::from_secs(2);
@@ -80,12 +80,7 @@ pub async fn run() -> anyhow::Result<()> {
 /// Ticket creates through the gateway; also a real `ticket.created` outbox row.
 async fn through_gateway(deployment: &Deployment) -> anyhow::Result<(Load, Outcome, OutboxRow)> {
     let tenant = Tenant::sign_up(&deployment.gateway).await?;
-    let create = Load::flat_out(
-        "POST",
-        format!("{}/api/v1/tickets", deployment.gateway),
-        &tenant.token,
-        Some(ticket_body("Create bench", None).to_string()),
-    );
+    let create = tenant.creating("Create bench", None);
     load::run(&create.lasting(WARM_UP)).await?;
     let outcome = load::run(&create).await?;
     let url = deployment

@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
-use crate::load::{self, Load};
+use crate::load;
 use crate::stats::{mb, ratio, verdict};
 use crate::suite::{Deployment, Options};
-use crate::tenant::{ticket_body, Tenant};
+use crate::tenant::Tenant;
 
 /// How long a process sits before its idle memory is read: consumers and relays have
 /// made their first polls by then.
@@ -43,12 +43,7 @@ async fn measure(deployment: &mut Deployment) -> anyhow::Result<()> {
         let idle = process.memory()?;
         crate::suite::announce_rate_limits("footprint");
         let tenant = Tenant::sign_up(&deployment.gateway).await?;
-        let create = Load::flat_out(
-            "POST",
-            format!("{}/api/v1/tickets", deployment.gateway),
-            &tenant.token,
-            Some(ticket_body("Footprint bench", None).to_string()),
-        );
+        let create = tenant.creating("Footprint bench", None);
         let outcome = load::run(&create).await?;
         let after = process.memory()?;
         tokio::time::sleep(SETTLE).await;

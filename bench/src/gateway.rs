@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::load::{self, Load};
+use crate::load;
 use crate::stats::{ms, ratio, verdict};
 use crate::suite::{Deployment, Options};
 use crate::tenant::Tenant;
@@ -31,18 +31,8 @@ async fn measure(deployment: &Deployment, options: &Options) -> anyhow::Result<(
     let tenant = Tenant::sign_up(&deployment.gateway).await?;
     let id = tenant.ticket("Gateway bench", None).await?;
     let path = format!("/api/v1/tickets/{id}");
-    let direct = Load::flat_out(
-        "GET",
-        format!("{}{path}", deployment.tickets),
-        &tenant.token,
-        None,
-    );
-    let through = Load::flat_out(
-        "GET",
-        format!("{}{path}", deployment.gateway),
-        &tenant.token,
-        None,
-    );
+    let direct = tenant.reading(&deployment.tickets, &path);
+    let through = tenant.reading(&deployment.gateway, &path);
     load::run(&direct.lasting(WARM_UP)).await?;
     load::run(&through.lasting(WARM_UP)).await?;
 

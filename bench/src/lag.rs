@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::load::{self, Load};
 use crate::stats::{ms, percentile, ratio, verdict};
 use crate::suite::{Deployment, Options};
-use crate::tenant::{ticket_body, Tenant};
+use crate::tenant::Tenant;
 
 /// Creates per second in all, probes included.
 const RATE: f64 = 500.0;
@@ -72,12 +72,7 @@ async fn measure(name: &str, deployment: &Deployment, options: &Options) -> anyh
     let duration = load::duration().max(Duration::from_secs(10));
     let load = Load {
         clients: LOAD_CLIENTS,
-        ..Load::flat_out(
-            "POST",
-            format!("{}/api/v1/tickets", deployment.gateway),
-            &tenant.token,
-            Some(ticket_body("Lag load", Some(loaded)).to_string()),
-        )
+        ..tenant.creating("Lag load", Some(loaded))
     }
     .lasting(duration + 2 * MARGIN)
     .paced(RATE - PROBE_RATE);

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use crate::load::{self, Load};
+use crate::load;
 use crate::stats::{ms, ratio, seconds_from_env, verdict};
 use crate::suite::{Deployment, Options};
 use crate::tenant::Tenant;
@@ -49,12 +49,7 @@ async fn measure(deployment: &Deployment, options: &Options) -> anyhow::Result<(
     let quiet_tenant = Tenant::sign_up(&deployment.gateway).await?;
     let noisy_tenant = Tenant::sign_up(&deployment.gateway).await?;
     let read = |tenant: &Tenant, id: uuid::Uuid| {
-        Load::flat_out(
-            "GET",
-            format!("{}/api/v1/tickets/{id}", deployment.gateway),
-            &tenant.token,
-            None,
-        )
+        tenant.reading(&deployment.gateway, &format!("/api/v1/tickets/{id}"))
     };
     let quiet = read(&quiet_tenant, quiet_tenant.ticket("Quiet", None).await?)
         .paced(QUIET_PER_SECOND)

@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
-use crate::load::{self, Load, Outcome};
+use crate::load::{self, Outcome};
 use crate::stats::{ratio, verdict};
 use crate::suite::{Deployment, Options};
-use crate::tenant::{ticket_body, Tenant};
+use crate::tenant::Tenant;
 
 /// Tickets the tenant holds before the timed runs.
 const SEEDED: usize = 200;
@@ -61,18 +61,8 @@ async fn measure(setting: &str) -> anyhow::Result<(Outcome, Outcome)> {
             for n in 0..SEEDED {
                 tenant.ticket(&format!("RLS bench {n}"), None).await?;
             }
-            let list = Load::flat_out(
-                "GET",
-                format!("{}/api/v1/tickets?limit=50&status=new", deployment.gateway),
-                &tenant.token,
-                None,
-            );
-            let create = Load::flat_out(
-                "POST",
-                format!("{}/api/v1/tickets", deployment.gateway),
-                &tenant.token,
-                Some(ticket_body("RLS bench", None).to_string()),
-            );
+            let list = tenant.reading(&deployment.gateway, "/api/v1/tickets?limit=50&status=new");
+            let create = tenant.creating("RLS bench", None);
             load::run(&list.lasting(WARM_UP)).await?;
             let listed = load::run(&list).await?;
             load::run(&create.lasting(WARM_UP)).await?;

@@ -12,7 +12,7 @@ use crate::collector::Collector;
 use crate::load::{self, Load, Outcome};
 use crate::stats::{ratio, verdict};
 use crate::suite::{Deployment, Options};
-use crate::tenant::{ticket_body, Tenant};
+use crate::tenant::Tenant;
 
 /// Untimed warm-up after each start.
 const WARM_UP: Duration = Duration::from_secs(2);
@@ -48,18 +48,8 @@ async fn measure(
     let tenant = Tenant::sign_up(&deployment.gateway).await?;
     let id = tenant.ticket("Telemetry bench", None).await?;
     let requests = Requests {
-        read: Load::flat_out(
-            "GET",
-            format!("{}/api/v1/tickets/{id}", deployment.gateway),
-            &tenant.token,
-            None,
-        ),
-        create: Load::flat_out(
-            "POST",
-            format!("{}/api/v1/tickets", deployment.gateway),
-            &tenant.token,
-            Some(ticket_body("Telemetry bench", None).to_string()),
-        ),
+        read: tenant.reading(&deployment.gateway, &format!("/api/v1/tickets/{id}")),
+        create: tenant.creating("Telemetry bench", None),
     };
     let off = timed(&requests, collector).await;
     process.stop()?;

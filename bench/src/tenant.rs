@@ -7,6 +7,8 @@ use anyhow::Context;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::load::Load;
+
 const PASSWORD: &str = "a long and unusual bench passphrase";
 
 /// A signed-up tenant and its owner's access token.
@@ -19,6 +21,21 @@ pub struct Tenant {
 }
 
 impl Tenant {
+    /// Its owner sending `GET path` to `base` (the gateway, or a service straight) flat out.
+    pub fn reading(&self, base: &str, path: &str) -> Load {
+        Load::flat_out("GET", format!("{base}{path}"), &self.token, None)
+    }
+
+    /// Its owner creating tickets through the gateway flat out, for `customer` if given.
+    pub fn creating(&self, subject: &str, customer: Option<Uuid>) -> Load {
+        Load::flat_out(
+            "POST",
+            format!("{}/api/v1/tickets", self.gateway),
+            &self.token,
+            Some(ticket_body(subject, customer).to_string()),
+        )
+    }
+
     /// Signs a new tenant up at `gateway`, logs its owner in, and waits until tickets
     /// and customers know it (they learn of it from `tenant.created`).
     pub async fn sign_up(gateway: &str) -> anyhow::Result<Self> {
