@@ -58,7 +58,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// checkout hook.
 async fn connect_postgres(url: &str) -> anyhow::Result<DatabaseConnection> {
     use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-    use sea_orm::sqlx::{ConnectOptions as _, Executor as _};
+    use sea_orm::sqlx::ConnectOptions as _;
 
     let connect = url
         .parse::<PgConnectOptions>()
@@ -73,15 +73,12 @@ async fn connect_postgres(url: &str) -> anyhow::Result<DatabaseConnection> {
         .min_connections(1)
         .acquire_timeout(ACQUIRE_TIMEOUT);
     if crate::rls::enabled() {
-        // The hooks run in the task that asks for a connection, so they see its tenant.
+        // The hooks run in the task that asks for a connection, so they see its tenant:
+        // a new connection is set up once opened, a pooled one each time it is handed out.
         pool = pool
-            .after_connect(|conn, _| {
-                let statement = crate::rls::checkout_statement(crate::rls::current());
-                Box::pin(async move { conn.execute(statement.as_str()).await.map(|_| ()) })
-            })
+            .after_connect(|conn, _| Box::pin(act_for_current_tenant(conn)))
             .before_acquire(|conn, _| {
-                let statement = crate::rls::checkout_statement(crate::rls::current());
-                Box::pin(async move { conn.execute(statement.as_str()).await.map(|_| true) })
+                Box::pin(async move { act_for_current_tenant(conn).await.map(|()| true) })
             });
     }
     let pool = pool
@@ -91,6 +88,15 @@ async fn connect_postgres(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
         pool,
     ))
+}
+
+/// Gives a connection being checked out the role and tenant of the task asking for it.
+async fn act_for_current_tenant(
+    conn: &mut sea_orm::sqlx::PgConnection,
+) -> Result<(), sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::Executor as _;
+    let statement = crate::rls::checkout_statement(crate::rls::current());
+    conn.execute(statement.as_str()).await.map(|_| ())
 }
 
 /// Connects and applies every pending migration of `M`.
