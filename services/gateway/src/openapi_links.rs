@@ -14,7 +14,7 @@ pub fn add_links(doc: &mut Value) {
     let Some(paths) = doc["paths"].as_object() else {
         return;
     };
-    let mut additions: Vec<(String, String, Map<String, Value>)> = Vec::new();
+    let mut additions: Vec<(String, Map<String, Value>)> = Vec::new();
     for (collection, item) in paths {
         let Some(create) = item.get("post") else {
             continue;
@@ -24,11 +24,11 @@ pub fn add_links(doc: &mut Value) {
         }
         let links = links_below(paths, collection);
         if !links.is_empty() {
-            additions.push((collection.clone(), "post".into(), links));
+            additions.push((collection.clone(), links));
         }
     }
-    for (path, method, links) in additions {
-        let created = &mut doc["paths"][&path][&method]["responses"]["201"];
+    for (path, links) in additions {
+        let created = &mut doc["paths"][&path]["post"]["responses"]["201"];
         let existing = created
             .as_object_mut()
             .map(|r| r.entry("links").or_insert_with(|| json!({})));
@@ -69,6 +69,7 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 /// Links to every operation on `collection/{param}` and below, keyed by operation id.
 fn links_below(paths: &Map<String, Value>, collection: &str) -> Map<String, Value> {
     let mut links = Map::new();
+    let inherited = path_parameters(collection);
     for (path, item) in paths {
         let Some(param) = child_parameter(collection, path) else {
             continue;
@@ -79,11 +80,8 @@ fn links_below(paths: &Map<String, Value>, collection: &str) -> Map<String, Valu
             };
             let mut parameters = Map::new();
             // The collection's own path parameters are those the create was called with.
-            for inherited in path_parameters(collection) {
-                parameters.insert(
-                    inherited.clone(),
-                    json!(format!("$request.path.{inherited}")),
-                );
+            for name in &inherited {
+                parameters.insert(name.clone(), json!(format!("$request.path.{name}")));
             }
             parameters.insert(param.clone(), json!("$response.body#/id"));
             links.insert(
