@@ -39,9 +39,38 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .service }}
 {{- end -}}
 
-{{/* The image reference. */}}
+{{/* Fails when a map from the values redefines a key the chart writes itself beside it (the
+key would be in the manifest twice, which parsers resolve differently or refuse):
+(dict "given" .Values.podLabels "taken" $chartLabels "value" "podLabels"). */}}
+{{- define "kefu.noRedefinition" -}}
+{{- range $key, $_ := .given -}}
+{{- if hasKey $.taken $key -}}
+{{- fail (printf "%s: the chart sets %s itself (it would be in the manifest twice)" $.value $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* One service's pod labels: the chart's, the component, then `podLabels`:
+(dict "root" $ "service" "tickets"). */}}
+{{- define "kefu.podLabels" -}}
+{{- $labels := include "kefu.labels" .root | fromYaml -}}
+{{- $_ := set $labels "app.kubernetes.io/component" .service -}}
+{{- include "kefu.noRedefinition" (dict "given" .root.Values.podLabels "taken" $labels "value" "podLabels") -}}
+{{- include "kefu.labels" .root }}
+app.kubernetes.io/component: {{ .service }}
+{{- with .root.Values.podLabels }}
+{{ toYaml . }}
+{{- end -}}
+{{- end -}}
+
+{{/* The image reference: by digest when `image.digest` is set (the tag then only labels
+the objects), else by tag. */}}
 {{- define "kefu.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository (required "image.tag is required" .Values.image.tag) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The service account pods run as. */}}
@@ -125,8 +154,18 @@ KEFU_SMTP_URL: {{ . | b64enc | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* The ConfigMap's keys: every setting that is not a secret. */}}
+{{/* The ConfigMap's keys: every setting that is not a secret, `extraEnv` last. */}}
 {{- define "kefu.configData" -}}
+{{- $chart := include "kefu.chartConfigData" . -}}
+{{- include "kefu.noRedefinition" (dict "given" .Values.extraEnv "taken" ($chart | fromYaml) "value" "extraEnv") -}}
+{{- $chart }}
+{{- range $name, $value := .Values.extraEnv }}
+{{ $name }}: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The ConfigMap's keys the chart sets from its own values. */}}
+{{- define "kefu.chartConfigData" -}}
 KEFU_PUBLIC_URL: {{ .Values.publicUrl | quote }}
 KEFU_DATA_DIR: /var/lib/kefu
 KEFU_LOG: {{ .Values.telemetry.logLevel | quote }}
@@ -158,8 +197,5 @@ KEFU_OBJECT_STORE_URL: {{ . | quote }}
 {{- end }}
 {{- with .Values.telemetry.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ . | quote }}
-{{- end }}
-{{- range $name, $value := .Values.extraEnv }}
-{{ $name }}: {{ $value | quote }}
 {{- end }}
 {{- end -}}
