@@ -45,12 +45,22 @@ impl IfMatch {
         Ok(Self::Versions(versions))
     }
 
-    /// `Err(412)` unless the header allows writing over `current`.
-    pub fn check(&self, current: i64) -> Result<(), ApiError> {
+    /// Whether the header allows writing over version `current`.
+    pub fn allows(&self, current: i64) -> bool {
         match self {
-            Self::Absent | Self::Any => Ok(()),
-            Self::Versions(versions) if versions.contains(&current) => Ok(()),
-            Self::Versions(_) => Err(ApiError::PreconditionFailed),
+            Self::Absent | Self::Any => true,
+            Self::Versions(versions) => versions.contains(&current),
+        }
+    }
+
+    /// `Err(412)` unless the header allows writing over `current`: for a change that is
+    /// refused before anything is saved (a delete); saves go through the store's
+    /// versioned save, which checks the header and the stored version in one statement.
+    pub fn check(&self, current: i64) -> Result<(), ApiError> {
+        if self.allows(current) {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed)
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod pagination;
 pub mod query;
 pub mod rls;
 pub mod schema;
+pub mod store;
 pub mod telemetry;
 pub mod validation;
 

@@ -177,6 +177,129 @@ pub async fn bad_input(
     }
 }
 
+/// QUALITY 10: for every operation that takes `If-Match`, two writes sent at once with
+/// the ETag of the version just read give exactly one 2xx and one 412, and the stored
+/// record then has the winner's version. Several rounds per operation, each on a new
+/// record, because a read-compare-write race needs the two requests to interleave to
+/// show itself.
+/// `bodies` replaces the documented example of the operations it names (by path
+/// template) where the example refers to records the fixture does not make; `{unique}`
+/// in its text becomes a new value each round (for names that must be unique).
+/// Returns how many operations it checked.
+pub async fn lost_updates(
+    ops: &[Operation],
+    owner: &TestClient,
+    bodies: &[(&str, Value)],
+    mut fixture: impl AsyncFnMut(&str) -> (String, String),
+) -> usize {
+    const ROUNDS: usize = 4;
+    let mut checked = 0;
+    for op in ops.iter().filter(|op| op.takes_if_match) {
+        for round in 0..ROUNDS {
+            // A fresh record each round, so that the body changes it (a PATCH that changes
+            // nothing may rightly succeed twice).
+            let (path, reader) = fixture(&op.path).await;
+            let etag = current_etag(owner, &path, &reader)
+                .await
+                .unwrap_or_else(|| {
+                    panic!(
+                        "no ETag for {} {} at {path} or {reader}",
+                        op.method, op.path
+                    )
+                });
+            let body = bodies
+                .iter()
+                .find(|(template, _)| *template == op.path)
+                .map_or(op.example.clone(), |(_, body)| {
+                    let unique = Uuid::now_v7().simple().to_string();
+                    serde_json::from_str(&body.to_string().replace("{unique}", &unique[20..]))
+                        .unwrap_or_else(|_| body.clone())
+                });
+            let body = &body;
+            let write = || {
+                let builder = owner
+                    .request(op.method.clone(), &path)
+                    .header("if-match", etag.as_str());
+                let builder = if op.has_body {
+                    builder.json(body)
+                } else {
+                    builder
+                };
+                owner.send(builder)
+            };
+            let (first, second) = tokio::join!(write(), write());
+            let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+            statuses.sort_unstable();
+            assert!(
+                (200..300).contains(&statuses[0]) && statuses[1] == 412,
+                "{} {} round {round}: two writes with ETag {etag} answered {} ({}) and {} ({})",
+                op.method,
+                op.path,
+                first.status,
+                first.text,
+                second.status,
+                second.text
+            );
+            let winner = if first.status.is_success() {
+                &first
+            } else {
+                &second
+            };
+            let loser = if first.status.is_success() {
+                &second
+            } else {
+                &first
+            };
+            assert_eq!(
+                loser.json()["code"],
+                "version_mismatch",
+                "{} {}",
+                op.method,
+                op.path
+            );
+            let stored = current_etag(owner, &path, &reader).await;
+            assert_ne!(
+                stored.as_deref(),
+                Some(etag.as_str()),
+                "{} {}: the version did not move",
+                op.method,
+                op.path
+            );
+            if let Some(won) = winner.header("etag") {
+                assert_eq!(
+                    stored,
+                    Some(won),
+                    "{} {}: the stored record is not the winner's",
+                    op.method,
+                    op.path
+                );
+            }
+        }
+        checked += 1;
+    }
+    checked
+}
+
+/// The ETag of the record at `path`: from a GET of it, else of `reader` (its parent),
+/// else the `version` of its item in the list `reader` answers.
+async fn current_etag(owner: &TestClient, path: &str, reader: &str) -> Option<String> {
+    for at in [path, reader] {
+        let read = owner.get(at).await;
+        if read.status == 200 {
+            if let Some(etag) = read.header("etag") {
+                return Some(etag);
+            }
+        }
+    }
+    let id = path
+        .rsplit('/')
+        .find(|part| Uuid::parse_str(part).is_ok())?;
+    let list = owner.get(reader).await.json();
+    let items = list["items"].as_array().or_else(|| list.as_array())?;
+    let item = items.iter().find(|item| item["id"] == id)?;
+    Some(format!("\"{}\"", item["version"].as_i64()?))
+}
+
 /// Bodies every write must refuse cleanly: broken JSON, wrong shapes, `null`, NUL bytes,
 /// plus the service's own wrong types, over-long strings and unknown enum values.
 pub fn bad_bodies(

@@ -21,6 +21,8 @@ pub struct Operation {
     pub has_body: bool,
     /// Whether the document marks the operation public (`security: [{}]`).
     pub public: bool,
+    /// Whether the operation takes an `If-Match` header (a versioned write).
+    pub takes_if_match: bool,
 }
 
 /// The schema `value` refers to, or `value` itself.
@@ -61,8 +63,17 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
             let public = security
                 .iter()
                 .any(|s| s.as_object().is_some_and(|o| o.is_empty()));
+            let takes_if_match = op["parameters"].as_array().is_some_and(|params| {
+                params.iter().any(|p| {
+                    p["in"] == "header"
+                        && p["name"]
+                            .as_str()
+                            .is_some_and(|n| n.eq_ignore_ascii_case("if-match"))
+                })
+            });
             out.push(Operation {
                 public,
+                takes_if_match,
                 method,
                 path: path.clone(),
                 scope,

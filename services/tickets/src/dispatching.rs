@@ -24,7 +24,7 @@ pub async fn assign_by_rule(
         return Ok(None);
     };
     let store = DispatchStore::new(txn, TenantId(ticket.tenant_id));
-    let Some(mut rule) = store.rule_of_team(team).await? else {
+    let Some(rule) = store.rule_of_team(team).await? else {
         return Ok(None);
     };
     let Some(strategy) = Strategy::parse(&rule.strategy) else {
@@ -40,9 +40,8 @@ pub async fn assign_by_rule(
         return Ok(None);
     };
     ticket.assignee_id = Some(chosen);
-    rule.last_assignee_id = Some(chosen);
     let via = format!("rule:{}", rule.id);
-    store.save_rule(rule).await?;
+    store.move_cursor(rule.id, chosen).await?;
     Ok(Some(via))
 }
 

@@ -3,6 +3,7 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite, CustomersWrite};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
@@ -301,7 +302,7 @@ pub async fn accept(
                 if let Some(name) = body.name {
                     user.name = name.trim().to_string();
                 }
-                let saved = store.save(user).await?;
+                let saved = store.save(user, &IfMatch::Absent).await?;
                 let mut accepted: invitation::ActiveModel = found.into();
                 accepted.accepted_at = sea_orm::ActiveValue::Set(Some(Utc::now()));
                 invitation::Entity::update(accepted).exec(txn).await?;

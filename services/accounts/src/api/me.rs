@@ -3,6 +3,7 @@
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::AnyScope;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
@@ -118,7 +119,7 @@ pub async fn change_password(
         .transaction::<_, (), ApiError>(|txn| {
             Box::pin(async move {
                 let store = users::UserStore::new(txn, ctx.tenant_id);
-                let saved = store.save(found).await?;
+                let saved = store.save(found, &IfMatch::Absent).await?;
                 for session in sessions::list_live(txn, ctx.tenant_id.uuid(), saved.id).await? {
                     if Some(session.id) != ctx.session_id {
                         sessions::revoke(txn, session.id, "password_changed").await?;

@@ -2,6 +2,7 @@
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::mail::{self, Email};
@@ -220,7 +221,7 @@ pub async fn confirm_reset(
                 user.failed_logins = 0;
                 user.failed_window_start = None;
                 user.locked_until = None;
-                let saved = store.save(user).await?;
+                let saved = store.save(user, &IfMatch::Absent).await?;
                 store.revoke_sessions(saved.id, "password_reset").await?;
                 audit::record(
                     txn,

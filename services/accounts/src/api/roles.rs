@@ -382,7 +382,6 @@ pub async fn update_role(
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
-    if_match.check(found.version)?;
     let before = decode_list(&found.scopes);
     if let Some(scopes) = &patch.scopes {
         let scopes = normalize_scopes(scopes);
@@ -410,7 +409,7 @@ pub async fn update_role(
     if let Some(description) = patch.description {
         found.description = non_empty(Some(description));
     }
-    let saved = store.save(found).await?;
+    let saved = store.save(found, &if_match).await?;
     let after = decode_list(&saved.scopes);
     let details =
         serde_json::json!({"key": saved.key, "scopes_before": before, "scopes_after": after});

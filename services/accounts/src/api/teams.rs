@@ -373,7 +373,6 @@ pub async fn update_team(
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
-    if_match.check(found.version)?;
     let members = store.member_ids(found.id).await?;
     let before = team_data(&found, members.clone());
     if let Some(name) = patch.name.map(|n| n.trim().to_string()) {
@@ -385,7 +384,7 @@ pub async fn update_team(
     if let Some(description) = patch.description {
         found.description = non_empty(Some(description));
     }
-    let saved = store.save(found).await.map_err(name_conflict)?;
+    let saved = store.save(found, &if_match).await.map_err(name_conflict)?;
     let after = team_data(&saved, members.clone());
     emit_team_change(
         &txn,
@@ -483,7 +482,6 @@ pub async fn set_team_members(
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
-    if_match.check(found.version)?;
     let errors = member_errors(&requested, &store.users_among(&requested).await?);
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
@@ -493,7 +491,7 @@ pub async fn set_team_members(
     members.dedup();
     let before = team_data(&found, store.member_ids(found.id).await?);
     store.set_members(found.id, &members).await?;
-    let saved = store.save(found).await?;
+    let saved = store.save(found, &if_match).await?;
     let after = team_data(&saved, members.clone());
     let details = serde_json::json!({"before": before.member_ids, "after": members});
     emit_team_change(

@@ -570,7 +570,6 @@ pub async fn update(
             Box::pin(async move {
                 let store = users::UserStore::new(txn, ctx.tenant_id);
                 let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if_match.check(found.version)?;
                 let before = user_data(&found, store.team_ids(found.id).await?);
                 let old_roles = decode_list(&found.roles);
                 if let Some(name) = patch.name {
@@ -621,7 +620,7 @@ pub async fn update(
                     check_teams(txn, &ctx, &team_ids).await?;
                     store.set_teams(found.id, &team_ids).await?;
                 }
-                let saved = store.save(found).await?;
+                let saved = store.save(found, &if_match).await?;
                 if disabled {
                     store.revoke_sessions(saved.id, "user_disabled").await?;
                 }

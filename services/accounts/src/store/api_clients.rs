@@ -1,8 +1,10 @@
 //! API clients of third parties.
 
 use chrono::Utc;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -74,16 +76,12 @@ impl<'a, C: ConnectionTrait> ApiClientStore<'a, C> {
         Ok(model)
     }
 
-    /// Writes a changed client, bumping its version.
+    /// Writes a changed client, bumping its version (412 when someone saved it since it
+    /// was read).
     pub async fn save(&self, mut model: api_client::Model) -> Result<api_client::Model, DbErr> {
-        model.version += 1;
         model.updated_at = Utc::now();
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(api_client::ActiveModel::from(model.clone()));
-        api_client::Entity::update(active)
-            .filter(api_client::Column::TenantId.eq(self.tenant))
-            .exec(self.conn)
-            .await?;
-        Ok(model)
+        TenantStore::<_, api_client::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 }

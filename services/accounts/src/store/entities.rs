@@ -464,3 +464,12 @@ pub mod password_reset {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+// The tenant-scoped store's view of each tenant table (kefu_platform::store).
+kefu_platform::tenant_table!(user, versioned);
+kefu_platform::tenant_table!(role, versioned);
+kefu_platform::tenant_table!(team, versioned);
+kefu_platform::tenant_table!(team_member);
+kefu_platform::tenant_table!(invitation, keyed);
+kefu_platform::tenant_table!(api_client, versioned);
+kefu_platform::tenant_table!(password_reset, keyed);

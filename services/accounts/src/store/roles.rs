@@ -1,8 +1,10 @@
 //! Roles of one tenant.
 
 use chrono::Utc;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -107,16 +109,17 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
         Ok(model)
     }
 
-    /// Writes a changed role, bumping its version.
-    pub async fn save(&self, mut model: role::Model) -> Result<role::Model, DbErr> {
-        model.version += 1;
+    /// Writes a changed role, bumping its version (412 when `if_match` or the stored
+    /// version says someone saved it since it was read).
+    pub async fn save(
+        &self,
+        mut model: role::Model,
+        if_match: &IfMatch,
+    ) -> Result<role::Model, DbErr> {
         model.updated_at = Utc::now();
-        let active = sea_orm::ActiveModelTrait::reset_all(role::ActiveModel::from(model.clone()));
-        role::Entity::update(active)
-            .filter(role::Column::TenantId.eq(self.tenant))
-            .exec(self.conn)
-            .await?;
-        Ok(model)
+        TenantStore::<_, role::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, if_match)
+            .await
     }
 
     /// Deletes a role.

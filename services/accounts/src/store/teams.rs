@@ -3,12 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use kefu_platform::store::TenantStore;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::{team, team_member, user};
@@ -19,8 +18,8 @@ pub async fn unknown_ids(
     tenant: TenantId,
     ids: &[Uuid],
 ) -> Result<Vec<Uuid>, DbErr> {
-    let known: Vec<Uuid> = team::Entity::find()
-        .filter(team::Column::TenantId.eq(tenant.uuid()))
+    let known: Vec<Uuid> = TenantStore::<_, team::Entity>::new(conn, tenant)
+        .find()
         .filter(team::Column::Id.is_in(ids.to_vec()))
         .all(conn)
         .await?
@@ -35,34 +34,33 @@ pub async fn unknown_ids(
 }
 
 /// Teams of one tenant and their memberships; every query filters by it.
-pub struct TeamStore<'a, C: ConnectionTrait> {
-    conn: &'a C,
-    tenant: Uuid,
+pub struct TeamStore<'a, C> {
+    teams: TenantStore<'a, C, team::Entity>,
+    members: TenantStore<'a, C, team_member::Entity>,
+    users: TenantStore<'a, C, user::Entity>,
 }
 
 impl<'a, C: ConnectionTrait> TeamStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
         Self {
-            conn,
-            tenant: tenant.uuid(),
+            teams: TenantStore::new(conn, tenant),
+            members: TenantStore::new(conn, tenant),
+            users: TenantStore::new(conn, tenant),
         }
     }
 
     /// One team of the tenant.
     pub async fn get(&self, id: Uuid) -> Result<Option<team::Model>, DbErr> {
-        team::Entity::find_by_id(id)
-            .filter(team::Column::TenantId.eq(self.tenant))
-            .one(self.conn)
-            .await
+        self.teams.get(id).await
     }
 
     /// A team by its exact name.
     pub async fn find_by_name(&self, name: &str) -> Result<Option<team::Model>, DbErr> {
-        team::Entity::find()
-            .filter(team::Column::TenantId.eq(self.tenant))
+        self.teams
+            .find()
             .filter(team::Column::Name.eq(name))
-            .one(self.conn)
+            .one(self.teams.conn())
             .await
     }
 
@@ -72,7 +70,7 @@ impl<'a, C: ConnectionTrait> TeamStore<'a, C> {
         name: Option<&str>,
         page: PageRequest,
     ) -> Result<Vec<team::Model>, DbErr> {
-        let mut query = team::Entity::find().filter(team::Column::TenantId.eq(self.tenant));
+        let mut query = self.teams.find();
         if let Some(name) = name {
             query = query.filter(team::Column::Name.eq(name));
         }
@@ -82,43 +80,34 @@ impl<'a, C: ConnectionTrait> TeamStore<'a, C> {
         query
             .order_by_asc(team::Column::Id)
             .limit(page.limit + 1)
-            .all(self.conn)
+            .all(self.teams.conn())
             .await
     }
 
     /// Inserts a new team of this tenant.
-    pub async fn insert(&self, mut model: team::Model) -> Result<team::Model, DbErr> {
-        model.tenant_id = self.tenant;
-        team::Entity::insert(team::ActiveModel::from(model.clone()))
-            .exec(self.conn)
-            .await?;
-        Ok(model)
+    pub async fn insert(&self, model: team::Model) -> Result<team::Model, DbErr> {
+        self.teams.insert(model).await
     }
 
-    /// Writes a changed team, bumping its version.
-    pub async fn save(&self, mut model: team::Model) -> Result<team::Model, DbErr> {
-        model.version += 1;
+    /// Writes a changed team, bumping its version (412 when `if_match` or the stored
+    /// version says someone saved it since it was read).
+    pub async fn save(
+        &self,
+        mut model: team::Model,
+        if_match: &IfMatch,
+    ) -> Result<team::Model, DbErr> {
         model.updated_at = Utc::now();
-        let active = sea_orm::ActiveModelTrait::reset_all(team::ActiveModel::from(model.clone()));
-        team::Entity::update(active)
-            .filter(team::Column::TenantId.eq(self.tenant))
-            .exec(self.conn)
-            .await?;
-        Ok(model)
+        self.teams.save(model, if_match).await
     }
 
     /// Deletes a team and its memberships.
     pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
-        team_member::Entity::delete_many()
-            .filter(team_member::Column::TenantId.eq(self.tenant))
+        self.members
+            .delete_many()
             .filter(team_member::Column::TeamId.eq(id))
-            .exec(self.conn)
+            .exec(self.teams.conn())
             .await?;
-        team::Entity::delete_many()
-            .filter(team::Column::TenantId.eq(self.tenant))
-            .filter(team::Column::Id.eq(id))
-            .exec(self.conn)
-            .await?;
+        self.teams.delete(id).await?;
         Ok(())
     }
 
@@ -133,11 +122,12 @@ impl<'a, C: ConnectionTrait> TeamStore<'a, C> {
         if team_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = team_member::Entity::find()
-            .filter(team_member::Column::TenantId.eq(self.tenant))
+        let rows = self
+            .members
+            .find()
             .filter(team_member::Column::TeamId.is_in(team_ids.to_vec()))
             .order_by_asc(team_member::Column::UserId)
-            .all(self.conn)
+            .all(self.teams.conn())
             .await?;
         let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
         for row in rows {
@@ -148,25 +138,22 @@ impl<'a, C: ConnectionTrait> TeamStore<'a, C> {
 
     /// Replaces a team's members (user ids must already be checked).
     pub async fn set_members(&self, team_id: Uuid, user_ids: &[Uuid]) -> Result<(), DbErr> {
-        team_member::Entity::delete_many()
-            .filter(team_member::Column::TenantId.eq(self.tenant))
+        self.members
+            .delete_many()
             .filter(team_member::Column::TeamId.eq(team_id))
-            .exec(self.conn)
+            .exec(self.teams.conn())
             .await?;
-        if user_ids.is_empty() {
-            return Ok(());
-        }
         let now = Utc::now();
-        let rows = user_ids.iter().map(|user| team_member::ActiveModel {
-            team_id: Set(team_id),
-            user_id: Set(*user),
-            tenant_id: Set(self.tenant),
-            created_at: Set(now),
-        });
-        team_member::Entity::insert_many(rows)
-            .exec(self.conn)
-            .await?;
-        Ok(())
+        let rows = user_ids
+            .iter()
+            .map(|user| team_member::Model {
+                team_id,
+                user_id: *user,
+                tenant_id: self.teams.tenant(),
+                created_at: now,
+            })
+            .collect();
+        self.members.insert_many(rows).await
     }
 
     /// The users of the tenant among `ids` (to check a member list).
@@ -174,10 +161,10 @@ impl<'a, C: ConnectionTrait> TeamStore<'a, C> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        user::Entity::find()
-            .filter(user::Column::TenantId.eq(self.tenant))
+        self.users
+            .find()
             .filter(user::Column::Id.is_in(ids.to_vec()))
-            .all(self.conn)
+            .all(self.teams.conn())
             .await
     }
 }

@@ -1,8 +1,10 @@
 //! Users of one tenant.
 
 use chrono::Utc;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -120,18 +122,17 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
     }
 
     /// Writes a changed user, bumping its version.
-    /// Fails with `RecordNotUpdated` (a 412) if someone else saved the user since it was read.
-    pub async fn save(&self, mut model: user::Model) -> Result<user::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
+    /// Fails with `RecordNotUpdated` (a 412) if someone else saved the user since it was
+    /// read, or `if_match` names another version.
+    pub async fn save(
+        &self,
+        mut model: user::Model,
+        if_match: &IfMatch,
+    ) -> Result<user::Model, DbErr> {
         model.updated_at = Utc::now();
-        let active = sea_orm::ActiveModelTrait::reset_all(user::ActiveModel::from(model.clone()));
-        user::Entity::update(active)
-            .filter(user::Column::TenantId.eq(self.tenant))
-            .filter(user::Column::Version.eq(read_version))
-            .exec(self.conn)
-            .await?;
-        Ok(model)
+        TenantStore::<_, user::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, if_match)
+            .await
     }
 
     /// The teams a user belongs to.

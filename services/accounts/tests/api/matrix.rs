@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use kefu_testkit::openapi::{call, check_response_examples, tenant_scopes, Operation};
 
-use crate::helpers::{spawn_app, Tenant, TestApp};
+use crate::helpers::{operator_token, spawn_app, Tenant, TestApp};
 
 fn operations() -> Vec<Operation> {
     kefu_testkit::openapi::operations(&serde_json::to_value(kefu_accounts::openapi()).unwrap())
@@ -289,4 +289,44 @@ async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
             response.text
         );
     }
+}
+
+/// QUALITY 10 over every accounts operation that takes `If-Match`.
+#[tokio::test]
+async fn lost_updates_two_writes_with_one_etag_give_one_2xx_and_one_412() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+    let (platform, tenant_ops): (Vec<Operation>, Vec<Operation>) = operations()
+        .into_iter()
+        .partition(|op| op.path.starts_with("/api/v1/platform/"));
+    let checked = kefu_testkit::matrix::lost_updates(
+        &tenant_ops,
+        &owner,
+        &[
+            ("/api/v1/teams/{id}", json!({"name": "Team {unique}"})),
+            (
+                "/api/v1/teams/{id}/members",
+                json!({"user_ids": [tenant.owner_id]}),
+            ),
+        ],
+        async |template| {
+            if !template.contains("{id}") {
+                return (template.to_string(), template.to_string());
+            }
+            let id = fixture_id(&app, &tenant, template).await.to_string();
+            let reader = format!("{}/{id}", template.split("/{id}").next().unwrap());
+            (template.replace("{id}", &id), reader)
+        },
+    )
+    .await;
+    let operator = app.as_token(&operator_token(&app).await);
+    let checked = checked
+        + kefu_testkit::matrix::lost_updates(&platform, &operator, &[], async |template| {
+            let other = app.tenant().await;
+            let path = template.replace("{id}", &other.id.to_string());
+            (path.clone(), path)
+        })
+        .await;
+    assert!(checked >= 6, "only {checked} versioned operations");
 }

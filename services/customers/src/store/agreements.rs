@@ -1,7 +1,9 @@
 //! Service agreements of one tenant.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -78,7 +80,9 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
 
     /// Writes a changed agreement, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: agreement::Model) -> Result<agreement::Model, DbErr> {
-        super::save_versioned!(self.conn, self.tenant, agreement, model)
+        TenantStore::<_, agreement::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 }
 

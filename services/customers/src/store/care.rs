@@ -1,7 +1,9 @@
 //! Care plans and their follow-ups of one tenant.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use kefu_platform::store::TenantStore;
+use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
 use super::entities::{care_plan, follow_up};
@@ -23,11 +25,15 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
 
     /// Writes a changed plan, bumping its version (a 412 if someone saved it since).
     pub async fn save_plan(&self, model: care_plan::Model) -> Result<care_plan::Model, DbErr> {
-        super::save_versioned!(self.conn, self.tenant, care_plan, model)
+        TenantStore::<_, care_plan::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 
     /// Writes a changed follow-up, bumping its version (a 412 if someone saved it since).
     pub async fn save_follow_up(&self, model: follow_up::Model) -> Result<follow_up::Model, DbErr> {
-        super::save_versioned!(self.conn, self.tenant, follow_up, model)
+        TenantStore::<_, follow_up::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 }

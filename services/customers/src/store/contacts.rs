@@ -1,6 +1,8 @@
 //! Contacts of a tenant's customers.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -50,7 +52,9 @@ impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
 
     /// Writes a changed contact, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: contact::Model) -> Result<contact::Model, DbErr> {
-        super::save_versioned!(self.conn, self.tenant, contact, model)
+        TenantStore::<_, contact::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 
     /// Deletes a contact.

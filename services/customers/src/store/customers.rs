@@ -1,7 +1,9 @@
 //! Customers of one tenant: rows, tags, lifecycle changes, filtered keyset pages.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -84,7 +86,9 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
     /// was saved by someone else since it was read.
     pub async fn save(&self, model: customer::Model) -> Result<customer::Model, DbErr> {
         let saved: Result<customer::Model, DbErr> =
-            super::save_versioned!(self.conn, self.tenant, customer, model);
+            TenantStore::<_, customer::Entity>::new(self.conn, TenantId::from(self.tenant))
+                .save(model, &IfMatch::Absent)
+                .await;
         let saved = saved?;
         self.set_tags(saved.id, &super::decode_list(&saved.tags))
             .await?;

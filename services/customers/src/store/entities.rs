@@ -557,3 +557,18 @@ pub mod follow_up {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+// The tenant-scoped store's view of each tenant table (kefu_platform::store).
+kefu_platform::tenant_table!(customer, versioned);
+kefu_platform::tenant_table!(customer_tag);
+kefu_platform::tenant_table!(lifecycle_change, keyed);
+kefu_platform::tenant_table!(contact, versioned);
+kefu_platform::tenant_table!(value_record, versioned);
+kefu_platform::tenant_table!(customer_settings);
+kefu_platform::tenant_table!(interaction, keyed);
+kefu_platform::tenant_table!(customer_ticket);
+kefu_platform::tenant_table!(customer_score);
+kefu_platform::tenant_table!(agreement, versioned);
+kefu_platform::tenant_table!(pain_point, versioned);
+kefu_platform::tenant_table!(care_plan, versioned);
+kefu_platform::tenant_table!(follow_up, versioned);

@@ -11,31 +11,6 @@ pub mod pain_points;
 pub mod settings;
 pub mod values;
 
-/// Writes a changed row of `$entity` (a module with `Id`, `TenantId` and `Version`
-/// columns) of `$tenant`, bumping its version: `DbErr::RecordNotUpdated` (a 412) if it
-/// was saved by someone else since it was read. Evaluates to the saved model.
-macro_rules! save_versioned {
-    ($conn:expr, $tenant:expr, $entity:ident, $model:expr) => {{
-        let mut model = $model;
-        let read_version = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all($entity::ActiveModel::from(model.clone()));
-        let result = $entity::Entity::update_many()
-            .set(active)
-            .filter($entity::Column::Id.eq(model.id))
-            .filter($entity::Column::TenantId.eq($tenant))
-            .filter($entity::Column::Version.eq(read_version))
-            .exec($conn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotUpdated);
-        }
-        Ok(model)
-    }};
-}
-pub(crate) use save_versioned;
-
 /// An id that sorts by `at` (a UUIDv7 of that instant): interactions and follow-ups list
 /// in time order by id, so keyset pages follow time even when rows arrive out of order.
 pub fn id_at(at: chrono::DateTime<chrono::Utc>) -> uuid::Uuid {

@@ -1,7 +1,9 @@
 //! Pain points of one tenant's customers.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -79,6 +81,8 @@ impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
 
     /// Writes a changed pain point, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: pain_point::Model) -> Result<pain_point::Model, DbErr> {
-        super::save_versioned!(self.conn, self.tenant, pain_point, model)
+        TenantStore::<_, pain_point::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 }

@@ -1,6 +1,8 @@
 //! Value records of a tenant's customers, one per customer and year.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -73,7 +75,9 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
 
     /// Writes a changed record, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: value_record::Model) -> Result<value_record::Model, DbErr> {
-        super::save_versioned!(self.conn, self.tenant, value_record, model)
+        TenantStore::<_, value_record::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
+            .await
     }
 
     /// Deletes a record.

@@ -161,3 +161,21 @@ async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
     })
     .await;
 }
+
+/// QUALITY 10 over every customers operation that takes `If-Match`.
+#[tokio::test]
+async fn lost_updates_two_writes_with_one_etag_give_one_2xx_and_one_412() {
+    let app = spawn_app().await;
+    let (_, owner) = app.staff(&tenant_scopes()).await;
+    let checked = kefu_testkit::matrix::lost_updates(
+        &operations(),
+        &owner,
+        &[
+            ("/api/v1/agreements/{id}", json!({"name": "Care plus"})),
+            ("/api/v1/customers/{id}", json!({"tags": ["key-account"]})),
+        ],
+        async |path| fixture(&owner, path).await,
+    )
+    .await;
+    assert!(checked >= 7, "only {checked} versioned operations");
+}

@@ -4,7 +4,9 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::ids::TenantId;
 use kefu_platform::json::Json;
+use kefu_platform::store::TenantStore;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -303,8 +305,6 @@ async fn update(
     patch: RulePatch,
 ) -> Result<HttpResponse, ApiError> {
     let mut rule = find(state, tenant, kind, id).await?;
-    if_match.check(rule.version)?;
-    let read = rule.version;
     if let Some(name) = patch.name {
         rule.name = name.trim().to_string();
     }
@@ -328,14 +328,9 @@ async fn update(
     if let Some(active) = patch.active {
         rule.active = active;
     }
-    rule.version += 1;
     rule.updated_at = state.clock.now();
-    let active =
-        sea_orm::ActiveModelTrait::reset_all(business_rule::ActiveModel::from(rule.clone()));
-    business_rule::Entity::update(active)
-        .filter(business_rule::Column::TenantId.eq(tenant))
-        .filter(business_rule::Column::Version.eq(read))
-        .exec(&state.db)
+    let rule = TenantStore::<_, business_rule::Entity>::new(&state.db, TenantId::from(tenant))
+        .save(rule, &if_match)
         .await?;
     Ok(with_etag(rule.version, &RuleView::from(rule)))
 }

@@ -193,7 +193,6 @@ pub async fn update_rule(
     let patch = body.into_inner();
     let store = DispatchStore::new(&state.db, auth.tenant_id);
     let mut rule = store.rule(*id).await?.ok_or(ApiError::NotFound)?;
-    if_match.check(rule.version)?;
     if let Some(strategy) = patch.strategy {
         rule.strategy = strategy.as_str().into();
     }
@@ -203,9 +202,8 @@ pub async fn update_rule(
     if rule.strategy == Strategy::SkillBased.as_str() && rule.skill.is_none() {
         return Err(ApiError::field("skill", "is required by skill_based"));
     }
-    rule.version += 1;
     rule.updated_at = state.clock.now();
-    let saved = store.save_rule(rule).await?;
+    let saved = store.save_rule(rule, &if_match).await?;
     Ok(with_etag(saved.version, &DispatchRuleView::from(saved)))
 }
 

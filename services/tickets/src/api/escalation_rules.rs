@@ -280,7 +280,6 @@ pub async fn update_escalation_rule(
     let patch = body.into_inner();
     let store = EscalationStore::new(&state.db, auth.tenant_id);
     let mut rule = store.rule(*id).await?.ok_or(ApiError::NotFound)?;
-    if_match.check(rule.version)?;
     if let Some(name) = patch.name {
         rule.name = name.trim().to_string();
     }
@@ -301,9 +300,8 @@ pub async fn update_escalation_rule(
     if let Some(position) = patch.position {
         rule.position = position;
     }
-    rule.version += 1;
     rule.updated_at = state.clock.now();
-    let saved = store.save(rule).await?;
+    let saved = store.save(rule, &if_match).await?;
     Ok(with_etag(saved.version, &EscalationRuleView::from(saved)))
 }
 

@@ -5,8 +5,9 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_events::catalogue::tickets::{ArticleArchived, ArticleData, ArticlePublished};
-use kefu_platform::auth::scopes::{AnyScope, KbWrite, TicketsRead, TicketsWrite};
+use kefu_platform::auth::scopes::{AnyScope, KbRead, KbWrite, TicketsRead, TicketsWrite};
 use kefu_platform::auth::TenantContext;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::query::Query;
@@ -136,7 +137,7 @@ pub async fn create_category(
         created_at: now,
         updated_at: now,
     };
-    let saved = store.put_category(model, true).await.map_err(name_taken)?;
+    let saved = store.insert_category(model).await.map_err(name_taken)?;
     Ok(created(
         format!("/api/v1/kb/categories/{}", saved.id),
         saved.version,
@@ -144,13 +145,29 @@ pub async fn create_category(
     ))
 }
 
+/// One category.
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id")), responses((status = 200, description = "The category", body = CategoryView, headers(("ETag" = String, description = "The category's version"))), ErrorResponses), security(("bearer" = ["kb:read"])))]
+#[get("/api/v1/kb/categories/{id}")]
+pub async fn get_category(
+    state: web::Data<AppState>,
+    auth: Authz<KbRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let category = KbStore::new(&state.db, auth.tenant_id)
+        .category(*id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(with_etag(category.version, &CategoryView::from(category)))
+}
+
 /// Renames or moves a category.
-#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id")), request_body = CategoryBody, responses((status = 200, description = "The category", body = CategoryView), ErrorResponses), security(("bearer" = ["kb:write"])))]
+#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = CategoryBody, responses((status = 200, description = "The category", body = CategoryView), ErrorResponses), security(("bearer" = ["kb:write"])))]
 #[patch("/api/v1/kb/categories/{id}")]
 pub async fn update_category(
     state: web::Data<AppState>,
     auth: Authz<KbWrite>,
     id: web::Path<Uuid>,
+    if_match: IfMatch,
     body: Json<CategoryBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -160,10 +177,9 @@ pub async fn update_category(
     if let Some(position) = body.position {
         category.position = position;
     }
-    category.version += 1;
     category.updated_at = state.clock.now();
     let saved = store
-        .put_category(category, false)
+        .save_category(category, &if_match)
         .await
         .map_err(name_taken)?;
     Ok(with_etag(saved.version, &CategoryView::from(saved)))
@@ -487,7 +503,7 @@ pub async fn create_article(
                     created_at: now,
                     updated_at: now,
                 };
-                let saved = store.put_article(article, true).await?;
+                let saved = store.insert_article(article).await?;
                 store.add_revision(&saved).await?;
                 announce(txn, ctx.actor, None, &saved).await?;
                 Ok(saved)
@@ -524,9 +540,10 @@ async fn save_change(
     actor: Uuid,
     before: &kb_article::Model,
     mut after: kb_article::Model,
+    if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<kb_article::Model, ApiError> {
-    let store = KbStore::new(txn, kefu_platform::ids::TenantId(before.tenant_id));
+    let store = KbStore::new(txn, kefu_platform::ids::TenantId::from(before.tenant_id));
     let text_changed = after.title != before.title || after.body != before.body;
     if text_changed {
         after.revision = before.revision + 1;
@@ -535,9 +552,8 @@ async fn save_change(
     if after.status == "published" && after.published_at.is_none() {
         after.published_at = Some(now);
     }
-    after.version = before.version + 1;
     after.updated_at = now;
-    let saved = store.put_article(after, false).await?;
+    let saved = store.save_article(after, if_match).await?;
     if text_changed {
         store.add_revision(&saved).await?;
     }
@@ -552,7 +568,7 @@ pub async fn update_article(
     state: web::Data<AppState>,
     auth: Authz<KbWrite>,
     id: web::Path<Uuid>,
-    if_match: kefu_platform::concurrency::IfMatch,
+    if_match: IfMatch,
     body: Json<ArticlePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
@@ -565,7 +581,6 @@ pub async fn update_article(
             Box::pin(async move {
                 let store = KbStore::new(txn, ctx.tenant_id);
                 let before = store.article(id).await?.ok_or(ApiError::NotFound)?;
-                if_match.check(before.version)?;
                 let mut after = before.clone();
                 if let Some(title) = patch.title {
                     after.title = title.trim().to_string();
@@ -585,7 +600,7 @@ pub async fn update_article(
                 if let Some(s) = patch.status {
                     after.status = s;
                 }
-                save_change(txn, ctx.actor, &before, after, now).await
+                save_change(txn, ctx.actor, &before, after, &if_match, now).await
             })
         })
         .await?;
@@ -681,7 +696,7 @@ pub async fn restore_revision(
                 let mut after = before.clone();
                 after.title = old.title;
                 after.body = old.body;
-                save_change(txn, ctx.actor, &before, after, now).await
+                save_change(txn, ctx.actor, &before, after, &IfMatch::Absent, now).await
             })
         })
         .await?;
@@ -742,6 +757,7 @@ pub async fn ticket_articles(
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_categories)
         .service(create_category)
+        .service(get_category)
         .service(update_category)
         .service(delete_category)
         .service(list_articles)

@@ -5,6 +5,7 @@ use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead, TicketsWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
+use kefu_platform::store::TenantStore;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -244,22 +245,15 @@ pub async fn update_macro(
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let mut found = find(&state, auth.tenant_id.uuid(), *id).await?;
-    if_match.check(found.version)?;
-    let read = found.version;
     if let Some(name) = patch.name {
         found.name = name.trim().to_string();
     }
     if let Some(actions) = patch.actions {
         found.actions = serde_json::to_string(&actions).map_err(ApiError::internal)?;
     }
-    found.version += 1;
     found.updated_at = state.clock.now();
-    let active =
-        sea_orm::ActiveModelTrait::reset_all(ticket_macro::ActiveModel::from(found.clone()));
-    ticket_macro::Entity::update(active)
-        .filter(ticket_macro::Column::TenantId.eq(auth.tenant_id.uuid()))
-        .filter(ticket_macro::Column::Version.eq(read))
-        .exec(&state.db)
+    let found = TenantStore::<_, ticket_macro::Entity>::new(&state.db, auth.tenant_id)
+        .save(found, &if_match)
         .await
         .map_err(name_taken)?;
     Ok(with_etag(found.version, &MacroView::from(found)))

@@ -5,8 +5,10 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::TicketsRead;
 use kefu_platform::auth::TenantContext;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
+use kefu_platform::store::TenantStore;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -275,13 +277,27 @@ pub async fn create_view(
     ))
 }
 
+/// One view the caller sees, with its count.
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "View id")), responses((status = 200, description = "The view", body = ViewView, headers(("ETag" = String, description = "The view's version"))), ErrorResponses), security(("bearer" = ["tickets:read"])))]
+#[get("/api/v1/tickets/views/{id}")]
+pub async fn get_view(
+    state: web::Data<AppState>,
+    auth: Authz<TicketsRead>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let view = find(&state, &auth, *id).await?;
+    let out = with_count(&state, &auth, view).await?;
+    Ok(with_etag(out.version, &out))
+}
+
 /// Changes a view (its owner, or an admin for team and shared views).
-#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "View id")), request_body = ViewPatch, responses((status = 200, description = "The view", body = ViewView), ErrorResponses), security(("bearer" = ["tickets:read"])))]
+#[utoipa::path(tag = "tickets", params(("id" = Uuid, Path, description = "View id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = ViewPatch, responses((status = 200, description = "The view", body = ViewView), ErrorResponses), security(("bearer" = ["tickets:read"])))]
 #[patch("/api/v1/tickets/views/{id}")]
 pub async fn update_view(
     state: web::Data<AppState>,
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
+    if_match: IfMatch,
     body: Json<ViewPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
@@ -299,12 +315,9 @@ pub async fn update_view(
     if let Some(position) = patch.position {
         view.position = position;
     }
-    view.version += 1;
     view.updated_at = state.clock.now();
-    let active = sea_orm::ActiveModelTrait::reset_all(ticket_view::ActiveModel::from(view.clone()));
-    ticket_view::Entity::update(active)
-        .filter(ticket_view::Column::TenantId.eq(auth.tenant_id.uuid()))
-        .exec(&state.db)
+    let view = TenantStore::<_, ticket_view::Entity>::new(&state.db, auth.tenant_id)
+        .save(view, &if_match)
         .await?;
     let out = with_count(&state, &auth, view).await?;
     Ok(with_etag(out.version, &out))
@@ -334,6 +347,7 @@ pub async fn delete_view(
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_views)
         .service(create_view)
+        .service(get_view)
         .service(update_view)
         .service(delete_view);
 }

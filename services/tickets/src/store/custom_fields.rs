@@ -1,6 +1,8 @@
 //! The custom fields of one tenant.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -72,16 +74,11 @@ impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
 
     /// Saves a field, bumping its version (412 if it changed since it was read).
     pub async fn save(&self, mut model: custom_field::Model) -> Result<custom_field::Model, DbErr> {
-        let read = model.version;
-        model.version += 1;
         model.updated_at = chrono::Utc::now();
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(custom_field::ActiveModel::from(model.clone()));
-        custom_field::Entity::update(active)
-            .filter(custom_field::Column::TenantId.eq(self.tenant))
-            .filter(custom_field::Column::Version.eq(read))
-            .exec(self.conn)
-            .await?;
+        let model =
+            TenantStore::<_, custom_field::Entity>::new(self.conn, TenantId::from(self.tenant))
+                .save(model, &IfMatch::Absent)
+                .await?;
         Ok(model)
     }
 

@@ -1,7 +1,9 @@
 //! Dispatch rules, the team members they choose from, their loads and skills.
 
 use chrono::{DateTime, Utc};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -72,14 +74,28 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
     pub async fn save_rule(
         &self,
         model: dispatch_rule::Model,
+        if_match: &IfMatch,
     ) -> Result<dispatch_rule::Model, DbErr> {
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(dispatch_rule::ActiveModel::from(model.clone()));
-        dispatch_rule::Entity::update(active)
-            .filter(dispatch_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, if_match)
+            .await
+    }
+
+    /// Records who a rule assigned last: the round-robin cursor is the rule's running
+    /// state, not its configuration, so it moves without a version (a dispatch must not
+    /// refuse a ticket because another dispatch moved the cursor, nor make an admin's
+    /// edit of the rule a 412).
+    pub async fn move_cursor(&self, rule: Uuid, assignee: Uuid) -> Result<(), DbErr> {
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .update_many()
+            .col_expr(
+                dispatch_rule::Column::LastAssigneeId,
+                sea_orm::sea_query::Expr::value(assignee),
+            )
+            .filter(dispatch_rule::Column::Id.eq(rule))
             .exec(self.conn)
             .await?;
-        Ok(model)
+        Ok(())
     }
 
     /// Deletes a rule.

@@ -948,3 +948,31 @@ pub mod attachment {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+// The tenant-scoped store's view of each tenant table (kefu_platform::store).
+kefu_platform::tenant_table!(ticket_counter);
+kefu_platform::tenant_table!(ticket, versioned);
+kefu_platform::tenant_table!(ticket_tag);
+kefu_platform::tenant_table!(ticket_comment, keyed);
+kefu_platform::tenant_table!(ticket_history, keyed);
+kefu_platform::tenant_table!(calendar, versioned);
+kefu_platform::tenant_table!(sla_policy, versioned);
+kefu_platform::tenant_table!(ticket_sla, keyed);
+kefu_platform::tenant_table!(ticket_sla_log, keyed);
+kefu_platform::tenant_table!(dispatch_rule, versioned);
+kefu_platform::tenant_table!(agent_skill);
+kefu_platform::tenant_table!(escalation_rule, versioned);
+kefu_platform::tenant_table!(directory_customer, keyed);
+kefu_platform::tenant_table!(ticket_step, versioned);
+kefu_platform::tenant_table!(ticket_link, keyed);
+kefu_platform::tenant_table!(ticket_follower);
+kefu_platform::tenant_table!(custom_field, versioned);
+kefu_platform::tenant_table!(ticket_macro, versioned);
+kefu_platform::tenant_table!(business_rule, versioned);
+kefu_platform::tenant_table!(automation_firing);
+kefu_platform::tenant_table!(ticket_view, versioned);
+kefu_platform::tenant_table!(kb_category, versioned);
+kefu_platform::tenant_table!(kb_article, versioned);
+kefu_platform::tenant_table!(kb_article_revision, keyed);
+kefu_platform::tenant_table!(kb_ticket_link);
+kefu_platform::tenant_table!(attachment, keyed);

@@ -1,6 +1,8 @@
 //! Escalation rules of one tenant.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -55,14 +57,11 @@ impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
     pub async fn save(
         &self,
         model: escalation_rule::Model,
+        if_match: &IfMatch,
     ) -> Result<escalation_rule::Model, DbErr> {
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(escalation_rule::ActiveModel::from(model.clone()));
-        escalation_rule::Entity::update(active)
-            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
-            .exec(self.conn)
-            .await?;
-        Ok(model)
+        TenantStore::<_, escalation_rule::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, if_match)
+            .await
     }
 
     /// Deletes a rule.

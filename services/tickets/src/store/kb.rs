@@ -2,7 +2,9 @@
 //! tickets, and full-text search — PostgreSQL full-text search or SQLite FTS5 behind the
 //! same calls.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Statement, Value,
@@ -55,25 +57,29 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
     }
 
     /// Adds or writes a category.
-    pub async fn put_category(
+    pub async fn insert_category(
         &self,
-        mut model: kb_category::Model,
-        new: bool,
+        model: kb_category::Model,
     ) -> Result<kb_category::Model, DbErr> {
-        model.tenant_id = self.tenant;
-        if new {
-            kb_category::Entity::insert(kb_category::ActiveModel::from(model.clone()))
-                .exec_without_returning(self.conn)
-                .await?;
-        } else {
-            let active =
-                sea_orm::ActiveModelTrait::reset_all(kb_category::ActiveModel::from(model.clone()));
-            kb_category::Entity::update(active)
-                .filter(kb_category::Column::TenantId.eq(self.tenant))
-                .exec(self.conn)
-                .await?;
-        }
-        Ok(model)
+        self.categories_table().insert(model).await
+    }
+
+    /// Writes a changed category, bumping its version (412 when `if_match` or the stored
+    /// version says someone saved it since it was read).
+    pub async fn save_category(
+        &self,
+        model: kb_category::Model,
+        if_match: &IfMatch,
+    ) -> Result<kb_category::Model, DbErr> {
+        self.categories_table().save(model, if_match).await
+    }
+
+    fn categories_table(&self) -> TenantStore<'a, C, kb_category::Entity> {
+        TenantStore::new(self.conn, TenantId::from(self.tenant))
+    }
+
+    fn articles_table(&self) -> TenantStore<'a, C, kb_article::Entity> {
+        TenantStore::new(self.conn, TenantId::from(self.tenant))
     }
 
     /// Deletes a category; its articles keep no category.
@@ -181,24 +187,27 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
     }
 
     /// Writes an article (new or changed) and keeps the SQLite search table in step.
-    pub async fn put_article(
+    pub async fn insert_article(
         &self,
-        mut model: kb_article::Model,
-        new: bool,
+        model: kb_article::Model,
     ) -> Result<kb_article::Model, DbErr> {
-        model.tenant_id = self.tenant;
-        if new {
-            kb_article::Entity::insert(kb_article::ActiveModel::from(model.clone()))
-                .exec_without_returning(self.conn)
-                .await?;
-        } else {
-            let active =
-                sea_orm::ActiveModelTrait::reset_all(kb_article::ActiveModel::from(model.clone()));
-            kb_article::Entity::update(active)
-                .filter(kb_article::Column::TenantId.eq(self.tenant))
-                .exec(self.conn)
-                .await?;
-        }
+        let model = self.articles_table().insert(model).await?;
+        self.index_article(model).await
+    }
+
+    /// Writes a changed article, bumping its version (412 when `if_match` or the stored
+    /// version says someone saved it since it was read), and re-indexes it.
+    pub async fn save_article(
+        &self,
+        model: kb_article::Model,
+        if_match: &IfMatch,
+    ) -> Result<kb_article::Model, DbErr> {
+        let model = self.articles_table().save(model, if_match).await?;
+        self.index_article(model).await
+    }
+
+    /// Puts an article's text in the SQLite search index (PostgreSQL indexes the row itself).
+    async fn index_article(&self, model: kb_article::Model) -> Result<kb_article::Model, DbErr> {
         let backend = self.conn.get_database_backend();
         if backend != DatabaseBackend::Postgres {
             self.conn

@@ -1,7 +1,9 @@
 //! Calendars, SLA policies, and the SLA clocks and timeline of tickets.
 
 use chrono::{DateTime, Utc};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -75,15 +77,9 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
         &self,
         mut model: calendar::Model,
     ) -> Result<calendar::Model, DbErr> {
-        let read = model.version;
-        model.version += 1;
         model.updated_at = Utc::now();
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(calendar::ActiveModel::from(model.clone()));
-        calendar::Entity::update(active)
-            .filter(calendar::Column::TenantId.eq(self.tenant))
-            .filter(calendar::Column::Version.eq(read))
-            .exec(self.conn)
+        let model = TenantStore::<_, calendar::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
             .await?;
         Ok(model)
     }
@@ -131,16 +127,11 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
         &self,
         mut model: sla_policy::Model,
     ) -> Result<sla_policy::Model, DbErr> {
-        let read = model.version;
-        model.version += 1;
         model.updated_at = Utc::now();
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(sla_policy::ActiveModel::from(model.clone()));
-        sla_policy::Entity::update(active)
-            .filter(sla_policy::Column::TenantId.eq(self.tenant))
-            .filter(sla_policy::Column::Version.eq(read))
-            .exec(self.conn)
-            .await?;
+        let model =
+            TenantStore::<_, sla_policy::Entity>::new(self.conn, TenantId::from(self.tenant))
+                .save(model, &IfMatch::Absent)
+                .await?;
         Ok(model)
     }
 

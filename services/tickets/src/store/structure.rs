@@ -1,6 +1,8 @@
 //! Steps, links and followers of tickets.
 
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -57,19 +59,11 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
     }
 
     /// Saves a step, bumping its version (412 if it changed since it was read).
-    pub async fn save_step(
-        &self,
-        mut model: ticket_step::Model,
-    ) -> Result<ticket_step::Model, DbErr> {
-        let read = model.version;
-        model.version += 1;
-        let active =
-            sea_orm::ActiveModelTrait::reset_all(ticket_step::ActiveModel::from(model.clone()));
-        ticket_step::Entity::update(active)
-            .filter(ticket_step::Column::TenantId.eq(self.tenant))
-            .filter(ticket_step::Column::Version.eq(read))
-            .exec(self.conn)
-            .await?;
+    pub async fn save_step(&self, model: ticket_step::Model) -> Result<ticket_step::Model, DbErr> {
+        let model =
+            TenantStore::<_, ticket_step::Entity>::new(self.conn, TenantId::from(self.tenant))
+                .save(model, &IfMatch::Absent)
+                .await?;
         Ok(model)
     }
 

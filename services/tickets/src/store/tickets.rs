@@ -1,8 +1,10 @@
 //! Tickets of one tenant: numbers, reads, filtered pages, versioned saves, tags.
 
 use chrono::{DateTime, Utc};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -218,14 +220,9 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
         mut model: ticket::Model,
         now: DateTime<Utc>,
     ) -> Result<ticket::Model, DbErr> {
-        let read_version = model.version;
-        model.version += 1;
         model.updated_at = now;
-        let active = sea_orm::ActiveModelTrait::reset_all(ticket::ActiveModel::from(model.clone()));
-        ticket::Entity::update(active)
-            .filter(ticket::Column::TenantId.eq(self.tenant))
-            .filter(ticket::Column::Version.eq(read_version))
-            .exec(self.conn)
+        let model = TenantStore::<_, ticket::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .save(model, &IfMatch::Absent)
             .await?;
         self.set_tags(model.id, &super::decode_list(&model.tags))
             .await?;

@@ -223,3 +223,25 @@ async fn bad_input_to_any_write_is_a_4xx_problem_never_a_500() {
     })
     .await;
 }
+
+/// QUALITY 10 over every tickets operation that takes `If-Match`.
+#[tokio::test]
+async fn lost_updates_two_writes_with_one_etag_give_one_2xx_and_one_412() {
+    let app = spawn_app().await;
+    app.seed_defaults("UTC").await;
+    let (_, owner) = app.agent(&tenant_scopes()).await;
+    let checked = kefu_testkit::matrix::lost_updates(
+        &operations(),
+        &owner,
+        &[
+            (
+                "/api/v1/kb/categories/{id}",
+                json!({"name": "Category {unique}"}),
+            ),
+            ("/api/v1/macros/{id}", json!({"name": "Macro {unique}"})),
+        ],
+        async |path| fixture(&owner, path).await,
+    )
+    .await;
+    assert!(checked >= 13, "only {checked} versioned operations");
+}
