@@ -10,7 +10,7 @@ use kefu_platform::auth::Claims;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::query::Query;
 use kefu_platform::{ApiError, Authz};
-use object_store::PutPayload;
+use object_store::{ObjectStoreExt, PutPayload};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
