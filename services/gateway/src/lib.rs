@@ -8,6 +8,7 @@ mod cors;
 mod docs;
 mod health;
 pub mod openapi;
+pub mod openapi_contract;
 mod openapi_links;
 mod proxy;
 pub mod rate_limit;

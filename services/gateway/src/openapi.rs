@@ -49,15 +49,6 @@ pub fn merge_documents(documents: Vec<Value>) -> Value {
             }
         }
     }
-    let schemes = components
-        .entry("securitySchemes")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(schemes) = schemes {
-        schemes.entry("bearer").or_insert_with(|| {
-            json!({"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                   "description": "An access token from `POST /oauth/token`."})
-        });
-    }
     let mut merged = json!({
         "openapi": "3.1.0",
         "info": {
@@ -76,6 +67,7 @@ pub fn merge_documents(documents: Vec<Value>) -> Value {
     if !tags.is_empty() {
         merged["tags"] = Value::Array(tags);
     }
+    crate::openapi_contract::add_gateway_contract(&mut merged);
     crate::openapi_links::add_links(&mut merged);
     merged
 }
@@ -237,7 +229,7 @@ mod tests {
         assert_eq!(schemas["User"]["title"], "accounts user");
         assert!(schemas.get("Problem").is_some());
         let schemes = &merged["components"]["securitySchemes"];
-        assert_eq!(schemes["bearer"]["scheme"], "bearer");
+        assert_eq!(schemes["bearer"]["type"], "oauth2");
         assert!(schemes.get("bearer_auth").is_some());
         assert_eq!(merged["tags"].as_array().unwrap().len(), 2);
     }

@@ -22,8 +22,8 @@ async fn openapi_json_merges_the_services_documents() {
     assert!(paths.contains_key("/oauth/token"));
     assert_eq!(document["components"]["schemas"]["User"]["type"], "object");
     assert_eq!(
-        document["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
+        document["components"]["securitySchemes"]["bearer"]["type"],
+        "oauth2"
     );
 }
 
