@@ -18,6 +18,7 @@ pub mod json;
 pub mod mail;
 pub mod metrics;
 pub mod pagination;
+pub mod purge;
 pub mod query;
 pub mod rls;
 pub mod schema;

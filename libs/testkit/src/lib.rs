@@ -8,6 +8,7 @@ mod keys;
 mod mail_files;
 pub mod matrix;
 pub mod openapi;
+pub mod purge;
 mod smtp_sink;
 mod tcp_proxy;
 

@@ -68,7 +68,7 @@ pub fn consumers(clock: kefu_platform::clock::Clock) -> Consumers {
     // tokens stay refused.
     consumers.on::<TenantDeleted, _>(|txn, _envelope, event| {
         Box::pin(async move {
-            crate::defaults::purge(txn, event.0.tenant_id).await?;
+            kefu_platform::purge::purge_tenant(txn, event.0.tenant_id).await?;
             kefu_directory::upsert_tenant(txn, &event.0).await?;
             Ok(())
         })

@@ -4,7 +4,6 @@ pub mod agreements;
 pub mod api;
 pub mod care;
 pub mod consumers;
-pub mod defaults;
 pub mod domain;
 pub mod events;
 pub mod merge;

@@ -16,8 +16,8 @@ use kefu_events::Consumers;
 use kefu_platform::ids::TenantId;
 
 use crate::reactions;
+use crate::store::directory;
 use crate::store::dispatch::DispatchStore;
-use crate::store::{directory, purge};
 
 /// Registers, for each `Event => reaction`, a handler running the reaction on the
 /// event's data at the clock's time.
@@ -105,7 +105,7 @@ pub fn consumers(
         let objects = objects.clone();
         Box::pin(async move {
             crate::attachments::delete_tenant_objects(objects.as_ref(), event.0.tenant_id).await?;
-            purge::purge(txn, event.0.tenant_id).await?;
+            kefu_platform::purge::purge_tenant(txn, event.0.tenant_id).await?;
             directory::upsert_tenant(txn, &event.0).await?;
             Ok(())
         })

@@ -119,3 +119,68 @@ async fn a_deleted_tenant_is_marked_and_cannot_log_in() {
         .expect(200);
     assert!(!kept["items"].as_array().unwrap().is_empty());
 }
+
+/// QUALITY 11: deleting a tenant erases its rows from every table of the accounts
+/// database (found from its schema) but the audit entry that records the deletion, and
+/// no row of another tenant.
+#[tokio::test]
+async fn a_deleted_tenant_leaves_no_row_in_any_table_and_another_keeps_all_of_its_rows() {
+    use kefu_testkit::purge::{assert_populated, assert_purged, rows_of};
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let other = app.tenant().await;
+    for t in [&tenant, &other] {
+        let owner = app.as_token(&t.token);
+        let (agent, _) = app.user(t, &["agent"]).await;
+        let team = owner
+            .post("/api/v1/teams", &serde_json::json!({"name": "After-sales"}))
+            .await
+            .expect(201);
+        owner
+            .put(
+                &format!("/api/v1/teams/{}/members", team["id"].as_str().unwrap()),
+                &serde_json::json!({"user_ids": [agent]}),
+            )
+            .await
+            .expect(200);
+        owner
+            .post(
+                "/api/v1/roles",
+                &serde_json::json!({"key": "night", "name": "Night", "scopes": ["tickets:read"]}),
+            )
+            .await
+            .expect(201);
+        owner
+            .post(
+                "/api/v1/api-clients",
+                &serde_json::json!({"name": "Sync", "scopes": ["accounts:read"]}),
+            )
+            .await
+            .expect(201);
+        owner
+            .post(
+                "/api/v1/user-invitations",
+                &serde_json::json!({"email": "new@example.com", "name": "New", "roles": ["agent"]}),
+            )
+            .await
+            .expect(201);
+    }
+    let before = rows_of(&app.state.db, other.id).await;
+    assert_populated(&rows_of(&app.state.db, tenant.id).await, 7);
+    assert_populated(&before, 7);
+    let operator = app.as_token(&operator_token(&app).await);
+
+    operator
+        .delete(&format!("/api/v1/platform/tenants/{}", tenant.id))
+        .await
+        .expect(204);
+
+    assert_purged(
+        &app.state.db,
+        tenant.id,
+        &[("audit_log", 1)],
+        other.id,
+        &before,
+    )
+    .await;
+}

@@ -11,4 +11,5 @@ mod import;
 mod matrix;
 mod merge;
 mod pain_points;
+mod purge;
 mod values;

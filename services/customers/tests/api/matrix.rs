@@ -7,13 +7,13 @@ use uuid::Uuid;
 
 use crate::helpers::spawn_app;
 
-fn operations() -> Vec<Operation> {
+pub(crate) fn operations() -> Vec<Operation> {
     kefu_testkit::openapi::operations(&serde_json::to_value(kefu_customers::openapi()).unwrap())
 }
 
 /// A real record of the app's tenant for an operation's path parameters: the path with
 /// them filled in, and a path that reads the record.
-async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, String) {
+pub(crate) async fn fixture(owner: &kefu_testkit::TestClient, template: &str) -> (String, String) {
     if !template.contains("{id}") {
         return (template.to_string(), template.to_string());
     }

@@ -303,26 +303,6 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
     }
 }
 
-/// Removes a tenant's rows from the SQLite search table (PostgreSQL's index goes with the rows).
-pub async fn purge_search<C: ConnectionTrait>(conn: &C, tenant: Uuid) -> Result<(), DbErr> {
-    let backend = conn.get_database_backend();
-    if backend != DatabaseBackend::Postgres {
-        conn.execute(Statement::from_sql_and_values(
-            backend,
-            "DELETE FROM kb_articles_fts WHERE tenant_id = ?",
-            [Value::from(tenant.to_string())],
-        ))
-        .await?;
-        conn.execute(Statement::from_sql_and_values(
-            backend,
-            "DELETE FROM tickets_fts WHERE tenant_id = ?",
-            [Value::from(tenant)],
-        ))
-        .await?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,6 @@ pub mod entities;
 pub mod escalation;
 pub mod history;
 pub mod kb;
-pub mod purge;
 pub mod sla;
 pub mod structure;
 pub mod tickets;

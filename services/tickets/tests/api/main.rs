@@ -11,6 +11,7 @@ mod kb;
 mod lifecycle;
 mod matrix;
 mod portal;
+mod purge;
 mod queues;
 mod reactions;
 mod rules;
