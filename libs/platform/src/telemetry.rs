@@ -10,13 +10,18 @@ use tracing_subscriber::{EnvFilter, Layer};
 static PROVIDER: OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> = OnceLock::new();
 
 /// Installs the global subscriber once. `KEFU_LOG` (or `RUST_LOG`) sets the filter;
-/// `KEFU_LOG_FORMAT=pretty` switches from JSON to human-readable lines.
+/// `KEFU_LOG_FORMAT` is `pretty` (human-readable lines) or `json` (JSON lines); unset,
+/// it is `pretty` when stdout is a terminal (someone reading) and `json` otherwise (a
+/// container's log collector).
 pub fn init(service_name: &str) {
     let filter = crate::config::var("KEFU_LOG")
         .or_else(|| crate::config::var("RUST_LOG"))
         .unwrap_or_else(|| "info,sqlx=warn,sea_orm=warn".into());
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let pretty = crate::config::var("KEFU_LOG_FORMAT").as_deref() == Some("pretty");
+    let pretty = human_readable(
+        crate::config::var("KEFU_LOG_FORMAT").as_deref(),
+        std::io::IsTerminal::is_terminal(&std::io::stdout()),
+    );
     let fmt_layer = if pretty {
         tracing_subscriber::fmt::layer().boxed()
     } else {
@@ -70,5 +75,26 @@ pub fn tracer(service_name: &str) -> anyhow::Result<opentelemetry_sdk::trace::Tr
 pub fn shutdown() {
     if let Some(provider) = PROVIDER.get() {
         let _ = provider.shutdown();
+    }
+}
+
+/// Whether logs are human-readable lines: as `KEFU_LOG_FORMAT` says, else on a terminal.
+fn human_readable(format: Option<&str>, terminal: bool) -> bool {
+    match format {
+        Some(format) => format.eq_ignore_ascii_case("pretty"),
+        None => terminal,
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::human_readable;
+
+    #[test]
+    fn a_terminal_gets_readable_lines_and_a_pipe_json_unless_told() {
+        assert!(human_readable(None, true));
+        assert!(!human_readable(None, false));
+        assert!(human_readable(Some("pretty"), false));
+        assert!(!human_readable(Some("json"), true));
     }
 }

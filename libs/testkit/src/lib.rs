@@ -122,3 +122,11 @@ pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     }
     panic!("{what} never happened");
 }
+
+/// Says on the terminal that a test did not run its checks here and why (e.g. it needs
+/// PostgreSQL): written past the test harness's output capture, which would otherwise
+/// hide it, so that a skipped test is never mistaken for a passed one.
+pub fn skipped(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}

@@ -38,7 +38,10 @@ async fn identity(db: &DatabaseConnection) -> (String, String) {
 /// against an outside suite, where there is no backstop to look at.
 async fn postgres_suite() -> Option<suite::Running> {
     if kefu_testkit::postgres_server().is_none() || suite::skipped_outside("rls backstop") {
-        eprintln!("row-level security: PostgreSQL only (KEFU_TEST_DATABASE_URL)");
+        kefu_testkit::skipped(
+            "row-level security",
+            "PostgreSQL only (KEFU_TEST_DATABASE_URL)",
+        );
         return None;
     }
     Some(suite::start().await)

@@ -119,7 +119,10 @@ pub fn outside_suite() -> Option<String> {
 pub fn skipped_outside(scenario: &str) -> bool {
     let outside = outside_suite().is_some();
     if outside {
-        eprintln!("skipped against an outside suite (it needs the suite in-process): {scenario}");
+        kefu_testkit::skipped(
+            scenario,
+            "runs against the suite in-process only, not an outside one",
+        );
     }
     outside
 }

@@ -21,7 +21,10 @@ async fn app_behind_proxy() -> Option<(TestApp, kefu_testkit::TcpProxy)> {
 #[tokio::test]
 async fn database_outage_is_a_fast_503_and_the_service_recovers() {
     let Some((app, proxy)) = app_behind_proxy().await else {
-        eprintln!("database outage: runs on PostgreSQL only (KEFU_TEST_DATABASE_URL)");
+        kefu_testkit::skipped(
+            "database outage",
+            "runs on PostgreSQL only (KEFU_TEST_DATABASE_URL)",
+        );
         return;
     };
     let tenant = app.tenant().await;
