@@ -3,9 +3,9 @@
 #
 #   serve_suite LOG [VAR=value ...]
 #
-# starts `kefu serve` with the gateway on a free port and every service on port 0 (the
-# suite wires the gateway to whatever ports they get, so a new service needs no edit
-# here), its data in "$suite_tmp/data", the extra environment given, and waits for the
+# starts `kefu serve` with the gateway on a free port and every service of the registry
+# (`kefu services`) on port 0 (the suite wires the gateway to whatever ports they get, so
+# a new service needs no edit here), its data in "$suite_tmp/data", the extra environment given, and waits for the
 # gateway's /readyz; it sets $gateway. The EXIT trap stops the suite and removes
 # $suite_tmp, where the caller may keep its own files too.
 
@@ -32,9 +32,13 @@ serve_suite() {
     shift
     port=$(free_port)
     gateway="http://127.0.0.1:$port"
+    # Every service of the registry (`kefu services`) on port 0.
+    local addrs=() name _
+    while read -r name _; do
+        [ "$name" = gateway ] || addrs+=("KEFU_${name^^}_ADDR=127.0.0.1:0")
+    done < <("$KEFU" services)
     env KEFU_DATA_DIR="$suite_tmp/data" KEFU_PUBLIC_URL="$gateway" KEFU_GATEWAY_ADDR="127.0.0.1:$port" \
-        KEFU_ACCOUNTS_ADDR=127.0.0.1:0 KEFU_CUSTOMERS_ADDR=127.0.0.1:0 KEFU_TICKETS_ADDR=127.0.0.1:0 \
-        "$@" "$KEFU" serve >"$log" 2>&1 &
+        "${addrs[@]}" "$@" "$KEFU" serve >"$log" 2>&1 &
     suite_pid=$!
     for _ in $(seq 1 120); do
         "$KEFU" health "$gateway/readyz" >/dev/null 2>&1 && return 0

@@ -91,7 +91,8 @@ impl Deployment {
             .join(uuid::Uuid::now_v7().simple().to_string());
         std::fs::create_dir_all(&dir)?;
         // Held together until all are known, so no two services get the same port.
-        let listeners = (0..4)
+        let services = kefu::registry::SERVICES;
+        let listeners = (0..=services.len())
             .map(|_| TcpListener::bind("127.0.0.1:0"))
             .collect::<std::io::Result<Vec<_>>>()?;
         let addrs = listeners
@@ -104,9 +105,6 @@ impl Deployment {
             ("KEFU_DATA_DIR", dir.display().to_string()),
             ("KEFU_PUBLIC_URL", format!("http://{}", addrs[0])),
             ("KEFU_GATEWAY_ADDR", addrs[0].clone()),
-            ("KEFU_ACCOUNTS_ADDR", addrs[1].clone()),
-            ("KEFU_CUSTOMERS_ADDR", addrs[2].clone()),
-            ("KEFU_TICKETS_ADDR", addrs[3].clone()),
             (
                 "KEFU_RATE_LIMIT_PLANS",
                 format!("free={limit},standard={limit},enterprise={limit}"),
@@ -119,14 +117,20 @@ impl Deployment {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+        // Service i of the registry listens on addrs[i + 1].
+        for (entry, addr) in services.iter().zip(&addrs[1..]) {
+            env.push((entry.addr_var(), addr.clone()));
+        }
+        let tickets = services
+            .iter()
+            .position(|entry| entry.name == "tickets")
+            .map(|i| format!("http://{}", addrs[i + 1]))
+            .context("the registry has no tickets service")?;
         let mut databases = Vec::new();
         if options.postgres.is_some() {
-            for service in ["accounts", "customers", "tickets"] {
-                let url = crate::postgres::create(service).await?;
-                env.push((
-                    format!("KEFU_{}_DATABASE_URL", service.to_uppercase()),
-                    url.clone(),
-                ));
+            for entry in services {
+                let url = crate::postgres::create(entry.name).await?;
+                env.push((entry.database_var(), url.clone()));
                 databases.push(url);
             }
             env.push(("KEFU_MASTER_KEY".into(), master_key()));
@@ -142,7 +146,7 @@ impl Deployment {
             databases,
             starts: 0,
             gateway: format!("http://{}", addrs[0]),
-            tickets: format!("http://{}", addrs[3]),
+            tickets,
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod openapi;
+pub mod registry;
 
 use std::net::TcpListener;
 
@@ -11,18 +12,13 @@ use anyhow::Context;
 
 /// What the all-in-one suite needs.
 pub struct SuiteConfig {
-    /// Accounts settings.
-    pub accounts: kefu_accounts::Settings,
-    /// Where accounts listens (a loopback port).
-    pub accounts_listener: TcpListener,
-    /// Customers settings.
-    pub customers: kefu_customers::Settings,
-    /// Where customers listens (a loopback port).
-    pub customers_listener: TcpListener,
-    /// Tickets settings.
-    pub tickets: kefu_tickets::Settings,
-    /// Where tickets listens (a loopback port).
-    pub tickets_listener: TcpListener,
+    /// Every service of the registry, in its order, with its settings and where it
+    /// listens (a loopback port).
+    pub services: Vec<(
+        &'static registry::ServiceEntry,
+        Box<dyn registry::Launch>,
+        TcpListener,
+    )>,
     /// Gateway settings; its upstreams are filled in from the listeners.
     pub gateway: kefu_gateway::Settings,
     /// Where the gateway listens.
@@ -31,18 +27,37 @@ pub struct SuiteConfig {
     pub bus: kefu_events::BusSettings,
 }
 
+impl SuiteConfig {
+    /// Every service of the registry with its settings from the environment, on the
+    /// listener its `KEFU_<NAME>_ADDR` names (default 127.0.0.1 and its port).
+    pub fn services_from_env() -> anyhow::Result<
+        Vec<(
+            &'static registry::ServiceEntry,
+            Box<dyn registry::Launch>,
+            TcpListener,
+        )>,
+    > {
+        registry::SERVICES
+            .iter()
+            .map(|entry| {
+                let addr = kefu_platform::config::var(&entry.addr_var())
+                    .unwrap_or_else(|| format!("127.0.0.1:{}", entry.port));
+                let listener = TcpListener::bind(&addr)
+                    .with_context(|| format!("binding {addr} ({})", entry.addr_var()))?;
+                Ok((entry, (entry.from_env)()?, listener))
+            })
+            .collect()
+    }
+}
+
 /// A running suite.
 pub struct Suite {
     /// Base URL of the gateway.
     pub gateway_url: String,
-    /// Base URL of accounts (loopback).
-    pub accounts_url: String,
+    /// Base URL of each service (loopback), by name.
+    pub service_urls: Vec<(&'static str, String)>,
     /// The accounts state (for admin commands and demo seeding).
     pub accounts: kefu_accounts::AppState,
-    /// The customers state.
-    pub customers: kefu_customers::AppState,
-    /// The tickets state.
-    pub tickets: kefu_tickets::AppState,
     /// The event bus the services share.
     pub bus: std::sync::Arc<dyn kefu_events::EventBus>,
     handles: Vec<ServerHandle>,
@@ -50,77 +65,46 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// Starts every service built so far and the gateway.
+    /// Starts every service of the registry and the gateway.
     pub async fn start(config: SuiteConfig) -> anyhow::Result<Self> {
-        let accounts_url = format!("http://{}", config.accounts_listener.local_addr()?);
         let gateway_url = format!("http://{}", config.gateway_listener.local_addr()?);
         let bus = config
             .bus
             .connect()
             .await
             .context("connecting to the event bus")?;
-        let accounts = kefu_accounts::build_state(config.accounts)
-            .await
-            .context("starting accounts")?
-            .with_bus(bus.clone());
-        let accounts_server = kefu_platform::http::serve(
-            kefu_accounts::spec(accounts.clone()),
-            config.accounts_listener,
-        )?;
-        let jwks = format!("{accounts_url}/.well-known/jwks.json");
-        let customers_url = format!("http://{}", config.customers_listener.local_addr()?);
-        let customers = kefu_customers::build_state(config.customers)
-            .await
-            .context("starting customers")?
-            .with_bus(bus.clone())
-            .await
-            .context("starting the customers consumers")?;
-        let customers_server = kefu_platform::http::serve(
-            kefu_customers::spec(
-                customers.clone(),
-                jwks_verifier(jwks.clone(), &accounts.settings.issuer),
-            ),
-            config.customers_listener,
-        )?;
-        let tickets_url = format!("http://{}", config.tickets_listener.local_addr()?);
-        let tickets = kefu_tickets::build_state(config.tickets)
-            .await
-            .context("starting tickets")?
-            .with_bus(bus.clone())
-            .await
-            .context("starting the tickets consumers")?;
-        let tickets_server = kefu_platform::http::serve(
-            kefu_tickets::spec(
-                tickets.clone(),
-                jwks_verifier(jwks, &accounts.settings.issuer),
-            ),
-            config.tickets_listener,
-        )?;
-        let gateway = config
-            .gateway
-            .with_upstream("accounts", accounts_url.clone())
-            .with_upstream("customers", customers_url)
-            .with_upstream("tickets", tickets_url);
+        let mut service_urls = Vec::new();
+        let mut servers = Vec::new();
+        let mut accounts = None;
+        let mut jwks = None;
+        let mut gateway = config.gateway;
+        for (entry, settings, listener) in config.services {
+            let url = format!("http://{}", listener.local_addr()?);
+            let started = settings
+                .start(bus.clone(), jwks.clone())
+                .await
+                .with_context(|| format!("starting {}", entry.name))?;
+            if let Some(state) = started.accounts {
+                jwks = Some(format!("{url}/.well-known/jwks.json"));
+                accounts = Some(state);
+            }
+            servers.push(kefu_platform::http::serve(started.spec, listener)?);
+            gateway = gateway.with_upstream(entry.name, url.clone());
+            service_urls.push((entry.name, url));
+        }
+        let accounts = accounts.context("the registry has no accounts service")?;
         let verifier = gateway.verifier()?;
-        let gateway_server = kefu_gateway::serve(gateway, verifier, config.gateway_listener)?;
-        let handles = vec![
-            gateway_server.handle(),
-            accounts_server.handle(),
-            customers_server.handle(),
-            tickets_server.handle(),
-        ];
-        let tasks = vec![
-            tokio::spawn(accounts_server),
-            tokio::spawn(customers_server),
-            tokio::spawn(tickets_server),
-            tokio::spawn(gateway_server),
-        ];
+        servers.push(kefu_gateway::serve(
+            gateway,
+            verifier,
+            config.gateway_listener,
+        )?);
+        let handles = servers.iter().map(|server| server.handle()).collect();
+        let tasks = servers.into_iter().map(tokio::spawn).collect();
         Ok(Self {
             gateway_url,
-            accounts_url,
+            service_urls,
             accounts,
-            customers,
-            tickets,
             bus,
             handles,
             tasks,

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use kefu::{Suite, SuiteConfig};
+use kefu::{registry, Suite, SuiteConfig};
 use kefu_platform::config::{var, CommonSettings};
 
 #[derive(Parser)]
@@ -23,7 +23,7 @@ struct Cli {
 enum Command {
     /// Start every service and the gateway (default), or one service.
     Serve {
-        /// Run only this service (`accounts`, `customers`, `tickets`, `gateway`), e.g. in a container.
+        /// Run only this service (a name of the service registry, or `gateway`), e.g. in a container.
         #[arg(long)]
         service: Option<String>,
     },
@@ -31,6 +31,9 @@ enum Command {
     Migrate,
     /// Print the merged OpenAPI document.
     Openapi,
+    /// Print the service registry: one `name port` line per service, the gateway last
+    /// (for scripts that start or check every service).
+    Services,
     /// Tenant administration.
     Tenant {
         #[command(subcommand)]
@@ -94,6 +97,14 @@ async fn main() -> anyhow::Result<()> {
     if let Some(Command::Health { url }) = cli.command {
         return health(url).await;
     }
+    // Read by scripts: nothing but the list on stdout.
+    if let Some(Command::Services) = cli.command {
+        for entry in registry::SERVICES {
+            println!("{} {}", entry.name, entry.port);
+        }
+        println!("{} {}", registry::GATEWAY, registry::GATEWAY_PORT);
+        return Ok(());
+    }
     kefu_platform::telemetry::init("kefu");
     let result = match cli.command.unwrap_or(Command::Serve { service: None }) {
         Command::Serve { service: None } => serve_suite().await,
@@ -110,7 +121,9 @@ async fn main() -> anyhow::Result<()> {
                 other => other.map_err(Into::into),
             }
         }
-        Command::Health { .. } => unreachable!("answered before telemetry starts"),
+        Command::Health { .. } | Command::Services => {
+            unreachable!("answered before telemetry starts")
+        }
         Command::Tenant { command } => tenant(command).await,
         Command::Operator { command } => operator(command).await,
         Command::Keys {
@@ -126,23 +139,15 @@ async fn main() -> anyhow::Result<()> {
     result
 }
 
-fn listener(var_name: &str, default: &str) -> anyhow::Result<TcpListener> {
-    let addr = var(var_name).unwrap_or_else(|| default.to_string());
-    TcpListener::bind(&addr).with_context(|| format!("binding {addr} ({var_name})"))
-}
-
 async fn serve_suite() -> anyhow::Result<()> {
     let common = CommonSettings::from_env()?;
-    let accounts = kefu_accounts::Settings::from_env()?;
-    let embedded = !kefu_platform::db::is_production_url(&accounts.database_url);
+    let services = SuiteConfig::services_from_env()?;
+    let embedded = services
+        .iter()
+        .all(|(_, settings, _)| !kefu_platform::db::is_production_url(settings.database_url()));
     let gateway = kefu_gateway::Settings::from_env()?;
     let config = SuiteConfig {
-        accounts,
-        accounts_listener: listener("KEFU_ACCOUNTS_ADDR", "127.0.0.1:8081")?,
-        customers: kefu_customers::Settings::from_env()?,
-        customers_listener: listener("KEFU_CUSTOMERS_ADDR", "127.0.0.1:8082")?,
-        tickets: kefu_tickets::Settings::from_env()?,
-        tickets_listener: listener("KEFU_TICKETS_ADDR", "127.0.0.1:8083")?,
+        services,
         gateway_listener: TcpListener::bind(&gateway.listen_addr)
             .with_context(|| format!("binding {} (KEFU_GATEWAY_ADDR)", gateway.listen_addr))?,
         gateway,
@@ -183,82 +188,42 @@ fn standalone_bus() -> anyhow::Result<kefu_events::BusSettings> {
 }
 
 async fn serve_one(name: &str) -> anyhow::Result<()> {
-    match name {
-        "accounts" => {
-            let bus = standalone_bus()?.connect().await?;
-            let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?)
-                .await?
-                .with_bus(bus);
-            let listener = listener("KEFU_ACCOUNTS_ADDR", "0.0.0.0:8081")?;
-            let addr = listener.local_addr()?;
-            let server = kefu_platform::http::serve(kefu_accounts::spec(state), listener)?;
-            println!("Kefu accounts is ready on http://{addr}");
-            server.await?;
-        }
-        "tickets" => {
-            let bus = standalone_bus()?.connect().await?;
-            let settings = kefu_tickets::Settings::from_env()?;
-            let jwks = settings.jwks_url.clone().context(
-                "a service running alone needs KEFU_JWKS_URL (accounts' /.well-known/jwks.json)",
-            )?;
-            let verifier = kefu::jwks_verifier(jwks, &settings.issuer);
-            let state = kefu_tickets::build_state(settings)
-                .await?
-                .with_bus(bus)
-                .await?;
-            let listener = listener("KEFU_TICKETS_ADDR", "0.0.0.0:8083")?;
-            let addr = listener.local_addr()?;
-            let server = kefu_platform::http::serve(kefu_tickets::spec(state, verifier), listener)?;
-            println!("Kefu tickets is ready on http://{addr}");
-            server.await?;
-        }
-        "customers" => {
-            let bus = standalone_bus()?.connect().await?;
-            let settings = kefu_customers::Settings::from_env()?;
-            let jwks = settings.jwks_url.clone().context(
-                "a service running alone needs KEFU_JWKS_URL (accounts' /.well-known/jwks.json)",
-            )?;
-            let verifier = kefu::jwks_verifier(jwks, &settings.issuer);
-            let state = kefu_customers::build_state(settings)
-                .await?
-                .with_bus(bus)
-                .await?;
-            let listener = listener("KEFU_CUSTOMERS_ADDR", "0.0.0.0:8082")?;
-            let addr = listener.local_addr()?;
-            let server =
-                kefu_platform::http::serve(kefu_customers::spec(state, verifier), listener)?;
-            println!("Kefu customers is ready on http://{addr}");
-            server.await?;
-        }
-        "gateway" => {
-            let settings = kefu_gateway::Settings::from_env()?;
-            let verifier = settings.verifier()?;
-            let listener = TcpListener::bind(&settings.listen_addr)?;
-            let addr = listener.local_addr()?;
-            let server = kefu_gateway::serve(settings, verifier, listener)?;
-            println!("Kefu gateway is ready on http://{addr}");
-            server.await?;
-        }
-        other => {
-            bail!("unknown service `{other}`; built so far: accounts, customers, tickets, gateway")
-        }
+    if name == registry::GATEWAY {
+        let settings = kefu_gateway::Settings::from_env()?;
+        let verifier = settings.verifier()?;
+        let listener = TcpListener::bind(&settings.listen_addr)?;
+        let addr = listener.local_addr()?;
+        let server = kefu_gateway::serve(settings, verifier, listener)?;
+        println!("Kefu gateway is ready on http://{addr}");
+        server.await?;
+        return Ok(());
     }
+    let Some(entry) = registry::find(name) else {
+        bail!(
+            "unknown service `{name}`; there are: {}",
+            registry::names().join(", ")
+        );
+    };
+    let bus = standalone_bus()?.connect().await?;
+    let started = (entry.from_env)()?.start(bus, None).await?;
+    let addr = var(&entry.addr_var()).unwrap_or_else(|| format!("0.0.0.0:{}", entry.port));
+    let listener = TcpListener::bind(&addr)
+        .with_context(|| format!("binding {addr} ({})", entry.addr_var()))?;
+    let addr = listener.local_addr()?;
+    let server = kefu_platform::http::serve(started.spec, listener)?;
+    println!("Kefu {name} is ready on http://{addr}");
+    server.await?;
     Ok(())
 }
 
 async fn migrate() -> anyhow::Result<()> {
-    let settings = kefu_accounts::Settings::from_env()?;
-    kefu_platform::db::connect_and_migrate::<kefu_accounts::Migrator>(&settings.database_url)
-        .await?;
-    println!("accounts: migrations applied");
-    let settings = kefu_customers::Settings::from_env()?;
-    kefu_platform::db::connect_and_migrate::<kefu_customers::Migrator>(&settings.database_url)
-        .await?;
-    println!("customers: migrations applied");
-    let settings = kefu_tickets::Settings::from_env()?;
-    kefu_platform::db::connect_and_migrate::<kefu_tickets::Migrator>(&settings.database_url)
-        .await?;
-    println!("tickets: migrations applied");
+    for entry in registry::SERVICES {
+        (entry.from_env)()?
+            .migrate()
+            .await
+            .with_context(|| format!("migrating {}", entry.name))?;
+        println!("{}: migrations applied", entry.name);
+    }
     Ok(())
 }
 

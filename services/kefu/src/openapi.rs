@@ -2,11 +2,10 @@
 
 /// The merged document, as the gateway serves it at `/openapi.json`.
 pub fn merged(public_url: &str) -> serde_json::Value {
-    let documents = vec![
-        serde_json::to_value(kefu_accounts::openapi()).unwrap_or_default(),
-        serde_json::to_value(kefu_customers::openapi()).unwrap_or_default(),
-        serde_json::to_value(kefu_tickets::openapi()).unwrap_or_default(),
-    ];
+    let documents = crate::registry::SERVICES
+        .iter()
+        .map(|entry| serde_json::to_value((entry.openapi)()).unwrap_or_default())
+        .collect();
     let mut merged = kefu_gateway::merge_documents(documents);
     merged["servers"] = serde_json::json!([{ "url": public_url }]);
     merged
@@ -42,20 +41,10 @@ mod tests {
     /// one and describe the other service wrongly.
     #[test]
     fn no_two_services_define_one_schema_name_differently() {
-        let documents = [
-            (
-                "accounts",
-                serde_json::to_value(kefu_accounts::openapi()).unwrap(),
-            ),
-            (
-                "customers",
-                serde_json::to_value(kefu_customers::openapi()).unwrap(),
-            ),
-            (
-                "tickets",
-                serde_json::to_value(kefu_tickets::openapi()).unwrap(),
-            ),
-        ];
+        let documents: Vec<(&str, serde_json::Value)> = crate::registry::SERVICES
+            .iter()
+            .map(|entry| (entry.name, serde_json::to_value((entry.openapi)()).unwrap()))
+            .collect();
         let mut seen: BTreeMap<String, (&str, serde_json::Value)> = BTreeMap::new();
         let mut clashes = Vec::new();
         for (service, doc) in &documents {

@@ -17,8 +17,8 @@ fn read(relative: &str) -> String {
         .unwrap_or_else(|e| panic!("reading {relative}: {e}"))
 }
 
-/// The services of the workspace: `services/*` but the `kefu` binary itself.
-fn workspace_services() -> BTreeSet<String> {
+/// The crates under `services/` but the `kefu` binary itself.
+fn service_crates() -> BTreeSet<String> {
     std::fs::read_dir(root().join("services"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -26,6 +26,65 @@ fn workspace_services() -> BTreeSet<String> {
         .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
         .filter(|name| name != "kefu")
         .collect()
+}
+
+/// Every service of the registry, and the gateway.
+fn workspace_services() -> BTreeSet<String> {
+    kefu::registry::names()
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Every service's port by name, the gateway's too.
+fn ports() -> Vec<(&'static str, u16)> {
+    kefu::registry::SERVICES
+        .iter()
+        .map(|entry| (entry.name, entry.port))
+        .chain([(kefu::registry::GATEWAY, kefu::registry::GATEWAY_PORT)])
+        .collect()
+}
+
+#[test]
+fn the_registry_names_every_service_crate_and_the_files_follow_it() {
+    assert_eq!(
+        service_crates(),
+        workspace_services(),
+        "every crate under services/ is in kefu's service registry (services/kefu/src/registry.rs), and only those"
+    );
+    let values = read("helm/kefu/values.yaml");
+    let compose = read("docker-compose.yml");
+    let dockerfile = read("Dockerfile");
+    let exposed: BTreeSet<u16> = dockerfile
+        .lines()
+        .filter_map(|line| line.strip_prefix("EXPOSE "))
+        .flat_map(|ports| ports.split_whitespace().map(|p| p.parse::<u16>().unwrap()))
+        .collect();
+    for (name, port) in ports() {
+        assert!(
+            exposed.contains(&port),
+            "the Dockerfile does not EXPOSE {port} ({name})"
+        );
+        let addr = format!("KEFU_{}_ADDR: 0.0.0.0:{port}", name.to_uppercase());
+        assert!(compose.contains(&addr), "docker-compose.yml lacks `{addr}`");
+        let in_chart = values
+            .lines()
+            .skip_while(|line| line.trim_end() != format!("  {name}:"))
+            .skip(1)
+            .take_while(|line| line.starts_with("    "))
+            .any(|line| line.trim() == format!("port: {port}"));
+        assert!(in_chart, "helm values: services.{name}.port is not {port}");
+    }
+    // The suite script takes its list from `kefu services`, not from a copy.
+    let serve = read(".ci/serve_suite.sh");
+    assert!(serve.contains("\"$KEFU\" services"));
+    for entry in kefu::registry::SERVICES {
+        assert!(
+            !serve.contains(&entry.addr_var()),
+            ".ci/serve_suite.sh names {} by hand",
+            entry.addr_var()
+        );
+    }
 }
 
 /// The keys directly under a top-level YAML mapping `block:` (two-space indentation).
@@ -118,7 +177,6 @@ fn every_service_is_in_the_compose_file_the_chart_and_the_databases() {
     let compose = read("docker-compose.yml");
     let values = read("helm/kefu/values.yaml");
     let init = read("deploy/postgres/init-databases.sh");
-    let main = read("services/kefu/src/main.rs");
     assert!(services.contains("gateway") && services.contains("tickets"));
 
     let in_chart = children_of(&values, "services");
@@ -155,7 +213,7 @@ fn every_service_is_in_the_compose_file_the_chart_and_the_databases() {
             "{service} is not a docker-compose service"
         );
         assert!(
-            main.contains(&format!("\"{service}\" =>")),
+            kefu::registry::find(service).is_some() || service == kefu::registry::GATEWAY,
             "`kefu serve --service {service}` is not handled"
         );
         if service == "gateway" {

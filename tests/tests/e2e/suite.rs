@@ -155,32 +155,17 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
     kefu_testkit::init_test_logging();
     let gateway_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let gateway_url = format!("http://{}", gateway_listener.local_addr().unwrap());
-    let databases = vec![
-        (
-            "accounts",
-            kefu_testkit::fresh_database_url("accounts").await.unwrap(),
-        ),
-        (
-            "customers",
-            kefu_testkit::fresh_database_url("customers").await.unwrap(),
-        ),
-        (
-            "tickets",
-            kefu_testkit::fresh_database_url("tickets").await.unwrap(),
-        ),
-    ];
-    let database = databases[0].1.clone();
-    let mut tickets = kefu_tickets::Settings::for_tests(&databases[2].1, &gateway_url);
-    tickets.clock = clock.clone();
-    let mut customers = kefu_customers::Settings::for_tests(&databases[1].1, &gateway_url);
-    customers.clock = clock.clone();
+    let mut databases = Vec::new();
+    let mut services = Vec::new();
+    for entry in kefu::registry::SERVICES {
+        let database = kefu_testkit::fresh_database_url(entry.name).await.unwrap();
+        let settings = (entry.for_tests)(&database, &gateway_url, clock.clone());
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        services.push((entry, settings, listener));
+        databases.push((entry.name, database));
+    }
     let config = kefu::SuiteConfig {
-        accounts: kefu_accounts::Settings::for_tests(&database, &gateway_url),
-        accounts_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        customers,
-        customers_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        tickets,
-        tickets_listener: std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        services,
         gateway: kefu_gateway::Settings::new(gateway_url.clone()),
         gateway_listener,
         bus: kefu_events::BusSettings::embedded(
