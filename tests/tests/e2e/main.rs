@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod abuse;
+mod architecture;
 mod customer_value;
 mod deploy_files;
 mod rls;

@@ -1,0 +1,240 @@
+//! QUALITY 12: the layer rules of ARCHITECTURE.md, read from the services' sources.
+//!
+//! Strict rules fail on any file. Two rules are still ratchets while issue 15 moves the
+//! code into `app/`: the files that break them today are listed, a new file that
+//! breaks them fails, and a listed file that no longer does fails too, so that the list
+//! can only shrink and is removed once empty.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// `api/` files that still use sea-orm themselves (they should call `app/`).
+const API_USING_SEA_ORM: &[&str] = &[
+    "services/accounts/src/api/api_clients.rs",
+    "services/accounts/src/api/invitations.rs",
+    "services/accounts/src/api/me.rs",
+    "services/accounts/src/api/password_resets.rs",
+    "services/accounts/src/api/platform.rs",
+    "services/accounts/src/api/roles.rs",
+    "services/accounts/src/api/signup.rs",
+    "services/accounts/src/api/teams.rs",
+    "services/accounts/src/api/tenant.rs",
+    "services/accounts/src/api/tenant_plans.rs",
+    "services/accounts/src/api/token.rs",
+    "services/accounts/src/api/users.rs",
+    "services/customers/src/api/care_plans.rs",
+    "services/customers/src/api/customers.rs",
+    "services/tickets/src/api/attachments.rs",
+    "services/tickets/src/api/business_rules.rs",
+    "services/tickets/src/api/calendars.rs",
+    "services/tickets/src/api/conversation.rs",
+    "services/tickets/src/api/kb.rs",
+    "services/tickets/src/api/macros.rs",
+    "services/tickets/src/api/sla_policies.rs",
+    "services/tickets/src/api/ticket_views.rs",
+    "services/tickets/src/api/tickets.rs",
+];
+
+/// Files outside `store/` (and migrations) that still query entities themselves.
+const ENTITY_QUERIES_OUTSIDE_STORE: &[&str] = &[
+    "services/accounts/src/api/invitations.rs",
+    "services/accounts/src/api/password_resets.rs",
+    "services/accounts/src/api/token.rs",
+    "services/accounts/src/api/users.rs",
+    "services/accounts/src/housekeeping.rs",
+    "services/accounts/src/keys.rs",
+    "services/accounts/src/state.rs",
+    "services/customers/src/api/care_plans.rs",
+    "services/customers/src/care.rs",
+    "services/customers/src/merge.rs",
+    "services/kefu/src/demo.rs",
+    "services/tickets/src/api/attachments.rs",
+    "services/tickets/src/api/business_rules.rs",
+    "services/tickets/src/api/macros.rs",
+    "services/tickets/src/api/ticket_views.rs",
+    "services/tickets/src/auto_close.rs",
+    "services/tickets/src/clocks.rs",
+    "services/tickets/src/defaults.rs",
+    "services/tickets/src/notify.rs",
+    "services/tickets/src/reactions.rs",
+    "services/tickets/src/rules.rs",
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf()
+}
+
+/// Every `.rs` file under `services/*/src`, as (path from the root, text).
+fn sources() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for service in std::fs::read_dir(root().join("services")).unwrap() {
+        let src = service.unwrap().path().join("src");
+        if src.is_dir() {
+            walk(&src, &mut files);
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let relative = path
+                .strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (relative, text)
+        })
+        .collect()
+}
+
+/// The layer a file is in: the folder right under `src/`, if any.
+fn layer(path: &str) -> Option<&str> {
+    let (_, inside) = path.split_once("/src/")?;
+    let (folder, _) = inside.split_once('/')?;
+    Some(folder)
+}
+
+/// The names among `words` that `text` uses as paths (`sea_orm::…`, `crate::api::…`).
+fn uses<'a>(text: &str, words: &[&'a str]) -> Vec<&'a str> {
+    words
+        .iter()
+        .copied()
+        .filter(|word| {
+            text.match_indices(word).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + word.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && matches!(after, Some(':') | Some(';') | Some('{') | Some(' '))
+            })
+        })
+        .collect()
+}
+
+fn queries_entities(text: &str) -> bool {
+    [
+        "Entity::find",
+        "Entity::update",
+        "Entity::delete",
+        "Entity::insert",
+    ]
+    .iter()
+    .any(|call| text.contains(call))
+}
+
+#[test]
+fn domain_is_pure_and_nothing_inward_imports_an_outer_layer() {
+    let mut broken = Vec::new();
+    for (path, text) in sources() {
+        let rules: &[(&str, &[&str])] = &[
+            (
+                "domain",
+                &[
+                    "sea_orm",
+                    "actix_web",
+                    "rdkafka",
+                    "reqwest",
+                    "crate::api",
+                    "crate::store",
+                    "crate::app",
+                    "crate::events",
+                    "crate::jobs",
+                ],
+            ),
+            (
+                "app",
+                &["crate::api", "crate::events", "crate::jobs", "actix_web"],
+            ),
+            (
+                "store",
+                &[
+                    "crate::api",
+                    "crate::app",
+                    "crate::events",
+                    "crate::jobs",
+                    "actix_web",
+                ],
+            ),
+        ];
+        for (folder, forbidden) in rules {
+            if layer(&path) == Some(*folder) {
+                for word in uses(&text, forbidden) {
+                    broken.push(format!("{path} ({folder}/) uses {word}"));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "layer rules broken:\n{}",
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn api_files_leave_the_database_to_the_layers_below_except_the_listed_ones() {
+    let offending: BTreeSet<String> = sources()
+        .into_iter()
+        .filter(|(path, text)| layer(path) == Some("api") && !uses(text, &["sea_orm"]).is_empty())
+        .map(|(path, _)| path)
+        .collect();
+    let listed: BTreeSet<String> = API_USING_SEA_ORM.iter().map(|s| s.to_string()).collect();
+    let new: Vec<&String> = offending.difference(&listed).collect();
+    let fixed: Vec<&String> = listed.difference(&offending).collect();
+    assert!(
+        new.is_empty(),
+        "api/ files using sea-orm (call app/ or a store instead): {new:?}"
+    );
+    assert!(
+        fixed.is_empty(),
+        "no longer using sea-orm, remove from API_USING_SEA_ORM: {fixed:?}"
+    );
+}
+
+#[test]
+fn entities_are_queried_only_in_store_except_the_listed_files() {
+    let offending: BTreeSet<String> = sources()
+        .into_iter()
+        .filter(|(path, text)| {
+            !matches!(layer(path), Some("store") | Some("migrations")) && queries_entities(text)
+        })
+        .map(|(path, _)| path)
+        .collect();
+    let listed: BTreeSet<String> = ENTITY_QUERIES_OUTSIDE_STORE
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let new: Vec<&String> = offending.difference(&listed).collect();
+    let fixed: Vec<&String> = listed.difference(&offending).collect();
+    assert!(
+        new.is_empty(),
+        "entity queries outside store/ (move them into a store): {new:?}"
+    );
+    assert!(
+        fixed.is_empty(),
+        "no longer querying entities, remove from ENTITY_QUERIES_OUTSIDE_STORE: {fixed:?}"
+    );
+}
+
+#[test]
+fn the_rule_readers_see_what_they_look_for() {
+    assert_eq!(layer("services/tickets/src/domain/sla.rs"), Some("domain"));
+    assert_eq!(layer("services/tickets/src/lib.rs"), None);
+    assert_eq!(uses("use sea_orm::{A};", &["sea_orm"]), ["sea_orm"]);
+    assert!(uses("kefu_sea_orm_like::x", &["sea_orm"]).is_empty());
+    assert!(uses("use crate::apisomething;", &["crate::api"]).is_empty());
+    assert!(queries_entities("ticket::Entity::find()"));
+}
