@@ -6,7 +6,7 @@ use kefu_events::catalogue::customers::{CustomerMerged, CustomerMergedData};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 use uuid::Uuid;
 
 use crate::events::{customer_data, emit};
@@ -21,9 +21,9 @@ use crate::store::{decode_list, encode_list};
 /// Re-points every row of `table`'s customer column from `from` to `to`.
 macro_rules! repoint {
     ($txn:expr, $tenant:expr, $entity:ident, $from:expr, $to:expr) => {
-        $entity::Entity::update_many()
+        kefu_platform::store::TenantStore::<_, $entity::Entity>::new($txn, $tenant)
+            .update_many()
             .col_expr($entity::Column::CustomerId, Expr::value($to))
-            .filter($entity::Column::TenantId.eq($tenant))
             .filter($entity::Column::CustomerId.eq($from))
             .exec($txn)
             .await?
@@ -76,14 +76,14 @@ pub async fn merge(
 ) -> Result<customer::Model, ApiError> {
     let t = tenant.uuid();
     let (from, to) = (merged.id, survivor.id);
-    repoint!(txn, t, contact, from, to);
-    repoint!(txn, t, interaction, from, to);
-    repoint!(txn, t, agreement, from, to);
-    repoint!(txn, t, pain_point, from, to);
-    repoint!(txn, t, customer_ticket, from, to);
-    repoint!(txn, t, customer_score, from, to);
-    repoint!(txn, t, care_plan, from, to);
-    repoint!(txn, t, follow_up, from, to);
+    repoint!(txn, tenant, contact, from, to);
+    repoint!(txn, tenant, interaction, from, to);
+    repoint!(txn, tenant, agreement, from, to);
+    repoint!(txn, tenant, pain_point, from, to);
+    repoint!(txn, tenant, customer_ticket, from, to);
+    repoint!(txn, tenant, customer_score, from, to);
+    repoint!(txn, tenant, care_plan, from, to);
+    repoint!(txn, tenant, follow_up, from, to);
     merge_values(txn, tenant, from, to, now).await?;
 
     let store = CustomerStore::new(txn, tenant);

@@ -387,12 +387,7 @@ async fn check_clock(
     tenant: Uuid,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let Some(mut clock) = ticket_sla::Entity::find_by_id(id)
-        .filter(ticket_sla::Column::TenantId.eq(tenant))
-        .one(txn)
-        .await?
-    else {
+    let Some(mut clock) = SlaStore::new(txn, TenantId::from(tenant)).clock(id).await? else {
         return Ok(0);
     };
     if clock.stopped_at.is_some() || clock.breached_at.is_some() {

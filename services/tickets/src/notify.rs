@@ -1,10 +1,10 @@
 //! E-mail to the staff holding a role (trigger, automation and escalation notifications).
 
 use kefu_platform::mail::{queue, Email};
-use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseTransaction, DbErr};
 
 use crate::store::decode_list;
-use crate::store::entities::{directory_user, ticket};
+use crate::store::entities::ticket;
 
 /// Queues, in `txn`, a message about `ticket` to every active staff user of its tenant
 /// holding `role`; returns how many were queued.
@@ -14,12 +14,7 @@ pub async fn role(
     role: &str,
     why: &str,
 ) -> Result<usize, DbErr> {
-    let staff = directory_user::Entity::find()
-        .filter(directory_user::Column::TenantId.eq(ticket.tenant_id))
-        .filter(directory_user::Column::Status.eq("active"))
-        .filter(directory_user::Column::CustomerId.is_null())
-        .all(txn)
-        .await?;
+    let staff = crate::store::directory::active_staff(txn, ticket.tenant_id).await?;
     let mut queued = 0;
     for user in staff
         .into_iter()

@@ -7,7 +7,7 @@ use kefu_events::catalogue::customers::{
 use kefu_events::catalogue::surveys::ResponseData;
 use kefu_events::catalogue::tickets::TicketCreated;
 use kefu_platform::ids::TenantId;
-use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseTransaction, DbErr};
 use uuid::Uuid;
 
 use crate::domain::history::{changed_fields, text};
@@ -28,11 +28,8 @@ async fn rematch_customer(
     customer: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let open = ticket::Entity::find()
-        .filter(ticket::Column::TenantId.eq(tenant))
-        .filter(ticket::Column::CustomerId.eq(customer))
-        .filter(ticket::Column::Status.is_in(UNSOLVED))
-        .all(txn)
+    let open = TicketStore::new(txn, TenantId::from(tenant))
+        .of_customer(customer, Some(&UNSOLVED))
         .await?;
     for ticket in open {
         crate::clocks::rematch(txn, &ticket, now).await?;
@@ -130,10 +127,8 @@ pub async fn customer_merged(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     directory::upsert_customer(txn, tenant, &data.survivor).await?;
-    let moved = ticket::Entity::find()
-        .filter(ticket::Column::TenantId.eq(tenant))
-        .filter(ticket::Column::CustomerId.eq(data.customer_id))
-        .all(txn)
+    let moved = TicketStore::new(txn, TenantId::from(tenant))
+        .of_customer(data.customer_id, None)
         .await?;
     let store = TicketStore::new(txn, TenantId(tenant));
     let history = HistoryStore::new(txn, TenantId(tenant));

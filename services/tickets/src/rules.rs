@@ -5,11 +5,7 @@
 use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
 use crate::api::tickets::{apply, check_assignee, trail, TicketPatch};
@@ -18,32 +14,10 @@ use crate::domain::rules::{holds, RuleActions, RuleConditions, RuleFacts};
 use crate::domain::status::Status;
 use crate::store::comments::CommentStore;
 use crate::store::decode_list;
-use crate::store::entities::{automation_firing, business_rule, ticket, ticket_comment};
+use crate::store::entities::{business_rule, ticket, ticket_comment};
 use crate::store::history::HistoryStore;
+use crate::store::rules::RuleStore;
 use crate::store::tickets::TicketStore;
-
-/// The active rules of `kind` (`trigger`, `automation`) for `event`, in order.
-async fn rules(
-    txn: &impl sea_orm::ConnectionTrait,
-    tenant: Option<Uuid>,
-    kind: &str,
-    event: Option<&str>,
-) -> Result<Vec<business_rule::Model>, sea_orm::DbErr> {
-    let mut query = business_rule::Entity::find()
-        .filter(business_rule::Column::Kind.eq(kind))
-        .filter(business_rule::Column::Active.eq(true));
-    if let Some(tenant) = tenant {
-        query = query.filter(business_rule::Column::TenantId.eq(tenant));
-    }
-    if let Some(event) = event {
-        query = query.filter(business_rule::Column::Event.eq(event));
-    }
-    query
-        .order_by_asc(business_rule::Column::Position)
-        .order_by_asc(business_rule::Column::Id)
-        .all(txn)
-        .await
-}
 
 fn facts<'a>(t: &'a ticket::Model, tags: &'a [String]) -> RuleFacts<'a> {
     RuleFacts {
@@ -138,7 +112,10 @@ pub async fn run_triggers(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, ApiError> {
     let mut current = ticket;
-    for rule in rules(txn, Some(current.tenant_id), "trigger", Some(event)).await? {
+    let rules = RuleStore::new(txn, TenantId::from(current.tenant_id))
+        .active("trigger", Some(event))
+        .await?;
+    for rule in rules {
         current = fire(txn, &rule, current, now).await?;
     }
     Ok(current)
@@ -152,25 +129,25 @@ pub async fn run_automations_once(
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let mut fired = 0;
-    for rule in rules(db, None, "automation", None).await? {
+    for rule in crate::store::all_tenants::active_automations(db).await? {
         let conditions: RuleConditions = serde_json::from_str(&rule.conditions).unwrap_or_default();
-        let mut query = ticket::Entity::find().filter(ticket::Column::TenantId.eq(rule.tenant_id));
-        query = match conditions.status.is_empty() {
-            true => query.filter(
-                ticket::Column::Status.is_in(["new", "open", "pending", "on_hold", "solved"]),
-            ),
-            false => query.filter(ticket::Column::Status.is_in(conditions.status.clone())),
+        let statuses = match conditions.status.is_empty() {
+            true => ["new", "open", "pending", "on_hold", "solved"]
+                .map(String::from)
+                .to_vec(),
+            false => conditions.status.clone(),
         };
-        if let Some(h) = conditions.hours_since_updated {
-            query = query.filter(ticket::Column::UpdatedAt.lte(now - chrono::Duration::hours(h)));
-        }
-        if let Some(h) = conditions.hours_since_created {
-            query = query.filter(ticket::Column::CreatedAt.lte(now - chrono::Duration::hours(h)));
-        }
-        let candidates = query
-            .order_by_asc(ticket::Column::UpdatedAt)
-            .limit(200)
-            .all(db)
+        let candidates = RuleStore::new(db, TenantId::from(rule.tenant_id))
+            .automation_candidates(
+                statuses,
+                conditions
+                    .hours_since_updated
+                    .map(|h| now - chrono::Duration::hours(h)),
+                conditions
+                    .hours_since_created
+                    .map(|h| now - chrono::Duration::hours(h)),
+                200,
+            )
             .await?;
         for candidate in candidates {
             let rule = rule.clone();
@@ -190,32 +167,16 @@ async fn fire_automation(
     ticket_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let tenant = TenantId(rule.tenant_id);
+    let tenant = TenantId::from(rule.tenant_id);
     let Some(before) = TicketStore::new(txn, tenant).get(ticket_id).await? else {
         return Ok(0);
     };
-    // The cause is this state of the ticket; a row already there means it fired on it.
-    let firing = automation_firing::ActiveModel::from(automation_firing::Model {
-        tenant_id: rule.tenant_id,
-        rule_id: rule.id,
-        ticket_id,
-        cause: before.updated_at.to_rfc3339(),
-        at: now,
-    });
-    let inserted = automation_firing::Entity::insert(firing)
-        .on_conflict(
-            OnConflict::columns([
-                automation_firing::Column::TenantId,
-                automation_firing::Column::RuleId,
-                automation_firing::Column::TicketId,
-                automation_firing::Column::Cause,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(txn)
+    // The cause is this state of the ticket; a firing already recorded for it means
+    // the automation fired on it.
+    let first = RuleStore::new(txn, tenant)
+        .record_firing(rule.id, ticket_id, before.updated_at.to_rfc3339(), now)
         .await?;
-    if inserted == 0 {
+    if !first {
         return Ok(0);
     }
     let after = fire(txn, rule, before.clone(), now).await?;

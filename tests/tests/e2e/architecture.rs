@@ -53,11 +53,7 @@ const ENTITY_QUERIES_OUTSIDE_STORE: &[&str] = &[
     "services/tickets/src/api/macros.rs",
     "services/tickets/src/api/ticket_views.rs",
     "services/tickets/src/auto_close.rs",
-    "services/tickets/src/clocks.rs",
     "services/tickets/src/defaults.rs",
-    "services/tickets/src/notify.rs",
-    "services/tickets/src/reactions.rs",
-    "services/tickets/src/rules.rs",
 ];
 
 fn root() -> PathBuf {
@@ -130,6 +126,8 @@ fn queries_entities(text: &str) -> bool {
         "Entity::update",
         "Entity::delete",
         "Entity::insert",
+        "TenantStore::<",
+        "TenantStore::new",
     ]
     .iter()
     .any(|call| text.contains(call))

@@ -56,6 +56,20 @@ pub async fn forget_customer<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The active staff users (not portal customers) of `tenant`.
+pub async fn active_staff<C: ConnectionTrait>(
+    conn: &C,
+    tenant: Uuid,
+) -> Result<Vec<super::entities::directory_user::Model>, DbErr> {
+    use super::entities::directory_user;
+    directory_user::Entity::find()
+        .filter(directory_user::Column::TenantId.eq(tenant))
+        .filter(directory_user::Column::Status.eq("active"))
+        .filter(directory_user::Column::CustomerId.is_null())
+        .all(conn)
+        .await
+}
+
 /// A customer of `tenant`, if tickets has heard of them.
 pub async fn customer<C: ConnectionTrait>(
     conn: &C,

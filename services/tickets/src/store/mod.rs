@@ -1,6 +1,7 @@
 //! Persistence: sea-orm entities and tenant-scoped stores. Every store of
 //! tenant data is built with a `TenantId` and filters by it itself.
 
+pub mod all_tenants;
 pub mod comments;
 pub mod custom_fields;
 pub mod directory;
@@ -9,6 +10,7 @@ pub mod entities;
 pub mod escalation;
 pub mod history;
 pub mod kb;
+pub mod rules;
 pub mod sla;
 pub mod structure;
 pub mod tickets;

@@ -155,6 +155,14 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
             .is_some())
     }
 
+    /// One clock.
+    pub async fn clock(&self, id: Uuid) -> Result<Option<ticket_sla::Model>, DbErr> {
+        ticket_sla::Entity::find_by_id(id)
+            .filter(ticket_sla::Column::TenantId.eq(self.tenant))
+            .one(self.conn)
+            .await
+    }
+
     /// The clocks of a ticket.
     pub async fn clocks(&self, ticket_id: Uuid) -> Result<Vec<ticket_sla::Model>, DbErr> {
         ticket_sla::Entity::find()

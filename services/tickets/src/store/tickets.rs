@@ -98,6 +98,21 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             .await
     }
 
+    /// Every ticket of a customer, or only its unsolved ones.
+    pub async fn of_customer(
+        &self,
+        customer: Uuid,
+        only: Option<&[&str]>,
+    ) -> Result<Vec<ticket::Model>, DbErr> {
+        let mut query = ticket::Entity::find()
+            .filter(ticket::Column::TenantId.eq(self.tenant))
+            .filter(ticket::Column::CustomerId.eq(customer));
+        if let Some(statuses) = only {
+            query = query.filter(ticket::Column::Status.is_in(statuses.iter().copied()));
+        }
+        query.all(self.conn).await
+    }
+
     /// A page of tickets matching `filter`, newest first.
     pub async fn list(
         &self,
