@@ -27,9 +27,19 @@ pub enum IfMatch {
 /// parameter in the services' documents.
 pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"?[+-]?[0-9]+"?( *, *(W/)?"?[+-]?[0-9]+"?)*)$"#;
 
+/// The longest `If-Match` value [`IfMatch::parse`] accepts, in characters (the header is
+/// ASCII): room for dozens of ETags, and the `maxLength` of every `If-Match` parameter.
+pub const MAX_IF_MATCH_LEN: usize = 1024;
+
 impl IfMatch {
     /// Parses the header value: `"3"`, `W/"3"`, `"3", "4"` or `*`.
     pub fn parse(value: &str) -> Result<Self, ApiError> {
+        if value.chars().count() > MAX_IF_MATCH_LEN {
+            return Err(ApiError::field(
+                "If-Match",
+                format!("must be at most {MAX_IF_MATCH_LEN} characters"),
+            ));
+        }
         let value = value.trim();
         if value == "*" {
             return Ok(Self::Any);
@@ -92,5 +102,18 @@ mod tests {
         assert!(IfMatch::parse("W/\"4\"").expect("weak").check(4).is_ok());
         assert!(IfMatch::parse("*").expect("any").check(9).is_ok());
         assert!(IfMatch::parse("\"abc\"").is_err());
+    }
+
+    #[test]
+    fn overlong_header_is_refused() {
+        let longest = format!("\"1\"{}", " ".repeat(MAX_IF_MATCH_LEN - 3));
+        assert!(IfMatch::parse(&longest)
+            .expect("at the limit")
+            .check(1)
+            .is_ok());
+        match IfMatch::parse(&format!("{longest} ")) {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "If-Match"),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 }

@@ -191,13 +191,15 @@ pub fn openapi_of(spec: &ServiceSpec) -> OpenApi {
         .configure(move |cfg| configure(cfg))
         .split_for_parts();
     let mut api = api;
-    describe_if_match(&mut api);
+    describe_shared_parameters(&mut api);
     api
 }
 
-/// Gives every `If-Match` header parameter the pattern the shared extractor accepts, so
-/// no route has to repeat it.
-fn describe_if_match(api: &mut OpenApi) {
+/// Documents the parameters the platform parses for every route, so no route has to
+/// repeat their bounds: each `If-Match` header gets the pattern and length the shared
+/// extractor accepts, each `Idempotency-Key` header the middleware's length, and each
+/// `cursor` query parameter the length [`crate::pagination::PageQuery::parse`] accepts.
+fn describe_shared_parameters(api: &mut OpenApi) {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{RefOr, Schema};
     for item in api.paths.paths.values_mut() {
@@ -210,10 +212,22 @@ fn describe_if_match(api: &mut OpenApi) {
         ];
         for operation in operations.into_iter().flatten() {
             for parameter in operation.parameters.iter_mut().flatten() {
-                if parameter.name == "If-Match" && parameter.parameter_in == ParameterIn::Header {
-                    if let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() {
+                let Some(RefOr::T(Schema::Object(schema))) = parameter.schema.as_mut() else {
+                    continue;
+                };
+                match (&parameter.parameter_in, parameter.name.as_str()) {
+                    (ParameterIn::Header, "If-Match") => {
                         schema.pattern = Some(crate::concurrency::IF_MATCH_PATTERN.to_string());
+                        schema.max_length = Some(crate::concurrency::MAX_IF_MATCH_LEN);
                     }
+                    (ParameterIn::Header, "Idempotency-Key") => {
+                        schema.min_length = Some(1);
+                        schema.max_length = Some(crate::idempotency::MAX_KEY_LEN);
+                    }
+                    (ParameterIn::Query, "cursor") => {
+                        schema.max_length = Some(crate::pagination::MAX_CURSOR_LEN);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -12,6 +12,9 @@ use crate::error::ApiError;
 pub const DEFAULT_LIMIT: u64 = 50;
 /// Largest page size.
 pub const MAX_LIMIT: u64 = 200;
+/// Longest `cursor` accepted, and the `maxLength` of every `cursor` parameter: the
+/// cursors this API emits are 22 characters, the rest is room to change their content.
+pub const MAX_CURSOR_LEN: usize = 128;
 
 /// The paging part of a list request.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -21,6 +24,7 @@ pub struct PageQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
     /// Opaque cursor from a previous page's `next_cursor`.
+    #[param(max_length = 128)]
     pub cursor: Option<String>,
 }
 
@@ -57,6 +61,12 @@ pub fn encode_cursor(last_id: Uuid) -> String {
 }
 
 fn decode_cursor(raw: &str) -> Result<Uuid, ApiError> {
+    if raw.chars().count() > MAX_CURSOR_LEN {
+        return Err(ApiError::field(
+            "cursor",
+            format!("must be at most {MAX_CURSOR_LEN} characters"),
+        ));
+    }
     URL_SAFE_NO_PAD
         .decode(raw)
         .ok()
@@ -131,6 +141,22 @@ mod tests {
             cursor: Some("!!".into()),
         };
         assert!(bad.parse().is_err());
+        let long = PageQuery {
+            limit: None,
+            cursor: Some("A".repeat(MAX_CURSOR_LEN + 1)),
+        };
+        match long.parse() {
+            Err(ApiError::Validation(errors)) => {
+                assert_eq!(errors[0].field, "cursor");
+                assert!(errors[0].message.contains("at most 128"), "{errors:?}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn emitted_cursors_fit_the_limit() {
+        assert!(encode_cursor(Uuid::max()).len() <= MAX_CURSOR_LEN);
     }
 
     #[test]

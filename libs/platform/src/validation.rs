@@ -10,6 +10,23 @@ pub fn contains_nul(value: &str) -> bool {
     value.contains('\0')
 }
 
+/// The schema of a string of at most `N` characters, for what utoipa cannot bound by
+/// itself (the items of a list): `#[schema(value_type = Vec<MaxChars<50>>, inline)]`
+/// documents `items: {type: string, maxLength: 50}`. Only for documents: always `inline`,
+/// as every `N` would otherwise share one component name.
+pub struct MaxChars<const N: usize>;
+
+impl<const N: usize> utoipa::PartialSchema for MaxChars<N> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(N))
+            .into()
+    }
+}
+
+impl<const N: usize> utoipa::ToSchema for MaxChars<N> {}
+
 /// Implemented by request bodies; the default accepts everything serde accepted.
 pub trait Validate {
     /// Checks the rules serde cannot express.

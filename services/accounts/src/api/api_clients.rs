@@ -10,7 +10,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz, TenantContext};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -167,8 +167,10 @@ pub struct ApiClientListQuery {
 #[schema(example = json!({"name": "ERP sync", "scopes": ["customers:read", "tickets:read"]}))]
 pub struct NewApiClientBody {
     /// Display name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: String,
-    /// Scopes the client may request (at least one; not `portal` or `platform:admin`).
+    /// Scopes the client may request (1–100; not `portal` or `platform:admin`).
+    #[schema(value_type = Vec<MaxChars<64>>, inline, max_items = 100)]
     pub scopes: Vec<String>,
 }
 

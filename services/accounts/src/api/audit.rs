@@ -6,6 +6,7 @@ use kefu_platform::auth::scopes::AccountsAdmin;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
+use kefu_platform::validation::Checks;
 use kefu_platform::{ApiError, Authz};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -119,6 +120,7 @@ pub struct AuditPage {
 #[into_params(parameter_in = Query)]
 pub struct AuditListQuery {
     /// Only this action, e.g. `login.failed`.
+    #[param(max_length = 100)]
     pub action: Option<String>,
     /// Only actions by this actor.
     pub actor_id: Option<Uuid>,
@@ -150,6 +152,9 @@ pub async fn list_audit_log(
         cursor: query.cursor,
     }
     .parse()?;
+    Checks::new()
+        .length_opt("action", query.action.as_deref(), 0, 100)
+        .finish()?;
     let filter = AuditFilter {
         action: query.action.filter(|a| !a.is_empty()),
         actor_id: query.actor_id,

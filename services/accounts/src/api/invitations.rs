@@ -8,7 +8,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -30,10 +30,13 @@ use crate::store::{audit, users};
 #[schema(example = json!({"email": "wang.fang@acme.example", "name": "Wang Fang", "roles": ["engineer"], "team_ids": []}))]
 pub struct StaffInvitationBody {
     /// Email.
+    #[schema(max_length = 254)]
     pub email: String,
-    /// Full name.
+    /// Full name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
-    /// Role keys (default `["agent"]`).
+    /// Role keys, 1–20 (default `["agent"]`).
+    #[schema(value_type = Option<Vec<MaxChars<40>>>, inline, min_items = 1, max_items = 20)]
     pub roles: Option<Vec<String>>,
     /// Teams to join.
     #[serde(default)]
@@ -47,11 +50,7 @@ impl Validate for StaffInvitationBody {
             .email("email", &self.email)
             .length("name", &self.name, 1, 200);
         if let Some(roles) = &self.roles {
-            checks.ensure(
-                !roles.is_empty() && roles.len() <= 20,
-                "roles",
-                "must name 1 to 20 roles",
-            );
+            super::roles::check_role_keys(&mut checks, "roles", roles);
             checks.ensure(
                 !roles.iter().any(|r| r == "customer"),
                 "roles",
@@ -98,8 +97,10 @@ pub async fn invite_staff(
 #[schema(example = json!({"email": "buyer@client.example", "name": "Chen Jie", "customer_id": "0193a0c4-6c1e-7b3a-9f00-3d5c2b1a0e01"}))]
 pub struct PortalInvitationBody {
     /// Email.
+    #[schema(max_length = 254)]
     pub email: String,
-    /// Full name.
+    /// Full name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
     /// The customer (customers service) the portal user belongs to.
     pub customer_id: Uuid,
@@ -233,10 +234,13 @@ pub async fn list_pending(
 #[schema(example = json!({"token": "ki_9yq...", "password": "a long and unusual passphrase"}))]
 pub struct AcceptBody {
     /// The invitation token.
+    #[schema(max_length = 200)]
     pub token: String,
-    /// The password to set.
+    /// The password to set (10–256 characters, not common).
+    #[schema(max_length = 256)]
     pub password: String,
-    /// Optionally, a corrected name.
+    /// Optionally, a corrected name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
 }
 

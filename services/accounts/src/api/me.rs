@@ -46,8 +46,10 @@ pub async fn me(
 #[schema(example = json!({"current_password": "a long and unusual passphrase", "new_password": "an even longer unusual passphrase"}))]
 pub struct PasswordChange {
     /// The password now.
+    #[schema(max_length = 256)]
     pub current_password: String,
-    /// The new password (at least 10 characters, not common).
+    /// The new password (10–256 characters, not common).
+    #[schema(max_length = 256)]
     pub new_password: String,
 }
 

@@ -25,8 +25,10 @@ use crate::store::{audit, tenants, users};
 #[schema(example = json!({"tenant": "acme", "email": "li.wei@acme.example"}))]
 pub struct ResetRequestBody {
     /// Tenant slug.
+    #[schema(max_length = 63)]
     pub tenant: String,
     /// The account's email.
+    #[schema(max_length = 254)]
     pub email: String,
 }
 
@@ -134,8 +136,10 @@ pub async fn request_reset(
 #[schema(example = json!({"token": "kp_Zx8...", "password": "a fresh and unusual passphrase"}))]
 pub struct ResetConfirmBody {
     /// The token from the email.
+    #[schema(max_length = 200)]
     pub token: String,
-    /// The new password.
+    /// The new password (10–256 characters, not common).
+    #[schema(max_length = 256)]
     pub password: String,
 }
 

@@ -9,7 +9,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz, TenantContext};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -126,8 +126,35 @@ pub struct RoleListQuery {
     pub cursor: Option<String>,
 }
 
+/// Longest role key (see `is_valid_key`).
+pub const MAX_ROLE_KEY_LEN: usize = 40;
+
+/// Checks a list of role keys given to a user: 1 to 20 keys, each at most 40 characters
+/// (whether the tenant has the role is checked when the list is saved). Errors name `field`.
+pub fn check_role_keys(checks: &mut Checks, field: &str, roles: &[String]) {
+    checks.ensure(
+        !roles.is_empty() && roles.len() <= 20,
+        field,
+        "must name 1 to 20 roles",
+    );
+    check_role_key_lengths(checks, field, roles);
+}
+
+/// Refuses role keys longer than any role key can be, naming `field[i]`.
+pub fn check_role_key_lengths(checks: &mut Checks, field: &str, roles: &[String]) {
+    for (i, role) in roles.iter().enumerate() {
+        if role.chars().count() > MAX_ROLE_KEY_LEN {
+            checks.fail(
+                &format!("{field}[{i}]"),
+                format!("must be at most {MAX_ROLE_KEY_LEN} characters"),
+            );
+        }
+    }
+}
+
 /// Checks a list of scopes for a role or API client: known, tenant-grantable,
-/// and (for clients) not `portal`. Errors name `field`.
+/// and (for clients) not `portal`. Errors name `field`. The documents give the items a
+/// `maxLength` of 64: every scope of the catalogue is shorter, anything else is refused.
 pub fn check_scopes(checks: &mut Checks, field: &str, scopes: &[String], allow_portal: bool) {
     if scopes.len() > MAX_SCOPES {
         checks.fail(field, format!("must list at most {MAX_SCOPES} scopes"));
@@ -167,12 +194,16 @@ pub fn normalize_scopes(scopes: &[String]) -> Vec<String> {
 #[schema(example = json!({"key": "night_shift_lead", "name": "Night-shift lead", "description": "Leads the night shift of the call centre", "scopes": ["tickets:read", "tickets:write", "tickets:assign", "customers:read", "accounts:read"]}))]
 pub struct NewRoleBody {
     /// Stable key: 2–40 lowercase letters, digits or `_`, starting with a letter; unique in the tenant.
+    #[schema(max_length = 40)]
     pub key: String,
     /// Display name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: String,
     /// What the role is for (up to 500 characters).
+    #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// Scopes of the catalogue (`area:action`); `platform:admin` is never grantable.
+    /// Scopes of the catalogue (`area:action`, at most 100); `platform:admin` is never grantable.
+    #[schema(value_type = Vec<MaxChars<64>>, inline, max_items = 100)]
     pub scopes: Vec<String>,
 }
 
@@ -197,11 +228,14 @@ impl Validate for NewRoleBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Night-shift supervisor", "scopes": ["tickets:read", "tickets:write", "tickets:assign", "accounts:read"]}))]
 pub struct RolePatch {
-    /// Display name.
+    /// Display name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: Option<String>,
-    /// What the role is for; an empty string clears it.
+    /// What the role is for (up to 500 characters); an empty string clears it.
+    #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// The complete new set of scopes.
+    /// The complete new set of scopes (at most 100).
+    #[schema(value_type = Option<Vec<MaxChars<64>>>, inline, max_items = 100)]
     pub scopes: Option<Vec<String>>,
 }
 

@@ -25,12 +25,16 @@ use crate::store::{audit, encode_list, tenants, users};
 #[serde(deny_unknown_fields)]
 pub struct NewTenantBody {
     /// Display name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
     /// Unique slug used at login: 3–63 lowercase letters, digits, hyphens.
+    #[schema(min_length = 3, max_length = 63)]
     pub slug: String,
     /// IANA time zone (default `UTC`).
+    #[schema(max_length = 64)]
     pub time_zone: Option<String>,
-    /// BCP 47 locale (default `en`).
+    /// BCP 47 locale (default `en`), 2–35 characters.
+    #[schema(max_length = 35)]
     pub locale: Option<String>,
 }
 
@@ -38,11 +42,14 @@ pub struct NewTenantBody {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOwnerBody {
-    /// Full name.
+    /// Full name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
     /// Email, used at login.
+    #[schema(max_length = 254)]
     pub email: String,
-    /// At least 10 characters, not a common password.
+    /// 10–256 characters, not a common password.
+    #[schema(max_length = 256)]
     pub password: String,
 }
 
@@ -57,9 +64,12 @@ pub struct SignUpBody {
     pub owner: NewOwnerBody,
 }
 
+/// Longest time zone name accepted; every IANA name is shorter.
+pub const MAX_TIME_ZONE_LEN: usize = 64;
+
 /// Checks a time zone name against the IANA database.
 pub fn check_time_zone(checks: &mut Checks, field: &str, value: &str) {
-    if value.parse::<chrono_tz::Tz>().is_err() {
+    if value.len() > MAX_TIME_ZONE_LEN || value.parse::<chrono_tz::Tz>().is_err() {
         checks.fail(field, "is not an IANA time zone name (e.g. Europe/Paris)");
     }
 }

@@ -110,6 +110,7 @@ pub struct TeamPage {
 #[into_params(parameter_in = Query)]
 pub struct TeamListQuery {
     /// Only the team with exactly this name.
+    #[param(max_length = 100)]
     pub name: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -124,8 +125,10 @@ pub struct TeamListQuery {
 #[schema(example = json!({"name": "After-sales", "description": "Repairs, returns and field service"}))]
 pub struct NewTeamBody {
     /// Name (1–100 characters), unique in the tenant.
+    #[schema(max_length = 100)]
     pub name: String,
     /// What the team does (up to 500 characters).
+    #[schema(max_length = 500)]
     pub description: Option<String>,
 }
 
@@ -143,9 +146,11 @@ impl Validate for NewTeamBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "After-sales East", "description": ""}))]
 pub struct TeamPatch {
-    /// Name, unique in the tenant.
+    /// Name (1–100 characters), unique in the tenant.
+    #[schema(max_length = 100)]
     pub name: Option<String>,
-    /// What the team does; an empty string clears it.
+    /// What the team does (up to 500 characters); an empty string clears it.
+    #[schema(max_length = 500)]
     pub description: Option<String>,
 }
 
@@ -250,6 +255,9 @@ pub async fn list_teams(
         cursor: query.cursor,
     }
     .parse()?;
+    Checks::new()
+        .length_opt("name", query.name.as_deref(), 0, 100)
+        .finish()?;
     let store = TeamStore::new(&state.db, auth.tenant_id);
     let rows = store.list(query.name.as_deref(), page).await?;
     let page = Page::from_rows(rows, page, |t| t.id);

@@ -40,13 +40,17 @@ pub async fn get_tenant(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Acme Service Centre East", "time_zone": "Asia/Shanghai", "locale": "zh-CN"}))]
 pub struct TenantPatch {
-    /// Display name.
+    /// Display name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
     /// IANA time zone.
+    #[schema(max_length = 64)]
     pub time_zone: Option<String>,
-    /// BCP 47 locale.
+    /// BCP 47 locale, 2–35 characters.
+    #[schema(max_length = 35)]
     pub locale: Option<String>,
     /// Default business-hours calendar id; empty string clears it.
+    #[schema(max_length = 100)]
     pub business_hours_calendar: Option<String>,
 }
 

@@ -20,25 +20,80 @@ use crate::store::{
 };
 use crate::tokens::{self, Principal, TokenResponse};
 
+/// The grants `POST /oauth/token` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    /// Email and password of a user or operator.
+    Password,
+    /// A refresh token from an earlier answer.
+    RefreshToken,
+    /// An API client's id and secret.
+    ClientCredentials,
+}
+
+impl GrantType {
+    /// The grant named `name`, if it is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "password" => Some(Self::Password),
+            "refresh_token" => Some(Self::RefreshToken),
+            "client_credentials" => Some(Self::ClientCredentials),
+            _ => None,
+        }
+    }
+}
+
 /// The form of a token request (fields depend on `grant_type`).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TokenForm {
     /// `password`, `refresh_token` or `client_credentials`.
+    #[schema(value_type = Option<GrantType>)]
     pub grant_type: Option<String>,
     /// Email (password grant).
+    #[schema(max_length = 254)]
     pub username: Option<String>,
     /// Password (password grant).
+    #[schema(max_length = 256)]
     pub password: Option<String>,
     /// Tenant slug (password grant; operators omit it).
+    #[schema(max_length = 63)]
     pub tenant: Option<String>,
     /// Refresh token (refresh grant).
+    #[schema(max_length = 200)]
     pub refresh_token: Option<String>,
     /// Requested scopes, space-separated (client credentials: a subset of the client's).
+    #[schema(max_length = 1024)]
     pub scope: Option<String>,
     /// Client id (client credentials, if not in HTTP Basic).
+    #[schema(max_length = 100)]
     pub client_id: Option<String>,
     /// Client secret (client credentials, if not in HTTP Basic).
+    #[schema(max_length = 200)]
     pub client_secret: Option<String>,
+}
+
+impl TokenForm {
+    /// The first field longer than the document allows, with its limit: no email,
+    /// password, slug or secret this API knows is longer.
+    fn overlong(&self) -> Option<(&'static str, usize)> {
+        [
+            ("username", &self.username, 254),
+            (
+                "password",
+                &self.password,
+                crate::domain::password::MAX_LENGTH,
+            ),
+            ("tenant", &self.tenant, 63),
+            ("refresh_token", &self.refresh_token, 200),
+            ("scope", &self.scope, 1024),
+            ("client_id", &self.client_id, 100),
+            ("client_secret", &self.client_secret, 200),
+        ]
+        .into_iter()
+        .find(|(_, value, max)| value.as_deref().is_some_and(|v| v.chars().count() > *max))
+        .map(|(name, _, max)| (name, max))
+    }
 }
 
 /// The RFC 6749 error object.
@@ -125,11 +180,20 @@ pub async fn token(state: web::Data<AppState>, req: HttpRequest, body: web::Byte
             "form fields must not contain NUL characters",
         );
     }
-    let result = match form.grant_type.as_deref() {
-        Some("password") => password_grant(&state, &req, &form).await,
-        Some("refresh_token") => refresh_grant(&state, &form).await,
-        Some("client_credentials") => client_credentials_grant(&state, &req, &form).await,
-        Some(_) => Ok(oauth_error(
+    if let Some((name, max)) = form.overlong() {
+        return oauth_error(
+            400,
+            "invalid_request",
+            format!("{name} must be at most {max} characters"),
+        );
+    }
+    let result = match form.grant_type.as_deref().map(GrantType::parse) {
+        Some(Some(GrantType::Password)) => password_grant(&state, &req, &form).await,
+        Some(Some(GrantType::RefreshToken)) => refresh_grant(&state, &form).await,
+        Some(Some(GrantType::ClientCredentials)) => {
+            client_credentials_grant(&state, &req, &form).await
+        }
+        Some(None) => Ok(oauth_error(
             400,
             "unsupported_grant_type",
             "use password, refresh_token or client_credentials",

@@ -10,7 +10,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -33,18 +33,23 @@ use crate::store::{audit, decode_list, encode_list, roles, teams, tenants, users
 #[schema(example = json!({"email": "zhang.min@acme.example", "name": "Zhang Min", "roles": ["agent"], "team_ids": [], "phone": "+86 10 5555 0101"}))]
 pub struct NewUserBody {
     /// Email, unique in the tenant.
+    #[schema(max_length = 254)]
     pub email: String,
-    /// Full name.
+    /// Full name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
-    /// Phone number.
+    /// Phone number (3–40 characters).
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
-    /// Role keys (default `["agent"]`).
+    /// Role keys, 1–20 (default `["agent"]`).
     #[serde(default)]
+    #[schema(value_type = Option<Vec<MaxChars<40>>>, inline, min_items = 1, max_items = 20)]
     pub roles: Option<Vec<String>>,
     /// Teams to join.
     #[serde(default)]
     pub team_ids: Vec<Uuid>,
-    /// Initial password; omit to send an invitation instead.
+    /// Initial password (10–256 characters, not common); omit to send an invitation instead.
+    #[schema(max_length = 256)]
     pub password: Option<String>,
 }
 
@@ -58,6 +63,7 @@ impl Validate for NewUserBody {
         if let Some(roles) = &self.roles {
             checks.ensure(!roles.is_empty(), "roles", "must name at least one role");
             checks.ensure(roles.len() <= 20, "roles", "must name at most 20 roles");
+            super::roles::check_role_key_lengths(&mut checks, "roles", roles);
         }
         checks.ensure(
             self.team_ids.len() <= 50,
@@ -406,8 +412,10 @@ pub struct UserListQuery {
     /// Only users with this status.
     pub status: Option<UserStatusFilter>,
     /// Only users holding this role key.
+    #[param(max_length = 40)]
     pub role: Option<String>,
     /// Only the user with this email.
+    #[param(max_length = 254)]
     pub email: Option<String>,
     /// Only members of this team.
     pub team_id: Option<Uuid>,
@@ -449,6 +457,15 @@ pub async fn list(
         cursor: query.cursor.clone(),
     }
     .parse()?;
+    Checks::new()
+        .length_opt(
+            "role",
+            query.role.as_deref(),
+            0,
+            super::roles::MAX_ROLE_KEY_LEN,
+        )
+        .length_opt("email", query.email.as_deref(), 0, 254)
+        .finish()?;
     let filter = users::UserFilter {
         status: query.status.map(|s| match s {
             UserStatusFilter::Invited => "invited".to_string(),
@@ -515,11 +532,14 @@ pub enum SettableStatus {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"roles": ["agent", "engineer"], "status": "active"}))]
 pub struct UserPatch {
-    /// Full name.
+    /// Full name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
-    /// Phone number.
+    /// Phone number (3–40 characters).
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
-    /// Role keys (replaces the list).
+    /// Role keys, 1–20 (replaces the list).
+    #[schema(value_type = Option<Vec<MaxChars<40>>>, inline, min_items = 1, max_items = 20)]
     pub roles: Option<Vec<String>>,
     /// Teams (replaces the list).
     pub team_ids: Option<Vec<Uuid>>,
@@ -533,11 +553,7 @@ impl Validate for UserPatch {
         checks.length_opt("name", self.name.as_deref(), 1, 200);
         checks.length_opt("phone", self.phone.as_deref(), 3, 40);
         if let Some(roles) = &self.roles {
-            checks.ensure(
-                !roles.is_empty() && roles.len() <= 20,
-                "roles",
-                "must name 1 to 20 roles",
-            );
+            super::roles::check_role_keys(&mut checks, "roles", roles);
         }
         checks.finish()
     }

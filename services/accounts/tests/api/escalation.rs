@@ -126,6 +126,16 @@ async fn repeated_team_ids_are_one_membership_and_portal_users_join_no_team() {
         .await
         .expect(201);
     let team_id = team["id"].as_str().unwrap();
+    let found = owner
+        .get("/api/v1/teams?name=Night%20desk")
+        .await
+        .expect(200);
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let long_name = owner
+        .get(&format!("/api/v1/teams?name={}", "n".repeat(101)))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(long_name["errors"][0]["field"], "name");
 
     let user = owner
         .post(
@@ -191,4 +201,10 @@ async fn parallel_wrong_passwords_cannot_outrun_the_lock_out() {
     // Every failure before the lock was counted: none was lost to a concurrent write.
     assert_eq!(count("login.failed").await, 4);
     assert!(count("login.locked").await >= 1);
+    let long_action = app
+        .as_token(&tenant.token)
+        .get(&format!("/api/v1/audit-log?action={}", "a".repeat(101)))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(long_action["errors"][0]["field"], "action");
 }

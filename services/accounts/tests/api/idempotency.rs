@@ -29,6 +29,17 @@ async fn a_response_with_a_secret_is_not_stored_and_a_retry_is_a_409() {
         .unwrap()
         .to_string();
     retry.expect_problem(409, "idempotency_not_replayable");
+    // A key over its documented maxLength (255) is a 422 naming the header.
+    let overlong = owner
+        .send(
+            owner
+                .request(reqwest::Method::POST, "/api/v1/api-clients")
+                .header("Idempotency-Key", "k".repeat(256))
+                .json(&body),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(overlong["errors"][0]["field"], "Idempotency-Key");
     let clients = owner.get("/api/v1/api-clients").await.expect(200);
     assert_eq!(
         clients["items"].as_array().unwrap().len(),

@@ -140,6 +140,30 @@ async fn unsupported_and_incomplete_grants_are_rfc6749_errors() {
         client.post_form("/oauth/token", &[]).await.expect(400)["error"],
         "invalid_request"
     );
+    // One over each documented maxLength is an invalid_request naming the field.
+    for (name, max) in [
+        ("username", 254),
+        ("password", 256),
+        ("tenant", 63),
+        ("refresh_token", 200),
+        ("scope", 1024),
+        ("client_id", 100),
+        ("client_secret", 200),
+    ] {
+        let value = "a".repeat(max + 1);
+        let answer = client
+            .post_form(
+                "/oauth/token",
+                &[("grant_type", "password"), (name, &value)],
+            )
+            .await
+            .expect(400);
+        assert_eq!(answer["error"], "invalid_request", "{name}");
+        assert_eq!(
+            answer["error_description"],
+            format!("{name} must be at most {max} characters")
+        );
+    }
     assert_eq!(
         client
             .post_form("/oauth/token", &[("grant_type", "client_credentials")])

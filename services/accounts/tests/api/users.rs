@@ -83,6 +83,30 @@ async fn list_is_paginated_by_cursor() {
         .await
         .expect_problem(422, "validation_failed");
     assert_eq!(bad_enum["errors"][0]["field"], "status");
+    // One over each documented maxLength is a 422 naming the parameter.
+    for (query, field) in [
+        (format!("cursor={}", "A".repeat(129)), "cursor"),
+        (format!("role={}", "a".repeat(41)), "role"),
+        (format!("email={}@x.example", "a".repeat(245)), "email"),
+    ] {
+        let problem = owner
+            .get(&format!("/api/v1/users?{query}"))
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], field, "{query}");
+    }
+    owner
+        .get(&format!("/api/v1/users?role={}", "a".repeat(40)))
+        .await
+        .expect(200);
+    let long_role = owner
+        .post(
+            "/api/v1/users",
+            &json!({"email": "long-role@x.example", "name": "Long", "roles": ["a".repeat(41)]}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(long_role["errors"][0]["field"], "roles[0]");
     let invited = owner.get("/api/v1/users?status=invited").await.expect(200);
     assert_eq!(invited["items"].as_array().unwrap().len(), 3);
 }
@@ -110,6 +134,19 @@ async fn stale_if_match_is_412_and_fresh_one_updates() {
     assert_eq!(ok.header("etag").as_deref(), Some("\"2\""));
     stale.expect_problem(412, "version_mismatch");
     assert_eq!(owner.get(&path).await.expect(200)["name"], "Renamed");
+    // If-Match longer than its documented maxLength (1024) is a 422 naming the header.
+    let overlong = format!("\"2\"{}", ", \"2\"".repeat(205));
+    assert_eq!(overlong.len(), 1028);
+    let problem = owner
+        .send(
+            owner
+                .request(reqwest::Method::PATCH, &path)
+                .header("If-Match", overlong)
+                .json(&json!({"name": "Too long a header"})),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "If-Match");
 }
 
 #[tokio::test]

@@ -28,16 +28,20 @@ use crate::store::entities::agreement;
 pub struct NewAgreementBody {
     /// The customer it covers.
     pub customer_id: Uuid,
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
-    /// The service level it grants (what SLA policies match on), e.g. `gold`.
+    /// The service level it grants (what SLA policies match on), e.g. `gold`: 1–50
+    /// lower-case letters, digits, `_` or `-`.
+    #[schema(max_length = 50)]
     pub service_level: String,
     /// First day it applies.
     pub starts_on: NaiveDate,
     /// Last day it applies (none: until terminated).
     pub ends_on: Option<NaiveDate>,
-    /// The terms.
+    /// The terms (up to 20 000 characters).
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub terms: String,
 }
 
@@ -78,9 +82,11 @@ impl Validate for NewAgreementBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "active"}))]
 pub struct AgreementPatch {
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
-    /// The service level it grants.
+    /// The service level it grants (1–50 lower-case letters, digits, `_` or `-`).
+    #[schema(max_length = 50)]
     pub service_level: Option<String>,
     /// First day it applies.
     pub starts_on: Option<NaiveDate>,
@@ -88,7 +94,8 @@ pub struct AgreementPatch {
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub ends_on: Option<Option<NaiveDate>>,
-    /// The terms.
+    /// The terms (up to 20 000 characters).
+    #[schema(max_length = 20000)]
     pub terms: Option<String>,
     /// The next status.
     pub status: Option<AgreementStatus>,

@@ -11,14 +11,14 @@ use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::customers::live_customer;
-use crate::care::{cancel_scheduled, materialize, parse_local};
+use crate::care::{materialize, parse_local};
 use crate::domain::fields::ContactChannel;
 use crate::domain::recurrence::parse_rule;
 use crate::state::AppState;
@@ -45,6 +45,12 @@ impl FollowUpKind {
     }
 }
 
+/// Longest recurrence rule accepted.
+const MAX_RULE_LEN: usize = 1000;
+
+/// Every status a follow-up can be in.
+const FOLLOW_UP_STATUSES: [&str; 5] = ["scheduled", "due", "done", "skipped", "cancelled"];
+
 /// A new care plan.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,13 +60,18 @@ pub struct NewCarePlanBody {
     pub customer_id: Uuid,
     /// The contact to reach, if any.
     pub contact_id: Option<Uuid>,
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
-    /// RFC 5545 recurrence rule, e.g. `FREQ=MONTHLY;INTERVAL=3` (daily at most).
+    /// RFC 5545 recurrence rule, e.g. `FREQ=MONTHLY;INTERVAL=3` (daily at most; up to 1000
+    /// characters).
+    #[schema(max_length = 1000)]
     pub rule: String,
     /// First occurrence, local time `YYYY-MM-DDTHH:MM`.
+    #[schema(max_length = 16)]
     pub starts_at: String,
     /// Time zone of `starts_at` (default: the tenant's).
+    #[schema(max_length = 64)]
     pub time_zone: Option<String>,
     /// How.
     pub channel: ContactChannel,
@@ -68,7 +79,8 @@ pub struct NewCarePlanBody {
     pub kind: FollowUpKind,
     /// The survey template, for `survey`.
     pub template_id: Option<Uuid>,
-    /// What to do, for `task`.
+    /// What to do, for `task` (1–2000 characters).
+    #[schema(max_length = 2000)]
     pub task: Option<String>,
 }
 
@@ -76,17 +88,19 @@ impl Validate for NewCarePlanBody {
     fn validate(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         checks.length("name", self.name.trim(), 1, 200);
-        if let Err(why) = parse_rule(&self.rule) {
+        if self.rule.chars().count() > MAX_RULE_LEN {
+            checks.fail("rule", format!("must be at most {MAX_RULE_LEN} characters"));
+        } else if let Err(why) = parse_rule(&self.rule) {
             checks.fail("rule", why);
         }
         checks.ensure(
-            parse_local(&self.starts_at).is_some(),
+            self.starts_at.len() <= 16 && parse_local(&self.starts_at).is_some(),
             "starts_at",
             "must be a local time YYYY-MM-DDTHH:MM",
         );
         if let Some(zone) = &self.time_zone {
             checks.ensure(
-                zone.parse::<chrono_tz::Tz>().is_ok(),
+                zone.len() <= 64 && zone.parse::<chrono_tz::Tz>().is_ok(),
                 "time_zone",
                 "must be an IANA time zone such as Asia/Shanghai",
             );
@@ -118,9 +132,11 @@ impl Validate for NewCarePlanBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct CarePlanPatch {
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
-    /// What to do, for `task`.
+    /// What to do, for `task` (1–2000 characters).
+    #[schema(max_length = 2000)]
     pub task: Option<String>,
     /// Whether it still runs.
     pub active: Option<bool>,
@@ -280,7 +296,8 @@ pub struct FollowUpQuery {
     pub customer_id: Option<Uuid>,
     /// One plan's.
     pub plan_id: Option<Uuid>,
-    /// In one status.
+    /// In one status: `scheduled`, `due`, `done`, `skipped` or `cancelled`.
+    #[param(pattern = "^(scheduled|due|done|skipped|cancelled)$")]
     pub status: Option<String>,
 }
 
@@ -290,8 +307,10 @@ pub struct FollowUpQuery {
 #[schema(example = json!({"status": "done", "outcome": "Visited; wants a quote for a second scanner"}))]
 pub struct FollowUpPatch {
     /// `done` or `skipped`.
+    #[schema(pattern = "^(done|skipped)$")]
     pub status: String,
-    /// What came of it.
+    /// What came of it (1–4000 characters).
+    #[schema(max_length = 4000)]
     pub outcome: Option<String>,
 }
 
@@ -430,8 +449,8 @@ pub async fn update_care_plan(
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
     let mut plan = found_plan(&state, auth.tenant_id.uuid(), *id).await?;
-    if_match.check(plan.version)?;
     let now = state.clock.now();
+    let stopped = patch.active == Some(false) && plan.active;
     if let Some(name) = patch.name {
         plan.name = name.trim().to_string();
     }
@@ -439,9 +458,6 @@ pub async fn update_care_plan(
         plan.task = Some(task);
     }
     if let Some(active) = patch.active {
-        if plan.active && !active {
-            cancel_scheduled(&state.db, plan.id).await?;
-        }
         if !plan.active && active {
             // Restarted: occurrences from now on, not the ones missed while stopped.
             plan.materialized_until = now;
@@ -449,10 +465,15 @@ pub async fn update_care_plan(
         plan.active = active;
     }
     plan.updated_at = now;
-    let plan = CareStore::new(&state.db, auth.tenant_id)
-        .save_plan(plan)
-        .await?;
-    materialize(&state.db, &plan, now).await?;
+    // One transaction: a stale If-Match (412) must leave the follow-ups as they were.
+    let txn = state.db.begin().await?;
+    let store = CareStore::new(&txn, auth.tenant_id);
+    let plan = store.save_plan(plan, &if_match).await?;
+    if stopped {
+        store.cancel_scheduled(plan.id).await?;
+    }
+    materialize(&txn, &plan, now).await?;
+    txn.commit().await?;
     Ok(with_etag(plan.version, &CarePlanView::from(plan)))
 }
 
@@ -479,6 +500,12 @@ pub async fn list_follow_ups(
         select = select.filter(follow_up::Column::PlanId.eq(plan));
     }
     if let Some(status) = query.status {
+        if !FOLLOW_UP_STATUSES.contains(&status.as_str()) {
+            return Err(ApiError::field(
+                "status",
+                "must be scheduled, due, done, skipped or cancelled",
+            ));
+        }
         select = select.filter(follow_up::Column::Status.eq(status));
     }
     if let Some(after) = page.after {

@@ -67,6 +67,7 @@ pub struct SettingsPatch {
     /// Years the expected future profit projects (0–50).
     pub projection_years: Option<i64>,
     /// Default currency of value records (ISO 4217).
+    #[schema(pattern = "^[A-Z]{3}$", max_length = 3)]
     pub currency: Option<String>,
 }
 

@@ -24,13 +24,17 @@ use crate::store::entities::contact;
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Chen Jie", "role": "Head of facilities", "phone": "+86 10 5555 0199", "email": "chen.jie@acme-hospital.example", "emergency": true, "preferred_channel": "phone"}))]
 pub struct NewContactBody {
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
-    /// Role at the customer.
+    /// Role at the customer (1–100 characters).
+    #[schema(max_length = 100)]
     pub role: Option<String>,
-    /// Phone number.
+    /// Phone number (3–40 characters).
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     /// Email.
+    #[schema(max_length = 254)]
     pub email: Option<String>,
     /// Whom to call in an emergency.
     #[serde(default)]
@@ -75,19 +79,20 @@ impl Validate for NewContactBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"phone": "+86 10 5555 0100", "emergency": false}))]
 pub struct ContactPatch {
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
-    /// Role at the customer.
+    /// Role at the customer (1–100 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub role: Option<Option<String>>,
-    /// Phone number.
+    /// Phone number (3–40 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 40)]
     pub phone: Option<Option<String>>,
     /// Email.
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     pub email: Option<Option<String>>,
     /// Whom to call in an emergency.
     pub emergency: Option<bool>,

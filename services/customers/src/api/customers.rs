@@ -8,7 +8,7 @@ use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde::{Deserialize, Serialize};
@@ -31,14 +31,17 @@ use crate::store::{decode_list, encode_list};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Background {
-    /// Their industry in their own words.
+    /// Their industry in their own words (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub industry: String,
-    /// How their business is doing.
+    /// How their business is doing (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub business_situation: String,
-    /// How they work and decide.
+    /// How they work and decide (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub culture: String,
 }
 
@@ -46,14 +49,17 @@ pub struct Background {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Needs {
-    /// What service.
+    /// What service (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub services: String,
-    /// When.
+    /// When (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub timing: String,
-    /// How.
+    /// How (up to 4000 characters).
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub manner: String,
 }
 
@@ -64,25 +70,33 @@ pub struct Needs {
 pub struct NewCustomerBody {
     /// Organisation or individual.
     pub kind: Kind,
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
-    /// Industry.
+    /// Industry (1–100 characters).
+    #[schema(max_length = 100)]
     pub industry: Option<String>,
-    /// Region.
+    /// Region (1–100 characters).
+    #[schema(max_length = 100)]
     pub region: Option<String>,
-    /// Size, e.g. `50-249 staff`.
+    /// Size, e.g. `50-249 staff` (1–50 characters).
+    #[schema(max_length = 50)]
     pub size: Option<String>,
-    /// Postal address.
+    /// Postal address (1–500 characters).
+    #[schema(max_length = 500)]
     pub address: Option<String>,
-    /// Where the customer came from.
+    /// Where the customer came from (1–100 characters).
+    #[schema(max_length = 100)]
     pub source_channel: Option<String>,
     /// Relationship manager (an active staff user).
     pub owner_id: Option<Uuid>,
-    /// Tags.
+    /// Tags (at most 50), each 1–50 characters without commas; stored lower-case.
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline, max_items = 50)]
     pub tags: Vec<String>,
-    /// Free notes.
+    /// Free notes (up to 10 000 characters).
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub notes: String,
     /// Background.
     #[serde(default)]
@@ -102,7 +116,8 @@ pub struct NewCustomerBody {
     pub relationship_level: Option<RelationshipLevel>,
     /// Customer since (default today).
     pub customer_since: Option<NaiveDate>,
-    /// The customer's id in another system, unique in the tenant.
+    /// The customer's id in another system (1–100 characters), unique in the tenant.
+    #[schema(max_length = 100)]
     pub external_id: Option<String>,
 }
 
@@ -166,35 +181,39 @@ impl Validate for NewCustomerBody {
 pub struct CustomerPatch {
     /// Organisation or individual.
     pub kind: Option<Kind>,
-    /// Name.
+    /// Name (1–200 characters).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
-    /// Industry.
+    /// Industry (1–100 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub industry: Option<Option<String>>,
-    /// Region.
+    /// Region (1–100 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub region: Option<Option<String>>,
-    /// Size.
+    /// Size (1–50 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 50)]
     pub size: Option<Option<String>>,
-    /// Postal address.
+    /// Postal address (1–500 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500)]
     pub address: Option<Option<String>>,
-    /// Where the customer came from.
+    /// Where the customer came from (1–100 characters).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub source_channel: Option<Option<String>>,
     /// Relationship manager.
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub owner_id: Option<Option<Uuid>>,
-    /// Tags (replace the current ones).
+    /// Tags (at most 50, replacing the current ones), each 1–50 characters without
+    /// commas; stored lower-case.
+    #[schema(value_type = Option<Vec<MaxChars<50>>>, inline, max_items = 50)]
     pub tags: Option<Vec<String>>,
-    /// Free notes.
+    /// Free notes (up to 10 000 characters).
+    #[schema(max_length = 10000)]
     pub notes: Option<String>,
     /// Background (replaces the current one).
     pub background: Option<Background>,
@@ -386,9 +405,11 @@ pub struct CustomerListQuery {
     pub relationship_level: Option<RelationshipLevel>,
     /// Relationship manager.
     pub owner_id: Option<Uuid>,
-    /// A tag.
+    /// A tag (1–50 characters).
+    #[param(max_length = 50)]
     pub tag: Option<String>,
-    /// Part of the name.
+    /// Part of the name (up to 200 characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
 }
 
@@ -630,6 +651,9 @@ pub async fn list_customers(
         cursor: query.cursor.clone(),
     }
     .parse()?;
+    Checks::new()
+        .length_opt("q", query.q.as_deref(), 0, 200)
+        .finish()?;
     let tag = match &query.tag {
         Some(tag) => {
             Some(normalize_tag(tag).ok_or_else(|| ApiError::field("tag", "is not a valid tag"))?)

@@ -30,9 +30,11 @@ pub struct NewInteractionBody {
     pub channel: ContactChannel,
     /// Who reached out.
     pub direction: Direction,
-    /// What was said or done.
+    /// What was said or done (1–2000 characters).
+    #[schema(max_length = 2000)]
     pub summary: String,
-    /// What came of it.
+    /// What came of it (1–2000 characters).
+    #[schema(max_length = 2000)]
     pub outcome: Option<String>,
     /// When (default now; not in the future).
     pub at: Option<DateTime<Utc>>,

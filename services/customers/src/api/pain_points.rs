@@ -31,10 +31,12 @@ use crate::store::{decode_list, encode_list};
 pub struct NewPainPointBody {
     /// The customer it hurts.
     pub customer_id: Uuid,
-    /// What hurts.
+    /// What hurts (1–200 characters).
+    #[schema(max_length = 200)]
     pub title: String,
-    /// More about it.
+    /// More about it (up to 10 000 characters).
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
     /// How much it hurts, 1–5.
     pub impact: u8,
@@ -75,9 +77,11 @@ impl Validate for NewPainPointBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "addressing", "urgency": 5}))]
 pub struct PainPointPatch {
-    /// What hurts.
+    /// What hurts (1–200 characters).
+    #[schema(max_length = 200)]
     pub title: Option<String>,
-    /// More about it.
+    /// More about it (up to 10 000 characters).
+    #[schema(max_length = 10000)]
     pub description: Option<String>,
     /// How much it hurts, 1–5.
     pub impact: Option<u8>,

@@ -113,6 +113,28 @@ async fn bad_owner_duplicate_external_id_stale_version_and_deleted_customers() {
     staff.get(&path(&first)).await.expect(404);
     let listed = staff.get("/api/v1/customers").await.expect(200);
     assert!(listed["items"].as_array().unwrap().is_empty());
+
+    // A care plan's rule (up to 1000 characters) and local start (16) are bounded.
+    let customer = create(&staff, json!({"kind": "individual", "name": "Planned"})).await;
+    let plan = |rule: String, starts_at: &str| {
+        json!({"customer_id": customer["id"], "name": "Visit", "rule": rule,
+               "starts_at": starts_at, "channel": "visit", "kind": "task", "task": "Call"})
+    };
+    let long_rule = format!("FREQ=MONTHLY;INTERVAL=3{}", " ".repeat(978));
+    assert_eq!(long_rule.chars().count(), 1001);
+    for (body, field) in [
+        (plan(long_rule, "2027-01-05T09:00"), "rule"),
+        (
+            plan("FREQ=MONTHLY".into(), "2027-01-05T09:00Z"),
+            "starts_at",
+        ),
+    ] {
+        let problem = staff
+            .post("/api/v1/care-plans", &body)
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], field);
+    }
 }
 
 #[tokio::test]
@@ -168,6 +190,22 @@ async fn filters_on_every_classification_and_keyset_pages() {
         .get("/api/v1/customers?tier=golden")
         .await
         .expect_problem(422, "validation_failed");
+    // One over a documented maxLength (q: 200) is a 422 naming the parameter.
+    let long_q = staff
+        .get(&format!("/api/v1/customers?q={}", "c".repeat(201)))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(long_q["errors"][0]["field"], "q");
+    // Follow-ups filter on the statuses a follow-up can be in, nothing else.
+    staff
+        .get("/api/v1/follow-ups?status=cancelled")
+        .await
+        .expect(200);
+    let bad_status = staff
+        .get("/api/v1/follow-ups?status=finished")
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(bad_status["errors"][0]["field"], "status");
 
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;

@@ -72,11 +72,15 @@ pub struct AttachmentList {
     pub items: Vec<AttachmentView>,
 }
 
+/// Longest `filename` accepted (a file system's limit); names are kept to their first 200.
+const MAX_FILENAME_LEN: usize = 255;
+
 /// Where an upload goes.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// The file's name (default `attachment`).
+    /// The file's name (default `attachment`; up to 255 characters, kept to its first 200).
+    #[param(max_length = 255)]
     pub filename: Option<String>,
     /// Attach to this reply or note of the ticket (else to the ticket).
     pub comment_id: Option<Uuid>,
@@ -131,6 +135,16 @@ pub async fn upload_attachment(
         return Err(ApiError::bad_request(
             "empty_file",
             "the request body is the file; it was empty",
+        ));
+    }
+    if query
+        .filename
+        .as_deref()
+        .is_some_and(|name| name.chars().count() > MAX_FILENAME_LEN)
+    {
+        return Err(ApiError::field(
+            "filename",
+            format!("must be at most {MAX_FILENAME_LEN} characters"),
         ));
     }
     let filename = safe_filename(query.filename.as_deref().unwrap_or("attachment"));

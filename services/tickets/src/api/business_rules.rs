@@ -21,14 +21,20 @@ use crate::domain::status::Status;
 use crate::state::AppState;
 use crate::store::entities::business_rule;
 
+/// Longest `event` accepted: automations ignore theirs (it is `time`), triggers take
+/// `created` or `updated`.
+const MAX_EVENT_LEN: usize = 20;
+
 /// A new trigger or automation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "VIP tickets are urgent", "event": "created", "conditions": {"tags_any": ["vip"]}, "actions": {"priority": "urgent", "internal_note": "VIP customer: call back within the hour."}}))]
 pub struct NewRuleBody {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: String,
     /// Triggers: `created` or `updated`. Automations: leave out.
+    #[schema(max_length = 20)]
     pub event: Option<String>,
     /// When it fires.
     #[serde(default)]
@@ -47,9 +53,11 @@ pub struct NewRuleBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"active": false}))]
 pub struct RulePatch {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     /// Triggers: `created` or `updated`.
+    #[schema(max_length = 20)]
     pub event: Option<String>,
     /// Conditions (replace the current ones).
     pub conditions: Option<RuleConditions>,
@@ -80,6 +88,15 @@ fn check_conditions(checks: &mut Checks, c: &RuleConditions) {
     each(checks, "conditions.channel", &c.channel, |v| {
         Channel::parse(v).is_some()
     });
+    for (i, tag) in c.tags_any.iter().enumerate() {
+        checks.length(&format!("conditions.tags_any[{i}]"), tag, 0, 50);
+    }
+    checks.length_opt(
+        "conditions.subject_contains",
+        c.subject_contains.as_deref(),
+        0,
+        200,
+    );
     for (field, hours) in [
         ("conditions.hours_since_created", c.hours_since_created),
         ("conditions.hours_since_updated", c.hours_since_updated),
@@ -122,6 +139,7 @@ fn check_actions(checks: &mut Checks, a: &RuleActions) {
         1,
         5_000,
     );
+    checks.length_opt("actions.notify_role", a.notify_role.as_deref(), 1, 64);
 }
 
 /// Checks a rule of `kind` as it would be stored.
@@ -161,6 +179,7 @@ impl Validate for NewRuleBody {
     fn validate(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         checks.length("name", self.name.trim(), 1, 100);
+        checks.length_opt("event", self.event.as_deref(), 0, MAX_EVENT_LEN);
         checks.finish()
     }
 }
@@ -169,6 +188,7 @@ impl Validate for RulePatch {
     fn validate(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
         checks.length_opt("name", self.name.as_deref().map(str::trim), 1, 100);
+        checks.length_opt("event", self.event.as_deref(), 0, MAX_EVENT_LEN);
         checks.finish()
     }
 }

@@ -35,8 +35,10 @@ const DAYS: [&str; 7] = [
 #[serde(deny_unknown_fields)]
 pub struct HoursBody {
     /// Opens at, e.g. `09:00`.
+    #[schema(max_length = 5)]
     pub start: String,
     /// Closes at, e.g. `18:00`.
+    #[schema(max_length = 5)]
     pub end: String,
 }
 
@@ -141,9 +143,11 @@ impl WeeklyHours {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Shanghai office", "time_zone": "Asia/Shanghai", "weekly": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "18:00"}], "friday": [{"start": "09:00", "end": "17:00"}]}, "holidays": ["2026-10-01"]}))]
 pub struct NewCalendarBody {
-    /// Name, unique in the tenant.
+    /// Name (1–100 characters), unique in the tenant.
+    #[schema(max_length = 100)]
     pub name: String,
     /// IANA time zone.
+    #[schema(max_length = 64)]
     pub time_zone: String,
     /// Opening hours.
     pub weekly: WeeklyHours,
@@ -157,7 +161,7 @@ impl Validate for NewCalendarBody {
         let mut checks = Checks::new();
         checks.length("name", self.name.trim(), 1, 100);
         checks.ensure(
-            self.time_zone.parse::<chrono_tz::Tz>().is_ok(),
+            self.time_zone.len() <= 64 && self.time_zone.parse::<chrono_tz::Tz>().is_ok(),
             "time_zone",
             "must be an IANA time zone such as Asia/Shanghai",
         );
@@ -175,9 +179,11 @@ impl Validate for NewCalendarBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"holidays": ["2026-10-01", "2026-10-02"]}))]
 pub struct CalendarPatch {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     /// IANA time zone.
+    #[schema(max_length = 64)]
     pub time_zone: Option<String>,
     /// Opening hours.
     pub weekly: Option<WeeklyHours>,
@@ -191,7 +197,7 @@ impl Validate for CalendarPatch {
         checks.length_opt("name", self.name.as_deref().map(str::trim), 1, 100);
         if let Some(zone) = &self.time_zone {
             checks.ensure(
-                zone.parse::<chrono_tz::Tz>().is_ok(),
+                zone.len() <= 64 && zone.parse::<chrono_tz::Tz>().is_ok(),
                 "time_zone",
                 "must be an IANA time zone such as Asia/Shanghai",
             );

@@ -32,6 +32,7 @@ use crate::store::tickets::TicketStore;
 #[schema(example = json!({"body": "Could you send a photo of the printed page?", "public": true}))]
 pub struct NewCommentBody {
     /// Text, 1–20 000 characters.
+    #[schema(max_length = 20000)]
     pub body: String,
     /// Public reply (default) or internal note (`false`; staff only).
     #[serde(default = "kefu_platform::json::default_true")]

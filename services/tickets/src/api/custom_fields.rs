@@ -5,7 +5,7 @@ use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,15 +23,18 @@ use crate::store::{decode_list, encode_list};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"key": "device_model", "label": "Device model", "type": "enum", "options": ["X100", "X200"], "required": false}))]
 pub struct NewCustomFieldBody {
-    /// Key used in `custom_fields` of tickets: lower-case letters, digits, `_`.
+    /// Key used in `custom_fields` of tickets: 1–50 lower-case letters, digits, `_`.
+    #[schema(max_length = 50)]
     pub key: String,
-    /// Label shown to agents.
+    /// Label shown to agents (1–100 characters).
+    #[schema(max_length = 100)]
     pub label: String,
     /// Type.
     #[serde(rename = "type")]
     pub field_type: FieldType,
-    /// Allowed values (enums).
+    /// Allowed values (enums): at most 200, each 1–100 characters.
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<100>>, inline, max_items = 200)]
     pub options: Vec<String>,
     /// New tickets must have it.
     #[serde(default)]
@@ -84,9 +87,11 @@ impl Validate for NewCustomFieldBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"options": ["X100", "X200", "X300"]}))]
 pub struct CustomFieldPatch {
-    /// Label.
+    /// Label (1–100 characters).
+    #[schema(max_length = 100)]
     pub label: Option<String>,
-    /// Allowed values (enums).
+    /// Allowed values (enums): at most 200, each 1–100 characters.
+    #[schema(value_type = Option<Vec<MaxChars<100>>>, inline, max_items = 200)]
     pub options: Option<Vec<String>>,
     /// Required on new tickets.
     pub required: Option<bool>,

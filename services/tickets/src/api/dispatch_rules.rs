@@ -26,7 +26,8 @@ pub struct NewDispatchRuleBody {
     pub team_id: Uuid,
     /// How to pick.
     pub strategy: Strategy,
-    /// The skill `skill_based` requires.
+    /// The skill `skill_based` requires (1–100 characters).
+    #[schema(max_length = 100)]
     pub skill: Option<String>,
 }
 
@@ -52,7 +53,8 @@ impl Validate for NewDispatchRuleBody {
 pub struct DispatchRulePatch {
     /// How to pick.
     pub strategy: Option<Strategy>,
-    /// The skill `skill_based` requires.
+    /// The skill `skill_based` requires (1–100 characters).
+    #[schema(max_length = 100)]
     pub skill: Option<String>,
 }
 

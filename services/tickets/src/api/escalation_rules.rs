@@ -14,6 +14,18 @@ use uuid::Uuid;
 
 use crate::domain::fields::Priority;
 use crate::domain::policy::METRICS;
+
+/// An SLA metric an escalation rule watches: the names of `METRICS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaMetric {
+    /// The first public staff reply.
+    FirstResponse,
+    /// Each staff reply after a customer's reply.
+    NextResponse,
+    /// Solved.
+    Resolution,
+}
 use crate::state::AppState;
 use crate::store::entities::escalation_rule;
 use crate::store::escalation::EscalationStore;
@@ -42,7 +54,8 @@ impl Trigger {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actions {
-    /// A role to notify (carried by `ticket.escalated`).
+    /// A role to notify (carried by `ticket.escalated`; 1–64 characters).
+    #[schema(max_length = 64)]
     pub notify_role: Option<String>,
     /// Raise the priority one step.
     #[serde(default)]
@@ -56,12 +69,14 @@ pub struct Actions {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Breached resolution goes to L2", "trigger": "breached", "metrics": ["resolution"], "priorities": ["high", "urgent"], "actions": {"notify_role": "service_manager", "raise_priority": true, "reassign_team_id": "0193a0c4-70d9-7f2a-9944-c9c3269e0d37"}}))]
 pub struct NewEscalationRuleBody {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: String,
     /// Threshold.
     pub trigger: Trigger,
     /// Only these metrics (empty: any).
     #[serde(default)]
+    #[schema(value_type = Vec<SlaMetric>)]
     pub metrics: Vec<String>,
     /// Only tickets of these priorities (empty: any).
     #[serde(default)]
@@ -110,11 +125,13 @@ impl Validate for NewEscalationRuleBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"actions": {"notify_role": "service_manager"}}))]
 pub struct EscalationRulePatch {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     /// Threshold.
     pub trigger: Option<Trigger>,
     /// Metrics.
+    #[schema(value_type = Option<Vec<SlaMetric>>)]
     pub metrics: Option<Vec<String>>,
     /// Priorities.
     pub priorities: Option<Vec<Priority>>,

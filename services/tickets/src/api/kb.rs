@@ -78,7 +78,8 @@ pub struct CategoryList {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Printers", "position": 0}))]
 pub struct CategoryBody {
-    /// Name, unique in the tenant.
+    /// Name (1–100 characters), unique in the tenant.
+    #[schema(max_length = 100)]
     pub name: String,
     /// Order.
     pub position: Option<i64>,
@@ -260,7 +261,8 @@ pub struct ArticleList {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleQuery {
-    /// Words to search for in title and body.
+    /// Words to search for in title and body (up to 200 characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `draft`, `published` or `archived` (staff only).
     #[param(pattern = "^(draft|published|archived)$")]
@@ -284,14 +286,18 @@ const VISIBILITIES: [&str; 2] = ["internal", "public"];
 #[schema(example = json!({"title": "Clearing a paper jam", "body": "1. Open tray 2.\n2. Pull the sheet out slowly.", "visibility": "public"}))]
 pub struct NewArticleBody {
     /// Title, 1–200 characters.
+    #[schema(max_length = 200)]
     pub title: String,
     /// Markdown, up to 100 000 characters.
+    #[schema(max_length = 100000)]
     pub body: String,
     /// Category.
     pub category_id: Option<Uuid>,
     /// `internal` (default) or `public`.
+    #[schema(pattern = "^(internal|public)$")]
     pub visibility: Option<String>,
-    /// `draft` (default) or `published`.
+    /// `draft` (default), `published` or `archived`.
+    #[schema(pattern = "^(draft|published|archived)$")]
     pub status: Option<String>,
 }
 
@@ -339,15 +345,19 @@ impl Validate for NewArticleBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "published"}))]
 pub struct ArticlePatch {
-    /// Title.
+    /// Title, 1–200 characters.
+    #[schema(max_length = 200)]
     pub title: Option<String>,
-    /// Markdown body.
+    /// Markdown body, up to 100 000 characters.
+    #[schema(max_length = 100000)]
     pub body: Option<String>,
     /// Category.
     pub category_id: Option<Uuid>,
     /// `internal` or `public`.
+    #[schema(pattern = "^(internal|public)$")]
     pub visibility: Option<String>,
     /// `draft`, `published` or `archived`.
+    #[schema(pattern = "^(draft|published|archived)$")]
     pub status: Option<String>,
 }
 
@@ -431,6 +441,7 @@ pub async fn list_articles(
         query.status.as_deref(),
         query.visibility.as_deref(),
     );
+    checks.length_opt("q", query.q.as_deref(), 0, 200);
     checks.finish()?;
     let store = KbStore::new(&state.db, auth.tenant_id);
     let (status, visibility) = if staff {

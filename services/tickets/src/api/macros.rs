@@ -6,7 +6,7 @@ use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::store::TenantStore;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,8 @@ use crate::store::entities::ticket_macro;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CannedReply {
-    /// Text.
+    /// Text, 1–20 000 characters.
+    #[schema(max_length = 20000)]
     pub body: String,
     /// Public reply (default) or internal note.
     #[serde(default = "kefu_platform::json::default_true")]
@@ -46,11 +47,13 @@ pub struct MacroActions {
     /// New type.
     #[serde(rename = "type")]
     pub kind: Option<TicketType>,
-    /// Tags to add.
+    /// Tags to add (each 1–50 letters, digits, `_`, `-`, `:` or `.`).
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline)]
     pub add_tags: Vec<String>,
-    /// Tags to remove.
+    /// Tags to remove (each at most 50 characters).
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline)]
     pub remove_tags: Vec<String>,
     /// A reply or note to add.
     pub reply: Option<CannedReply>,
@@ -61,7 +64,8 @@ pub struct MacroActions {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Waiting for photo", "actions": {"status": "pending", "add_tags": ["needs-photo"], "reply": {"body": "Could you send a photo of the printed page?", "public": true}}}))]
 pub struct NewMacroBody {
-    /// Name, unique in the tenant.
+    /// Name (1–100 characters), unique in the tenant.
+    #[schema(max_length = 100)]
     pub name: String,
     /// What it does.
     pub actions: MacroActions,
@@ -77,6 +81,9 @@ fn check_actions(checks: &mut Checks, actions: &MacroActions) {
     checks.ensure(does_something, "actions", "must change something or reply");
     if let Err(i) = normalize_tags(&actions.add_tags) {
         checks.fail(&format!("actions.add_tags[{i}]"), "is not a valid tag");
+    }
+    for (i, tag) in actions.remove_tags.iter().enumerate() {
+        checks.length(&format!("actions.remove_tags[{i}]"), tag, 0, 50);
     }
     if let Some(reply) = &actions.reply {
         checks.length("actions.reply.body", reply.body.trim(), 1, 20_000);
@@ -97,7 +104,8 @@ impl Validate for NewMacroBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Waiting for a photo"}))]
 pub struct MacroPatch {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     /// What it does (replaces the current actions).
     pub actions: Option<MacroActions>,

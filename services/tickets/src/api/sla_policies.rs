@@ -25,7 +25,8 @@ use crate::store::{decode_list, encode_list};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Gold customers", "position": 0, "conditions": {"service_levels": ["gold"]}, "targets": {"first_response": {"minutes": 60, "business_hours": true}, "resolution": {"minutes": 480, "business_hours": true}}, "at_risk_percent": 75}))]
 pub struct NewPolicyBody {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: String,
     /// Place in the matching order (lower first; default last).
     pub position: Option<i64>,
@@ -47,7 +48,8 @@ pub struct NewPolicyBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"targets": {"first_response": {"minutes": 30, "business_hours": false}}}))]
 pub struct PolicyPatch {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: Option<String>,
     /// Place in the matching order.
     pub position: Option<i64>,
@@ -86,6 +88,12 @@ fn check_policy(
                 &format!("conditions.types[{i}]"),
                 "is not a ticket type",
             );
+        }
+        for (i, tier) in c.tiers.iter().enumerate() {
+            checks.length(&format!("conditions.tiers[{i}]"), tier, 1, 50);
+        }
+        for (i, level) in c.service_levels.iter().enumerate() {
+            checks.length(&format!("conditions.service_levels[{i}]"), level, 1, 50);
         }
     }
     if let Some(t) = targets {

@@ -27,6 +27,7 @@ use crate::store::structure::StructureStore;
 #[schema(example = json!({"title": "Replace the fuser unit", "owner_id": "0193a0c4-f177-7f28-a85c-2cce39263059", "due_at": "2026-11-25T10:00:00Z"}))]
 pub struct NewStepBody {
     /// What to do, 1–200 characters.
+    #[schema(max_length = 200)]
     pub title: String,
     /// Who does it (an active staff user).
     pub owner_id: Option<Uuid>,
@@ -49,7 +50,8 @@ impl Validate for NewStepBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"done": true}))]
 pub struct StepPatch {
-    /// Title.
+    /// Title, 1–200 characters.
+    #[schema(max_length = 200)]
     pub title: Option<String>,
     /// Owner (`null` clears).
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]

@@ -40,9 +40,12 @@ pub enum ViewScope {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "My open tickets", "query": "assignee_id=me&status=new,open,pending", "scope": "personal"}))]
 pub struct NewViewBody {
-    /// Name.
+    /// Name (1–100 characters).
+    #[schema(max_length = 100)]
     pub name: String,
-    /// The filter, as the query string of `GET /api/v1/tickets`; `assignee_id=me` is the viewer.
+    /// The filter, as the query string of `GET /api/v1/tickets` (up to 2000 characters);
+    /// `assignee_id=me` is the viewer.
+    #[schema(max_length = 2000)]
     pub query: String,
     /// Who sees it.
     pub scope: ViewScope,
@@ -74,7 +77,8 @@ pub struct ViewPatch {
     /// Name.
     #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: Option<String>,
-    /// The filter.
+    /// The filter (up to 2000 characters).
+    #[schema(max_length = 2000)]
     pub query: Option<String>,
     /// Order.
     pub position: Option<i64>,

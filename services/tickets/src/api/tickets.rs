@@ -11,7 +11,7 @@ use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, Validate};
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
 use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
@@ -36,9 +36,11 @@ use crate::store::{encode_list, history::HistoryStore};
 #[schema(example = json!({"subject": "Printer prints blank pages", "description": "Since this morning, all three printers.", "type": "incident", "priority": "high", "channel": "phone", "tags": ["printer"]}))]
 pub struct NewTicketBody {
     /// Subject, 1–250 characters.
+    #[schema(max_length = 250)]
     pub subject: String,
     /// What the customer needs, up to 20 000 characters.
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     /// Type (default `question`).
     #[serde(rename = "type")]
@@ -57,8 +59,9 @@ pub struct NewTicketBody {
     pub team_id: Option<Uuid>,
     /// Assignee (needs `tickets:assign`).
     pub assignee_id: Option<Uuid>,
-    /// Tags.
+    /// Tags: at most 20, each 1–50 letters, digits, `_`, `-`, `:` or `.`; stored lower-case.
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline, max_items = 20)]
     pub tags: Vec<String>,
     /// Values of the tenant's custom fields, by key.
     #[serde(default)]
@@ -101,9 +104,11 @@ impl Validate for NewTicketBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "pending", "priority": "urgent", "tags": ["printer", "vip"]}))]
 pub struct TicketPatch {
-    /// Subject.
+    /// Subject, 1–250 characters.
+    #[schema(max_length = 250)]
     pub subject: Option<String>,
-    /// Description.
+    /// Description, up to 20 000 characters.
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
     /// Type.
     #[serde(rename = "type")]
@@ -124,11 +129,16 @@ pub struct TicketPatch {
     #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
     #[schema(value_type = Option<Uuid>)]
     pub assignee_id: Option<Option<Uuid>>,
-    /// Tags (replace the current ones).
+    /// Tags (replace the current ones): at most 20, each 1–50 letters, digits, `_`, `-`, `:`
+    /// or `.`.
+    #[schema(value_type = Option<Vec<MaxChars<50>>>, inline, max_items = 20)]
     pub tags: Option<Vec<String>>,
-    /// Why it happened (a complaint needs it before it is solved).
+    /// Why it happened (up to 5000 characters; a complaint needs it before it is solved).
+    #[schema(max_length = 5000)]
     pub root_cause: Option<String>,
-    /// What was done about it (a complaint needs it before it is solved).
+    /// What was done about it (up to 5000 characters; a complaint needs it before it is
+    /// solved).
+    #[schema(max_length = 5000)]
     pub remedy: Option<String>,
     /// Custom field values to set (`null` removes one).
     #[schema(value_type = Option<Object>)]
@@ -418,7 +428,8 @@ fn created_response(location: String, ticket: ticket::Model) -> HttpResponse {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TicketListQuery {
-    /// Only these statuses, comma-separated (e.g. `new,open`).
+    /// Only these statuses, comma-separated (e.g. `new,open`; up to 200 characters).
+    #[param(max_length = 200)]
     pub status: Option<String>,
     /// Only this priority.
     pub priority: Option<Priority>,
@@ -435,6 +446,7 @@ pub struct TicketListQuery {
     /// Only tickets of this customer.
     pub customer_id: Option<Uuid>,
     /// Only tickets with this tag.
+    #[param(max_length = 50)]
     pub tag: Option<String>,
     /// Created at or after.
     pub created_from: Option<DateTime<Utc>>,
@@ -444,7 +456,8 @@ pub struct TicketListQuery {
     pub updated_from: Option<DateTime<Utc>>,
     /// Updated before.
     pub updated_to: Option<DateTime<Utc>>,
-    /// Words that must all appear in the subject or description.
+    /// Words that must all appear in the subject or description (up to 200 characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Only tickets with a service step that is past due and not done.
     pub step_overdue: Option<bool>,
@@ -517,6 +530,11 @@ pub async fn list_tickets(
         cursor: query.cursor.clone(),
     }
     .parse()?;
+    // Bounds of the request only: a saved view's query is bounded as a whole.
+    Checks::new()
+        .length_opt("status", query.status.as_deref(), 0, 200)
+        .length_opt("q", query.q.as_deref(), 0, 200)
+        .finish()?;
     let mut filter = query.filter(state.clock.now())?;
     if let Caller::Portal { user, .. } = caller {
         filter.requester_id = Some(user);

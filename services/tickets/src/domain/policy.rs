@@ -1,7 +1,10 @@
 //! SLA policies: which policy a ticket falls under, and its targets.
 
+use kefu_platform::validation::MaxChars;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use super::fields::{Priority, TicketType};
 
 /// The metrics an SLA measures.
 pub const METRICS: [&str; 3] = ["first_response", "next_response", "resolution"];
@@ -12,15 +15,19 @@ pub const METRICS: [&str; 3] = ["first_response", "next_response", "resolution"]
 pub struct Conditions {
     /// Ticket priorities.
     #[serde(default)]
+    #[schema(value_type = Vec<Priority>)]
     pub priorities: Vec<String>,
     /// Ticket types.
     #[serde(default)]
+    #[schema(value_type = Vec<TicketType>)]
     pub types: Vec<String>,
-    /// Customer tiers (from the customer directory).
+    /// Customer tiers (from the customer directory; each at most 50 characters).
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline)]
     pub tiers: Vec<String>,
-    /// Customer service levels granted by agreements (e.g. `gold`).
+    /// Customer service levels granted by agreements (e.g. `gold`; each at most 50 characters).
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline)]
     pub service_levels: Vec<String>,
 }
 

@@ -1,9 +1,13 @@
 //! Business rules: the conditions triggers and automations test, and the actions they take.
 
 use chrono::{DateTime, Duration, Utc};
+use kefu_platform::validation::MaxChars;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::fields::{Channel, Priority, TicketType};
+use super::status::Status;
 
 /// What a ticket must look like for a rule to fire; every given condition must hold.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -11,20 +15,26 @@ use uuid::Uuid;
 pub struct RuleConditions {
     /// Any of these statuses.
     #[serde(default)]
+    #[schema(value_type = Vec<Status>)]
     pub status: Vec<String>,
     /// Any of these priorities.
     #[serde(default)]
+    #[schema(value_type = Vec<Priority>)]
     pub priority: Vec<String>,
     /// Any of these types.
     #[serde(default, rename = "type")]
+    #[schema(value_type = Vec<TicketType>)]
     pub kind: Vec<String>,
     /// Any of these channels.
     #[serde(default)]
+    #[schema(value_type = Vec<Channel>)]
     pub channel: Vec<String>,
-    /// Carries at least one of these tags.
+    /// Carries at least one of these tags (each at most 50 characters).
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline)]
     pub tags_any: Vec<String>,
-    /// The subject contains this text (case-insensitive).
+    /// The subject contains this text (case-insensitive; up to 200 characters).
+    #[schema(max_length = 200)]
     pub subject_contains: Option<String>,
     /// No public staff reply yet.
     pub unanswered: Option<bool>,
@@ -39,22 +49,28 @@ pub struct RuleConditions {
 #[serde(deny_unknown_fields)]
 pub struct RuleActions {
     /// Move to this status (skipped if the status machine forbids it).
+    #[schema(value_type = Option<Status>)]
     pub status: Option<String>,
     /// Set the priority.
+    #[schema(value_type = Option<Priority>)]
     pub priority: Option<String>,
     /// Set the type.
     #[serde(rename = "type")]
+    #[schema(value_type = Option<TicketType>)]
     pub kind: Option<String>,
     /// Set the team.
     pub team_id: Option<Uuid>,
     /// Set the assignee.
     pub assignee_id: Option<Uuid>,
-    /// Add tags.
+    /// Add tags (each 1–50 letters, digits, `_`, `-`, `:` or `.`).
     #[serde(default)]
+    #[schema(value_type = Vec<MaxChars<50>>, inline)]
     pub add_tags: Vec<String>,
-    /// Add an internal note.
+    /// Add an internal note (1–5000 characters).
+    #[schema(max_length = 5000)]
     pub internal_note: Option<String>,
-    /// E-mail the active staff holding this role.
+    /// E-mail the active staff holding this role (a role key, up to 64 characters).
+    #[schema(max_length = 64)]
     pub notify_role: Option<String>,
 }
 

@@ -53,6 +53,19 @@ async fn files_are_stored_sniffed_and_served_only_to_who_may_read_the_ticket() {
         )
         .await
         .expect(201);
+    // A name over its documented maxLength (255) is a 422 naming `filename`.
+    let long_name = staff
+        .send(
+            staff
+                .request(
+                    Method::POST,
+                    &format!("{at}/attachments?filename={}.pdf", "n".repeat(252)),
+                )
+                .body(b"%PDF-1.7 long name".to_vec()),
+        )
+        .await
+        .expect(422);
+    assert_eq!(long_name["errors"][0]["field"], "filename");
 
     let file = portal
         .get(&format!(

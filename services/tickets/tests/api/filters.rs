@@ -52,6 +52,20 @@ async fn filters_combine_and_pages_follow_the_cursor() {
         .await
         .expect(200);
     assert_eq!(subjects(&open), ["Invoice 100% wrong"]);
+    // One over each documented maxLength (200) is a 422 naming the parameter.
+    let statuses = "open,".repeat(39) + "solved";
+    assert_eq!(statuses.len(), 201);
+    for query in [
+        format!("status={statuses}"),
+        format!("q={}", "w".repeat(201)),
+    ] {
+        let field = query.split('=').next().unwrap().to_string();
+        let long = client
+            .get(&format!("/api/v1/tickets?{query}"))
+            .await
+            .expect(422);
+        assert_eq!(long["errors"][0]["field"], field, "{query}");
+    }
     let mine = client
         .get(&format!("/api/v1/tickets?assignee_id={agent}"))
         .await

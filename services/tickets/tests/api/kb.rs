@@ -142,6 +142,12 @@ async fn search_finds_words_in_title_and_body_and_takes_any_text() {
             .await
             .expect(200);
     }
+    // Search words are bounded (200 characters, the documented maxLength).
+    let long = writer
+        .get(&format!("/api/v1/kb/articles?q={}", "w".repeat(201)))
+        .await
+        .expect(422);
+    assert_eq!(long["errors"][0]["field"], "q");
     assert_eq!(
         other_tenant
             .get("/api/v1/kb/articles?q=paper")

@@ -446,6 +446,14 @@ async fn a_macro_changes_fields_and_replies_in_one_go() {
         .await
         .expect(422);
     assert_eq!(empty["errors"][0]["field"], "actions");
+    let long_tag = admin
+        .post(
+            "/api/v1/macros",
+            &json!({"name": "Untag", "actions": {"remove_tags": ["t".repeat(51)]}}),
+        )
+        .await
+        .expect(422);
+    assert_eq!(long_tag["errors"][0]["field"], "actions.remove_tags[0]");
     let ticket = create(
         &admin,
         json!({"subject": "Blank pages", "tags": ["new-lead"]}),

@@ -98,6 +98,28 @@ async fn an_automation_solves_pending_tickets_after_three_days_once() {
         .await
         .expect(422);
     assert_eq!(untimed["errors"][0]["field"], "conditions");
+    // One over each documented maxLength is a 422 naming the field.
+    for (body, field) in [
+        (
+            json!({"name": "Long event", "event": "e".repeat(21), "conditions": {"hours_since_updated": 72}, "actions": {"status": "solved"}}),
+            "event",
+        ),
+        (
+            json!({"name": "Long tag", "conditions": {"hours_since_updated": 72, "tags_any": ["t".repeat(51)]}, "actions": {"status": "solved"}}),
+            "conditions.tags_any[0]",
+        ),
+        (
+            json!({"name": "Long subject", "conditions": {"hours_since_updated": 72, "subject_contains": "s".repeat(201)}, "actions": {"status": "solved"}}),
+            "conditions.subject_contains",
+        ),
+        (
+            json!({"name": "Long role", "conditions": {"hours_since_updated": 72}, "actions": {"notify_role": "r".repeat(65)}}),
+            "actions.notify_role",
+        ),
+    ] {
+        let long = admin.post("/api/v1/automations", &body).await.expect(422);
+        assert_eq!(long["errors"][0]["field"], field);
+    }
     let automation = admin
         .post("/api/v1/automations", &json!({"name": "Solve silent pending", "conditions": {"status": ["pending"], "hours_since_updated": 72}, "actions": {"status": "solved", "internal_note": "Solved after 3 days without an answer."}}))
         .await

@@ -87,6 +87,20 @@ async fn a_changed_policy_is_a_new_version_and_tickets_record_the_one_they_start
         .await
         .expect(422);
     assert_eq!(none["errors"][0]["field"], "targets");
+    // Tiers and service levels are customers' words: only their documented length (50).
+    for (conditions, field) in [
+        (json!({"tiers": ["t".repeat(51)]}), "conditions.tiers[0]"),
+        (
+            json!({"service_levels": ["s".repeat(51)]}),
+            "conditions.service_levels[0]",
+        ),
+    ] {
+        let long = admin
+            .post("/api/v1/sla-policies", &json!({"name": "X", "conditions": conditions, "targets": {"resolution": {"minutes": 60}}}))
+            .await
+            .expect(422);
+        assert_eq!(long["errors"][0]["field"], field);
+    }
 
     let complaints = admin
         .post("/api/v1/sla-policies", &json!({"name": "Complaints", "position": -1, "conditions": {"types": ["complaint"]}, "targets": {"resolution": {"minutes": 240, "business_hours": false}}}))
