@@ -12,7 +12,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use uuid::Uuid;
 
 use crate::domain::recurrence::occurrences;
 use crate::events::emit;
@@ -178,15 +177,4 @@ pub fn spawn_runs(
             }
         }
     })
-}
-
-/// Cancels the plan's follow-ups that have not come due yet (a plan stopped or changed).
-pub async fn cancel_scheduled<C: ConnectionTrait>(conn: &C, plan: Uuid) -> Result<(), DbErr> {
-    follow_up::Entity::update_many()
-        .col_expr(follow_up::Column::Status, Expr::value("cancelled"))
-        .filter(follow_up::Column::PlanId.eq(plan))
-        .filter(follow_up::Column::Status.eq("scheduled"))
-        .exec(conn)
-        .await?;
-    Ok(())
 }

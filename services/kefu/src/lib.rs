@@ -10,15 +10,18 @@ use std::net::TcpListener;
 use actix_web::dev::ServerHandle;
 use anyhow::Context;
 
+/// A service of the registry to start: its entry, its settings, where it listens.
+pub type ServiceToStart = (
+    &'static registry::ServiceEntry,
+    Box<dyn registry::Launch>,
+    TcpListener,
+);
+
 /// What the all-in-one suite needs.
 pub struct SuiteConfig {
     /// Every service of the registry, in its order, with its settings and where it
     /// listens (a loopback port).
-    pub services: Vec<(
-        &'static registry::ServiceEntry,
-        Box<dyn registry::Launch>,
-        TcpListener,
-    )>,
+    pub services: Vec<ServiceToStart>,
     /// Gateway settings; its upstreams are filled in from the listeners.
     pub gateway: kefu_gateway::Settings,
     /// Where the gateway listens.
@@ -30,13 +33,7 @@ pub struct SuiteConfig {
 impl SuiteConfig {
     /// Every service of the registry with its settings from the environment, on the
     /// listener its `KEFU_<NAME>_ADDR` names (default 127.0.0.1 and its port).
-    pub fn services_from_env() -> anyhow::Result<
-        Vec<(
-            &'static registry::ServiceEntry,
-            Box<dyn registry::Launch>,
-            TcpListener,
-        )>,
-    > {
+    pub fn services_from_env() -> anyhow::Result<Vec<ServiceToStart>> {
         registry::SERVICES
             .iter()
             .map(|entry| {

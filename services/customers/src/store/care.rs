@@ -3,7 +3,8 @@
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::store::TenantStore;
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
 use uuid::Uuid;
 
 use super::entities::{care_plan, follow_up};
@@ -23,11 +24,28 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
         }
     }
 
-    /// Writes a changed plan, bumping its version (a 412 if someone saved it since).
-    pub async fn save_plan(&self, model: care_plan::Model) -> Result<care_plan::Model, DbErr> {
+    /// Writes a changed plan, bumping its version (a 412 if `if_match` or the stored
+    /// version says someone saved it since it was read).
+    pub async fn save_plan(
+        &self,
+        model: care_plan::Model,
+        if_match: &IfMatch,
+    ) -> Result<care_plan::Model, DbErr> {
         TenantStore::<_, care_plan::Entity>::new(self.conn, TenantId::from(self.tenant))
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await
+    }
+
+    /// Cancels the follow-ups of a plan that are still scheduled (a stopped plan).
+    pub async fn cancel_scheduled(&self, plan: Uuid) -> Result<(), DbErr> {
+        TenantStore::<_, follow_up::Entity>::new(self.conn, TenantId::from(self.tenant))
+            .update_many()
+            .col_expr(follow_up::Column::Status, Expr::value("cancelled"))
+            .filter(follow_up::Column::PlanId.eq(plan))
+            .filter(follow_up::Column::Status.eq("scheduled"))
+            .exec(self.conn)
+            .await?;
+        Ok(())
     }
 
     /// Writes a changed follow-up, bumping its version (a 412 if someone saved it since).

@@ -133,3 +133,52 @@ async fn bad_plans_are_refused_by_field() {
         assert_eq!(refused["errors"][0]["field"], field, "{plan}");
     }
 }
+
+#[tokio::test]
+async fn stopping_a_plan_with_a_stale_etag_is_a_412_that_leaves_its_follow_ups_scheduled() {
+    let clock = Clock::fixed(utc("2026-12-01T00:00:00Z"));
+    let app = spawn_app_at(clock.clone()).await;
+    let (_, staff) = app.staff(STAFF).await;
+    let acme = create(&staff, json!({"kind": "organisation", "name": "Acme"})).await;
+    let plan = staff
+        .post(
+            "/api/v1/care-plans",
+            &json!({"customer_id": acme["id"], "name": "Monthly call", "rule": "FREQ=MONTHLY",
+                    "starts_at": "2027-01-05T09:00", "time_zone": "UTC", "channel": "phone",
+                    "kind": "task", "task": "Call"}),
+        )
+        .await
+        .expect(201);
+    let at = format!("/api/v1/care-plans/{}", plan["id"].as_str().unwrap());
+    let renamed = staff
+        .patch(&at, &json!({"name": "Monthly check-in"}))
+        .await
+        .expect(200);
+    assert_eq!(renamed["version"], 2);
+
+    let stale = staff
+        .send(
+            staff
+                .request(reqwest::Method::PATCH, &at)
+                .header("if-match", "\"1\"")
+                .json(&json!({"active": false})),
+        )
+        .await;
+
+    stale.expect_problem(412, "version_mismatch");
+    let listed = staff
+        .get(&format!(
+            "/api/v1/follow-ups?plan_id={}",
+            plan["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(200);
+    let statuses: Vec<&Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["status"])
+        .collect();
+    assert!(!statuses.is_empty());
+    assert!(statuses.iter().all(|s| *s == "scheduled"), "{listed}");
+}
