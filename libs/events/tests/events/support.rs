@@ -38,6 +38,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(kefu_events::outbox::Migration),
             Box::new(kefu_events::consumer::Migration),
+            // After every migration already applied somewhere, so it runs last.
+            Box::new(kefu_events::consumer::DeliveriesMigration),
         ]
     }
 }

@@ -24,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_agreements::Migration),
             Box::new(m20261125_000004_pain_points::Migration),
             Box::new(m20261125_000005_care_plans::Migration),
+            // After every migration already applied somewhere, so it runs last.
+            Box::new(kefu_events::consumer::DeliveriesMigration),
         ]
     }
 }

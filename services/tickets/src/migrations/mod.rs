@@ -38,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(kefu_platform::mail::Migration),
             Box::new(m20261124_000011_ticket_search::Migration),
             Box::new(m20261124_000012_attachments::Migration),
+            // After every migration already applied somewhere, so it runs last.
+            Box::new(kefu_events::consumer::DeliveriesMigration),
         ]
     }
 }

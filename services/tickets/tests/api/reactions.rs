@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::helpers::{
-    create, embedded_bus, eventually, path, publish, redeliver, spawn_app_with_bus, AGENT,
+    create, embedded_bus, eventually, path, publish, redeliver, spawn_app_with_bus, TestApp, AGENT,
 };
 
 fn customer(id: Uuid, tier: &str, owner: Option<Uuid>) -> CustomerData {
@@ -47,21 +47,35 @@ fn response(customer: Option<Uuid>, ticket: Option<Uuid>, csat: f64) -> Response
     }
 }
 
-/// The follow-up tickets once the first has appeared and a redelivery had time to land.
-async fn settled_follow_ups(client: &kefu_testkit::TestClient) -> Value {
-    eventually("the follow-up ticket", async || {
-        let listed = client
-            .get("/api/v1/tickets?type=follow_up")
-            .await
-            .expect(200);
-        !listed["items"].as_array().unwrap().is_empty()
-    })
-    .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+/// The follow-up tickets once `redelivered`, delivered twice, has been handled twice (its
+/// inbox row counts the second delivery).
+async fn settled_follow_ups(
+    app: &TestApp,
+    client: &kefu_testkit::TestClient,
+    redelivered: &kefu_events::Envelope,
+) -> Value {
+    redelivery_handled(app, redelivered).await;
     client
         .get("/api/v1/tickets?type=follow_up")
         .await
         .expect(200)
+}
+
+/// Waits until tickets has handled the second delivery of `envelope` (without a second
+/// effect, which is what the caller then checks).
+async fn redelivery_handled(app: &TestApp, envelope: &kefu_events::Envelope) {
+    use kefu_events::consumer::entity;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = app.state.db.clone();
+    eventually("the redelivery being handled", async || {
+        entity::Entity::find()
+            .filter(entity::Column::EventId.eq(envelope.id))
+            .one(&db)
+            .await
+            .unwrap()
+            .is_some_and(|row| row.deliveries >= 2)
+    })
+    .await;
 }
 
 fn resolution_target(sla: &Value) -> i64 {
@@ -174,7 +188,7 @@ async fn csat_lands_on_the_ticket_and_a_detractor_opens_one_follow_up_for_the_ma
     .await;
     // Delivered twice: still one follow-up.
     redeliver(&bus, &detractor, "kefu.surveys").await;
-    let follow_ups = settled_follow_ups(&client).await;
+    let follow_ups = settled_follow_ups(&app, &client, &detractor).await;
     let items = follow_ups["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{follow_ups}");
     assert_eq!(items[0]["assignee_id"], json!(manager));
@@ -288,7 +302,7 @@ async fn a_merged_customer_s_tickets_move_to_the_survivor_once_with_history_and_
         listed["items"].as_array().unwrap().len() == 2
     })
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    redelivery_handled(&app, &envelope).await;
 
     let left = admin
         .get(&format!("/api/v1/tickets?customer_id={merged}"))
@@ -363,7 +377,7 @@ async fn a_due_care_plan_task_opens_one_follow_up_ticket_and_a_survey_opens_none
     )
     .await;
     redeliver(&bus, &task, "kefu.customers").await;
-    let listed = settled_follow_ups(&client).await;
+    let listed = settled_follow_ups(&app, &client, &task).await;
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{listed}");
     assert_eq!(items[0]["assignee_id"], json!(manager));
