@@ -10,7 +10,7 @@ use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,7 +21,7 @@ use super::views::UserView;
 use crate::domain::{opaque_token, password};
 use crate::events::{emit_user_change, user_data};
 use crate::state::AppState;
-use crate::store::entities::invitation;
+use crate::store::invitations::{self, InvitationStore};
 use crate::store::{audit, users};
 
 /// An invitation of a staff user.
@@ -204,17 +204,8 @@ pub async fn list_pending(
     query: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.parse()?;
-    let mut select = invitation::Entity::find()
-        .filter(invitation::Column::TenantId.eq(auth.tenant_id.uuid()))
-        .filter(invitation::Column::AcceptedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(Utc::now()));
-    if let Some(after) = page.after {
-        select = select.filter(invitation::Column::Id.gt(after));
-    }
-    let rows = select
-        .order_by_asc(invitation::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
+    let rows = InvitationStore::new(&state.db, auth.tenant_id)
+        .pending(page, Utc::now())
         .await?;
     let page = Page::from_rows(rows, page, |i| i.id).map(|i| InvitationView {
         id: i.id,
@@ -272,9 +263,7 @@ pub async fn accept(
     let body = body.into_inner();
     let digest = opaque_token::digest(&body.token);
     // Check the token before paying for argon2: a public route must not hash for strangers.
-    let pending = invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(digest.clone()))
-        .one(&state.db)
+    let pending = invitations::by_token_digest(&state.db, &digest)
         .await?
         .is_some_and(|i| i.accepted_at.is_none() && i.expires_at > Utc::now());
     if !pending {
@@ -286,9 +275,7 @@ pub async fn accept(
         .db
         .transaction::<_, UserView, ApiError>(|txn| {
             Box::pin(async move {
-                let found = invitation::Entity::find()
-                    .filter(invitation::Column::TokenHash.eq(digest))
-                    .one(txn)
+                let found = invitations::by_token_digest(txn, &digest)
                     .await?
                     .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
                     .ok_or(ApiError::NotFound)?;
@@ -307,9 +294,7 @@ pub async fn accept(
                     user.name = name.trim().to_string();
                 }
                 let saved = store.save(user, &IfMatch::Absent).await?;
-                let mut accepted: invitation::ActiveModel = found.into();
-                accepted.accepted_at = sea_orm::ActiveValue::Set(Some(Utc::now()));
-                invitation::Entity::update(accepted).exec(txn).await?;
+                invitations::mark_accepted(txn, &found, Utc::now()).await?;
                 audit::record(
                     txn,
                     audit::AuditRecord {

@@ -240,12 +240,9 @@ pub async fn revoke_session(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id().ok_or(ApiError::NotFound)?.uuid();
-    let session = sessions::get(&state.db, *id)
+    let session = sessions::of_subject(&state.db, auth.tenant_id.uuid(), user_id, *id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if session.subject_id != user_id || session.tenant_id != Some(auth.tenant_id.uuid()) {
-        return Err(ApiError::NotFound);
-    }
     sessions::revoke(&state.db, session.id, "revoked_by_user").await?;
     Ok(HttpResponse::NoContent().finish())
 }

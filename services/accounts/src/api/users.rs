@@ -24,7 +24,7 @@ use crate::domain::plans::Plan;
 use crate::domain::{opaque_token, password};
 use crate::events::{emit, emit_user_change, user_data};
 use crate::state::AppState;
-use crate::store::entities::{invitation, user};
+use crate::store::entities::user;
 use crate::store::{audit, decode_list, encode_list, roles, teams, tenants, users};
 
 /// A new user. Without `password` the user is invited and must accept.
@@ -282,19 +282,15 @@ pub async fn issue_invitation(
     user: &user::Model,
     expires_at: DateTime<Utc>,
 ) -> Result<InvitationIssued, ApiError> {
-    use sea_orm::EntityTrait;
     let token = opaque_token::generate("ki_");
-    invitation::Entity::insert(invitation::ActiveModel::from(invitation::Model {
-        id: Uuid::now_v7(),
-        tenant_id: user.tenant_id,
-        user_id: user.id,
-        token_hash: opaque_token::digest(&token),
-        expires_at,
-        accepted_at: None,
-        created_at: Utc::now(),
-    }))
-    .exec(txn)
-    .await?;
+    crate::store::invitations::InvitationStore::new(txn, user.tenant_id.into())
+        .insert(crate::store::invitations::new_row(
+            user.tenant_id,
+            user.id,
+            opaque_token::digest(&token),
+            expires_at,
+        ))
+        .await?;
     Ok(InvitationIssued { token, expires_at })
 }
 

@@ -4,6 +4,7 @@
 pub mod api_clients;
 pub mod audit;
 pub mod entities;
+pub mod invitations;
 pub mod login_counters;
 pub mod operators;
 pub mod roles;

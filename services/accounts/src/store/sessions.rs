@@ -79,7 +79,21 @@ pub async fn mark_used(conn: &impl ConnectionTrait, token_id: Uuid) -> Result<bo
     Ok(result.rows_affected == 1)
 }
 
-/// A session by id.
+/// A session of `subject` in `tenant`, by id: what a user may see and revoke of their own.
+pub async fn of_subject(
+    conn: &impl ConnectionTrait,
+    tenant: Uuid,
+    subject: Uuid,
+    id: Uuid,
+) -> Result<Option<session::Model>, DbErr> {
+    session::Entity::find_by_id(id)
+        .filter(session::Column::TenantId.eq(tenant))
+        .filter(session::Column::SubjectId.eq(subject))
+        .one(conn)
+        .await
+}
+
+/// A session by id, whoever's: for the refresh grant, where the refresh token found it.
 pub async fn get(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<session::Model>, DbErr> {
     session::Entity::find_by_id(id).one(conn).await
 }

@@ -6,12 +6,13 @@ use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::{CustomersRead, CustomersWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::ids::TenantId;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{EntityTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,7 +23,7 @@ use crate::care::{materialize, parse_local};
 use crate::domain::fields::ContactChannel;
 use crate::domain::recurrence::parse_rule;
 use crate::state::AppState;
-use crate::store::care::CareStore;
+use crate::store::care::{CareStore, FollowUpFilter};
 use crate::store::entities::{care_plan, follow_up};
 
 /// What an occurrence of a plan is.
@@ -398,15 +399,8 @@ pub async fn list_care_plans(
     auth: Authz<CustomersRead>,
     query: Query<CarePlanQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut select =
-        care_plan::Entity::find().filter(care_plan::Column::TenantId.eq(auth.tenant_id.uuid()));
-    if let Some(customer) = query.0.customer_id {
-        select = select.filter(care_plan::Column::CustomerId.eq(customer));
-    }
-    let items = select
-        .order_by_asc(care_plan::Column::Id)
-        .limit(500)
-        .all(&state.db)
+    let items = CareStore::new(&state.db, auth.tenant_id)
+        .plans(query.0.customer_id, 500)
         .await?;
     Ok(HttpResponse::Ok().json(CarePlanList {
         items: items.into_iter().map(CarePlanView::from).collect(),
@@ -415,12 +409,11 @@ pub async fn list_care_plans(
 
 async fn found_plan(
     state: &AppState,
-    tenant: Uuid,
+    tenant: TenantId,
     id: Uuid,
 ) -> Result<care_plan::Model, ApiError> {
-    care_plan::Entity::find_by_id(id)
-        .filter(care_plan::Column::TenantId.eq(tenant))
-        .one(&state.db)
+    CareStore::new(&state.db, tenant)
+        .plan(id)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -433,7 +426,7 @@ pub async fn get_care_plan(
     auth: Authz<CustomersRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = found_plan(&state, auth.tenant_id.uuid(), *id).await?;
+    let found = found_plan(&state, auth.tenant_id, *id).await?;
     Ok(with_etag(found.version, &CarePlanView::from(found)))
 }
 
@@ -448,7 +441,7 @@ pub async fn update_care_plan(
     body: Json<CarePlanPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
-    let mut plan = found_plan(&state, auth.tenant_id.uuid(), *id).await?;
+    let mut plan = found_plan(&state, auth.tenant_id, *id).await?;
     let now = state.clock.now();
     let stopped = patch.active == Some(false) && plan.active;
     if let Some(name) = patch.name {
@@ -491,31 +484,21 @@ pub async fn list_follow_ups(
         cursor: query.cursor.clone(),
     }
     .parse()?;
-    let mut select =
-        follow_up::Entity::find().filter(follow_up::Column::TenantId.eq(auth.tenant_id.uuid()));
-    if let Some(customer) = query.customer_id {
-        select = select.filter(follow_up::Column::CustomerId.eq(customer));
-    }
-    if let Some(plan) = query.plan_id {
-        select = select.filter(follow_up::Column::PlanId.eq(plan));
-    }
-    if let Some(status) = query.status {
+    if let Some(status) = &query.status {
         if !FOLLOW_UP_STATUSES.contains(&status.as_str()) {
             return Err(ApiError::field(
                 "status",
                 "must be scheduled, due, done, skipped or cancelled",
             ));
         }
-        select = select.filter(follow_up::Column::Status.eq(status));
     }
-    if let Some(after) = page.after {
-        select = select.filter(follow_up::Column::Id.gt(after));
-    }
-    // Ids are UUIDv7 of the due time: their order is the due order.
-    let rows = select
-        .order_by_asc(follow_up::Column::Id)
-        .limit(page.limit + 1)
-        .all(&state.db)
+    let filter = FollowUpFilter {
+        customer_id: query.customer_id,
+        plan_id: query.plan_id,
+        status: query.status,
+    };
+    let rows = CareStore::new(&state.db, auth.tenant_id)
+        .follow_ups(filter, page)
         .await?;
     let page = Page::from_rows(rows, page, |f| f.id).map(FollowUpView::from);
     Ok(HttpResponse::Ok().json(FollowUpPage {
@@ -525,20 +508,18 @@ pub async fn list_follow_ups(
 }
 
 /// Completes a follow-up with its outcome (`done`) or skips it.
-#[utoipa::path(tag = "customers", params(("id" = Uuid, Path, description = "Follow-up id")), request_body = FollowUpPatch, responses((status = 200, description = "The follow-up", body = FollowUpView), ErrorResponses), security(("bearer" = ["customers:write"])))]
+#[utoipa::path(tag = "customers", params(("id" = Uuid, Path, description = "Follow-up id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = FollowUpPatch, responses((status = 200, description = "The follow-up", body = FollowUpView), ErrorResponses), security(("bearer" = ["customers:write"])))]
 #[patch("/api/v1/follow-ups/{id}")]
 pub async fn complete_follow_up(
     state: web::Data<AppState>,
     auth: Authz<CustomersWrite>,
     id: web::Path<Uuid>,
+    if_match: IfMatch,
     body: Json<FollowUpPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
-    let mut found = follow_up::Entity::find_by_id(*id)
-        .filter(follow_up::Column::TenantId.eq(auth.tenant_id.uuid()))
-        .one(&state.db)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let store = CareStore::new(&state.db, auth.tenant_id);
+    let mut found = store.follow_up(*id).await?.ok_or(ApiError::NotFound)?;
     if !matches!(found.status.as_str(), "scheduled" | "due") {
         return Err(ApiError::IllegalTransition {
             detail: format!("a {} follow-up is finished", found.status),
@@ -549,9 +530,7 @@ pub async fn complete_follow_up(
     found.outcome = patch.outcome;
     found.completed_by = Some(auth.actor);
     found.completed_at = Some(state.clock.now());
-    let found = CareStore::new(&state.db, auth.tenant_id)
-        .save_follow_up(found)
-        .await?;
+    let found = store.save_follow_up(found, &if_match).await?;
     Ok(with_etag(found.version, &FollowUpView::from(found)))
 }
 

@@ -2,12 +2,24 @@
 
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::pagination::PageRequest;
 use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::{care_plan, follow_up};
+
+/// What a follow-up list can be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpFilter {
+    /// Of this customer.
+    pub customer_id: Option<Uuid>,
+    /// Of this plan.
+    pub plan_id: Option<Uuid>,
+    /// In this status.
+    pub status: Option<String>,
+}
 
 /// Care plans and follow-ups of one tenant.
 pub struct CareStore<'c, C> {
@@ -48,10 +60,75 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
         Ok(())
     }
 
-    /// Writes a changed follow-up, bumping its version (a 412 if someone saved it since).
-    pub async fn save_follow_up(&self, model: follow_up::Model) -> Result<follow_up::Model, DbErr> {
-        TenantStore::<_, follow_up::Entity>::new(self.conn, TenantId::from(self.tenant))
-            .save(model, &IfMatch::Absent)
+    /// Up to `limit` care plans, oldest first, optionally of one customer.
+    pub async fn plans(
+        &self,
+        customer: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<care_plan::Model>, DbErr> {
+        let mut select = self.plans_table().find();
+        if let Some(customer) = customer {
+            select = select.filter(care_plan::Column::CustomerId.eq(customer));
+        }
+        select
+            .order_by_asc(care_plan::Column::Id)
+            .limit(limit)
+            .all(self.conn)
             .await
+    }
+
+    /// One care plan.
+    pub async fn plan(&self, id: Uuid) -> Result<Option<care_plan::Model>, DbErr> {
+        self.plans_table().get(id).await
+    }
+
+    /// A page of follow-ups (`limit + 1` rows), soonest due first: their ids are UUIDv7
+    /// of the due time, so id order is due order.
+    pub async fn follow_ups(
+        &self,
+        filter: FollowUpFilter,
+        page: PageRequest,
+    ) -> Result<Vec<follow_up::Model>, DbErr> {
+        let mut select = self.follow_ups_table().find();
+        if let Some(customer) = filter.customer_id {
+            select = select.filter(follow_up::Column::CustomerId.eq(customer));
+        }
+        if let Some(plan) = filter.plan_id {
+            select = select.filter(follow_up::Column::PlanId.eq(plan));
+        }
+        if let Some(status) = filter.status {
+            select = select.filter(follow_up::Column::Status.eq(status));
+        }
+        if let Some(after) = page.after {
+            select = select.filter(follow_up::Column::Id.gt(after));
+        }
+        select
+            .order_by_asc(follow_up::Column::Id)
+            .limit(page.limit + 1)
+            .all(self.conn)
+            .await
+    }
+
+    /// One follow-up.
+    pub async fn follow_up(&self, id: Uuid) -> Result<Option<follow_up::Model>, DbErr> {
+        self.follow_ups_table().get(id).await
+    }
+
+    fn plans_table(&self) -> TenantStore<'c, C, care_plan::Entity> {
+        TenantStore::new(self.conn, TenantId::from(self.tenant))
+    }
+
+    fn follow_ups_table(&self) -> TenantStore<'c, C, follow_up::Entity> {
+        TenantStore::new(self.conn, TenantId::from(self.tenant))
+    }
+
+    /// Writes a changed follow-up, bumping its version (a 412 if `if_match` or the
+    /// stored version says someone saved it since it was read).
+    pub async fn save_follow_up(
+        &self,
+        model: follow_up::Model,
+        if_match: &IfMatch,
+    ) -> Result<follow_up::Model, DbErr> {
+        self.follow_ups_table().save(model, if_match).await
     }
 }

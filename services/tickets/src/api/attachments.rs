@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::AnyScope;
 use kefu_platform::auth::Claims;
 use kefu_platform::http::ErrorResponses;
+use kefu_platform::ids::TenantId;
 use kefu_platform::query::Query;
 use kefu_platform::{ApiError, Authz};
 use object_store::{ObjectStoreExt, PutPayload};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -22,7 +22,9 @@ use super::tickets::visible_ticket;
 use crate::attachments::{limit_for_plan, object_key, safe_filename, sniff};
 use crate::domain::history::changed_fields;
 use crate::state::AppState;
-use crate::store::entities::{attachment, ticket_comment};
+use crate::store::attachments::AttachmentStore;
+use crate::store::comments::CommentStore;
+use crate::store::entities::attachment;
 use crate::store::history::HistoryStore;
 
 /// An attachment.
@@ -92,15 +94,9 @@ async fn internal_notes(
     tenant: Uuid,
     ticket: Uuid,
 ) -> Result<Vec<Uuid>, ApiError> {
-    Ok(ticket_comment::Entity::find()
-        .filter(ticket_comment::Column::TenantId.eq(tenant))
-        .filter(ticket_comment::Column::TicketId.eq(ticket))
-        .filter(ticket_comment::Column::Public.eq(false))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect())
+    Ok(CommentStore::new(&state.db, TenantId::from(tenant))
+        .internal_note_ids(ticket)
+        .await?)
 }
 
 /// Uploads a file to a ticket (or one of its replies); the body is the file itself.
@@ -149,10 +145,8 @@ pub async fn upload_attachment(
     }
     let filename = safe_filename(query.filename.as_deref().unwrap_or("attachment"));
     if let Some(comment) = query.comment_id {
-        let known = ticket_comment::Entity::find_by_id(comment)
-            .filter(ticket_comment::Column::TenantId.eq(ticket.tenant_id))
-            .filter(ticket_comment::Column::TicketId.eq(ticket.id))
-            .one(&state.db)
+        let known = CommentStore::new(&state.db, auth.tenant_id)
+            .of_ticket_by_id(ticket.id, comment)
             .await?
             .filter(|c| c.public || caller.sees_internal());
         if known.is_none() {
@@ -184,8 +178,8 @@ pub async fn upload_attachment(
         uploaded_by: Some(auth.actor),
         created_at: state.clock.now(),
     };
-    attachment::Entity::insert(attachment::ActiveModel::from(row.clone()))
-        .exec_without_returning(&state.db)
+    let row = AttachmentStore::new(&state.db, auth.tenant_id)
+        .insert(row)
         .await?;
     let change = changed_fields([("attachment", None, Some(filename))]);
     let via = if caller.sees_internal() {
@@ -217,11 +211,8 @@ pub async fn list_attachments(
     } else {
         internal_notes(&state, ticket.tenant_id, ticket.id).await?
     };
-    let items = attachment::Entity::find()
-        .filter(attachment::Column::TenantId.eq(ticket.tenant_id))
-        .filter(attachment::Column::TicketId.eq(ticket.id))
-        .order_by_asc(attachment::Column::Id)
-        .all(&state.db)
+    let items = AttachmentStore::new(&state.db, auth.tenant_id)
+        .of_ticket(ticket.id)
         .await?
         .into_iter()
         .filter(|a| a.comment_id.is_none_or(|c| !hidden.contains(&c)))
@@ -241,10 +232,8 @@ pub async fn download_attachment(
     let (ticket_id, attachment_id) = ids.into_inner();
     let caller = Caller::reader(&auth)?;
     let ticket = visible_ticket(&state.db, &auth, caller, ticket_id).await?;
-    let found = attachment::Entity::find_by_id(attachment_id)
-        .filter(attachment::Column::TenantId.eq(ticket.tenant_id))
-        .filter(attachment::Column::TicketId.eq(ticket.id))
-        .one(&state.db)
+    let found = AttachmentStore::new(&state.db, auth.tenant_id)
+        .of_ticket_by_id(ticket.id, attachment_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     if let Some(comment) = found.comment_id {

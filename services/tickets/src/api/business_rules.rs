@@ -6,10 +6,8 @@ use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::ids::TenantId;
 use kefu_platform::json::Json;
-use kefu_platform::store::TenantStore;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -20,6 +18,7 @@ use crate::domain::rules::{RuleActions, RuleConditions};
 use crate::domain::status::Status;
 use crate::state::AppState;
 use crate::store::entities::business_rule;
+use crate::store::rules::RuleStore;
 
 /// Longest `event` accepted: automations ignore theirs (it is `time`), triggers take
 /// `created` or `updated`.
@@ -239,13 +238,7 @@ pub struct RuleList {
 }
 
 async fn list(state: &AppState, tenant: Uuid, kind: &str) -> Result<HttpResponse, ApiError> {
-    let items = business_rule::Entity::find()
-        .filter(business_rule::Column::TenantId.eq(tenant))
-        .filter(business_rule::Column::Kind.eq(kind))
-        .order_by_asc(business_rule::Column::Position)
-        .order_by_asc(business_rule::Column::Id)
-        .all(&state.db)
-        .await?;
+    let items = rules_of(state, tenant).of_kind(kind).await?;
     Ok(HttpResponse::Ok().json(RuleList {
         items: items.into_iter().map(RuleView::from).collect(),
     }))
@@ -257,12 +250,14 @@ async fn find(
     kind: &str,
     id: Uuid,
 ) -> Result<business_rule::Model, ApiError> {
-    business_rule::Entity::find_by_id(id)
-        .filter(business_rule::Column::TenantId.eq(tenant))
-        .filter(business_rule::Column::Kind.eq(kind))
-        .one(&state.db)
+    rules_of(state, tenant)
+        .get(kind, id)
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+fn rules_of(state: &AppState, tenant: Uuid) -> RuleStore<'_, sea_orm::DatabaseConnection> {
+    RuleStore::new(&state.db, TenantId::from(tenant))
 }
 
 async fn create(
@@ -277,10 +272,8 @@ async fn create(
         "time".into()
     };
     check_rule(kind, &event, &body.conditions, &body.actions)?;
-    let last = business_rule::Entity::find()
-        .filter(business_rule::Column::TenantId.eq(tenant))
-        .filter(business_rule::Column::Kind.eq(kind))
-        .all(&state.db)
+    let last = rules_of(state, tenant)
+        .of_kind(kind)
         .await?
         .iter()
         .map(|r| r.position)
@@ -301,9 +294,7 @@ async fn create(
         created_at: now,
         updated_at: now,
     };
-    business_rule::Entity::insert(business_rule::ActiveModel::from(model.clone()))
-        .exec_without_returning(&state.db)
-        .await?;
+    let model = rules_of(state, tenant).insert(model).await?;
     let path = if kind == "trigger" {
         "triggers"
     } else {
@@ -349,9 +340,7 @@ async fn update(
         rule.active = active;
     }
     rule.updated_at = state.clock.now();
-    let rule = TenantStore::<_, business_rule::Entity>::new(&state.db, TenantId::from(tenant))
-        .save(rule, &if_match)
-        .await?;
+    let rule = rules_of(state, tenant).save(rule, &if_match).await?;
     Ok(with_etag(rule.version, &RuleView::from(rule)))
 }
 
@@ -362,11 +351,7 @@ async fn remove(
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
     let rule = find(state, tenant, kind, id).await?;
-    business_rule::Entity::delete_many()
-        .filter(business_rule::Column::TenantId.eq(tenant))
-        .filter(business_rule::Column::Id.eq(rule.id))
-        .exec(&state.db)
-        .await?;
+    rules_of(state, tenant).delete(rule.id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -4,11 +4,10 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead, TicketsWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::ids::TenantId;
 use kefu_platform::json::Json;
-use kefu_platform::store::TenantStore;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -23,6 +22,7 @@ use crate::domain::status::Status;
 use crate::state::AppState;
 use crate::store::decode_list;
 use crate::store::entities::ticket_macro;
+use crate::store::macros::MacroStore;
 
 /// A canned reply.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -167,9 +167,8 @@ pub struct ApplyMacroBody {
 impl Validate for ApplyMacroBody {}
 
 async fn find(state: &AppState, tenant: Uuid, id: Uuid) -> Result<ticket_macro::Model, ApiError> {
-    ticket_macro::Entity::find_by_id(id)
-        .filter(ticket_macro::Column::TenantId.eq(tenant))
-        .one(&state.db)
+    MacroStore::new(&state.db, TenantId::from(tenant))
+        .get(id)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -189,11 +188,7 @@ pub async fn list_macros(
     state: web::Data<AppState>,
     auth: Authz<TicketsRead>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = ticket_macro::Entity::find()
-        .filter(ticket_macro::Column::TenantId.eq(auth.tenant_id.uuid()))
-        .order_by_asc(ticket_macro::Column::Name)
-        .all(&state.db)
-        .await?;
+    let items = MacroStore::new(&state.db, auth.tenant_id).by_name().await?;
     Ok(HttpResponse::Ok().json(MacroList {
         items: items.into_iter().map(MacroView::from).collect(),
     }))
@@ -218,8 +213,8 @@ pub async fn create_macro(
         created_at: now,
         updated_at: now,
     };
-    ticket_macro::Entity::insert(ticket_macro::ActiveModel::from(model.clone()))
-        .exec_without_returning(&state.db)
+    let model = MacroStore::new(&state.db, auth.tenant_id)
+        .insert(model)
         .await
         .map_err(name_taken)?;
     Ok(created(
@@ -260,7 +255,7 @@ pub async fn update_macro(
         found.actions = serde_json::to_string(&actions).map_err(ApiError::internal)?;
     }
     found.updated_at = state.clock.now();
-    let found = TenantStore::<_, ticket_macro::Entity>::new(&state.db, auth.tenant_id)
+    let found = MacroStore::new(&state.db, auth.tenant_id)
         .save(found, &if_match)
         .await
         .map_err(name_taken)?;
@@ -276,10 +271,8 @@ pub async fn delete_macro(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let found = find(&state, auth.tenant_id.uuid(), *id).await?;
-    ticket_macro::Entity::delete_many()
-        .filter(ticket_macro::Column::TenantId.eq(found.tenant_id))
-        .filter(ticket_macro::Column::Id.eq(found.id))
-        .exec(&state.db)
+    MacroStore::new(&state.db, auth.tenant_id)
+        .delete(found.id)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

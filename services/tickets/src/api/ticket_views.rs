@@ -8,10 +8,8 @@ use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
-use kefu_platform::store::TenantStore;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,6 +19,7 @@ use super::tickets::TicketListQuery;
 use crate::state::AppState;
 use crate::store::entities::ticket_view;
 use crate::store::tickets::{TicketFilter, TicketStore};
+use crate::store::views::ViewStore;
 use crate::store::{decode_list, directory};
 
 /// Who sees a view.
@@ -168,11 +167,8 @@ async fn visible(
         Some(user) => decode_list(&user.team_ids),
         None => Vec::new(),
     };
-    let mut views: Vec<ticket_view::Model> = ticket_view::Entity::find()
-        .filter(ticket_view::Column::TenantId.eq(ctx.tenant_id.uuid()))
-        .order_by_asc(ticket_view::Column::Position)
-        .order_by_asc(ticket_view::Column::Id)
-        .all(&state.db)
+    let mut views: Vec<ticket_view::Model> = ViewStore::new(&state.db, ctx.tenant_id)
+        .all()
         .await?
         .into_iter()
         .filter(|v| match (v.owner_id, v.team_id) {
@@ -270,8 +266,8 @@ pub async fn create_view(
         created_at: now,
         updated_at: now,
     };
-    ticket_view::Entity::insert(ticket_view::ActiveModel::from(model.clone()))
-        .exec_without_returning(&state.db)
+    let model = ViewStore::new(&state.db, auth.tenant_id)
+        .insert(model)
         .await?;
     let view = with_count(&state, &auth, model).await?;
     Ok(created(
@@ -320,7 +316,7 @@ pub async fn update_view(
         view.position = position;
     }
     view.updated_at = state.clock.now();
-    let view = TenantStore::<_, ticket_view::Entity>::new(&state.db, auth.tenant_id)
+    let view = ViewStore::new(&state.db, auth.tenant_id)
         .save(view, &if_match)
         .await?;
     let out = with_count(&state, &auth, view).await?;
@@ -339,10 +335,8 @@ pub async fn delete_view(
     if !may_change(&auth, &view) {
         return Err(ApiError::Forbidden("tickets:admin".into()));
     }
-    ticket_view::Entity::delete_many()
-        .filter(ticket_view::Column::TenantId.eq(auth.tenant_id.uuid()))
-        .filter(ticket_view::Column::Id.eq(view.id))
-        .exec(&state.db)
+    ViewStore::new(&state.db, auth.tenant_id)
+        .delete(view.id)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

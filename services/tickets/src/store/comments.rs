@@ -33,6 +33,32 @@ impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
         Ok(model)
     }
 
+    /// One reply or note of a ticket.
+    pub async fn of_ticket_by_id(
+        &self,
+        ticket_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<ticket_comment::Model>, DbErr> {
+        ticket_comment::Entity::find_by_id(id)
+            .filter(ticket_comment::Column::TenantId.eq(self.tenant))
+            .filter(ticket_comment::Column::TicketId.eq(ticket_id))
+            .one(self.conn)
+            .await
+    }
+
+    /// The ids of a ticket's internal notes.
+    pub async fn internal_note_ids(&self, ticket_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+        Ok(ticket_comment::Entity::find()
+            .filter(ticket_comment::Column::TenantId.eq(self.tenant))
+            .filter(ticket_comment::Column::TicketId.eq(ticket_id))
+            .filter(ticket_comment::Column::Public.eq(false))
+            .all(self.conn)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect())
+    }
+
     /// The conversation of a ticket, oldest first; `public_only` hides internal notes.
     pub async fn of_ticket(
         &self,

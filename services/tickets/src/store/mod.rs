@@ -2,6 +2,7 @@
 //! tenant data is built with a `TenantId` and filters by it itself.
 
 pub mod all_tenants;
+pub mod attachments;
 pub mod comments;
 pub mod custom_fields;
 pub mod directory;
@@ -10,10 +11,12 @@ pub mod entities;
 pub mod escalation;
 pub mod history;
 pub mod kb;
+pub mod macros;
 pub mod rules;
 pub mod sla;
 pub mod structure;
 pub mod tickets;
+pub mod views;
 
 /// Encodes a list for a text column.
 pub fn encode_list<T: serde::Serialize>(items: &[T]) -> String {

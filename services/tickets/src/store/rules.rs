@@ -1,7 +1,9 @@
 //! Triggers and automations (business rules) of one tenant, and automations' firings.
 
 use chrono::{DateTime, Utc};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -43,6 +45,51 @@ impl<'a, C: ConnectionTrait> RuleStore<'a, C> {
             .order_by_asc(business_rule::Column::Id)
             .all(self.conn)
             .await
+    }
+
+    /// Every rule of `kind`, in order.
+    pub async fn of_kind(&self, kind: &str) -> Result<Vec<business_rule::Model>, DbErr> {
+        self.table()
+            .find()
+            .filter(business_rule::Column::Kind.eq(kind))
+            .order_by_asc(business_rule::Column::Position)
+            .order_by_asc(business_rule::Column::Id)
+            .all(self.conn)
+            .await
+    }
+
+    /// One rule of `kind`.
+    pub async fn get(&self, kind: &str, id: Uuid) -> Result<Option<business_rule::Model>, DbErr> {
+        self.table()
+            .find()
+            .filter(business_rule::Column::Id.eq(id))
+            .filter(business_rule::Column::Kind.eq(kind))
+            .one(self.conn)
+            .await
+    }
+
+    /// Adds a rule.
+    pub async fn insert(&self, model: business_rule::Model) -> Result<business_rule::Model, DbErr> {
+        self.table().insert(model).await
+    }
+
+    /// Writes a changed rule, bumping its version (412 when `if_match` or the stored
+    /// version says someone saved it since it was read).
+    pub async fn save(
+        &self,
+        model: business_rule::Model,
+        if_match: &IfMatch,
+    ) -> Result<business_rule::Model, DbErr> {
+        self.table().save(model, if_match).await
+    }
+
+    /// Deletes a rule.
+    pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
+        self.table().delete(id).await.map(|_| ())
+    }
+
+    fn table(&self) -> TenantStore<'a, C, business_rule::Entity> {
+        TenantStore::new(self.conn, TenantId::from(self.tenant))
     }
 
     /// Up to `limit` tickets an automation may apply to: in `statuses`, untouched since
