@@ -20,12 +20,13 @@ curl -sf "$base/openapi.json" >"$tmp/openapi.json"
 # (Chromium 156, seen in the net-log): network time, autofill, the on-device AI
 # model manifest (an on-demand component update, which --disable-component-update
 # does not stop) and the sign-in cookie check. The first two are features we turn
-# off; the manifest is read from an empty local folder; sign-in (Gaia) is pointed
+# off, and so is the optimisation guide (Chromium 156.0.8078.114 asked
+# optimizationguide-pa.googleapis.com for its models despite the manifest override); the manifest is read from an empty local folder; sign-in (Gaia) is pointed
 # at a closed loopback port because no flag or profile pref tried switches it off.
 mkdir -p "$tmp/profile" "$tmp/no-manifest"
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --disable-features=NetworkTimeServiceQuerying,AutofillServerCommunication \
+    --disable-features=NetworkTimeServiceQuerying,AutofillServerCommunication,OptimizationGuideModelDownloading,OptimizationHintsFetching,OptimizationTargetPrediction,OptimizationGuideOnDeviceModel,OptimizationHints \
     --optimization-guide-manifest-override="$tmp/no-manifest" --gaia-url=http://127.0.0.1:9 \
     --user-data-dir="$tmp/profile" --log-net-log="$tmp/net.json" --net-log-capture-mode=Default \
     --virtual-time-budget=10000 --dump-dom "$base/docs/" >"$tmp/dom.html" 2>"$tmp/chromium.err" ||
