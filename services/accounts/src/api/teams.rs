@@ -384,7 +384,10 @@ pub async fn update_team(
     let members = store.member_ids(found.id).await?;
     let before = team_data(&found, members.clone());
     if let Some(name) = patch.name.map(|n| n.trim().to_string()) {
-        if name != found.name && store.find_by_name(&name).await?.is_some() {
+        // The team itself holding the name means it was renamed since it was read: the
+        // versioned save answers that (412), not a name clash.
+        let holder = store.find_by_name(&name).await?;
+        if name != found.name && holder.is_some_and(|other| other.id != found.id) {
             return Err(team_name_taken());
         }
         found.name = name;
@@ -498,8 +501,10 @@ pub async fn set_team_members(
     members.sort();
     members.dedup();
     let before = team_data(&found, store.member_ids(found.id).await?);
-    store.set_members(found.id, &members).await?;
+    // The versioned save first: it takes the team's row, so a concurrent change of the
+    // members waits for it and then answers 412 instead of clashing on the member rows.
     let saved = store.save(found, &if_match).await?;
+    store.set_members(saved.id, &members).await?;
     let after = team_data(&saved, members.clone());
     let details = serde_json::json!({"before": before.member_ids, "after": members});
     emit_team_change(

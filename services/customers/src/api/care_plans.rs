@@ -520,6 +520,9 @@ pub async fn complete_follow_up(
     let patch = body.into_inner();
     let store = CareStore::new(&state.db, auth.tenant_id);
     let mut found = store.follow_up(*id).await?.ok_or(ApiError::NotFound)?;
+    // A stale read is refused before the state it shows is judged: the client must
+    // see 412 and read again, not a verdict on a version it did not send.
+    if_match.check(found.version)?;
     if !matches!(found.status.as_str(), "scheduled" | "due") {
         return Err(ApiError::IllegalTransition {
             detail: format!("a {} follow-up is finished", found.status),

@@ -67,10 +67,20 @@ pub async fn save<C: ConnectionTrait>(
         .await?
         .is_some();
     if !exists {
-        customer_settings::Entity::insert(customer_settings::ActiveModel::from(model.clone()))
-            .exec_without_returning(conn)
-            .await?;
-        return Ok(model);
+        // Two first saves at once: the second finds the row the first inserted, which is
+        // a save since it read the defaults (412), not a duplicate.
+        return match customer_settings::Entity::insert(customer_settings::ActiveModel::from(
+            model.clone(),
+        ))
+        .exec_without_returning(conn)
+        .await
+        {
+            Ok(_) => Ok(model),
+            Err(error) if kefu_platform::db::is_unique_violation(&error) => {
+                Err(DbErr::RecordNotUpdated)
+            }
+            Err(error) => Err(error),
+        };
     }
     let active =
         sea_orm::ActiveModelTrait::reset_all(customer_settings::ActiveModel::from(model.clone()));
