@@ -189,28 +189,6 @@ where
             .await?;
         Ok(result.rows_affected > 0)
     }
-
-    /// Writes every column of a row of the tenant, for tables without a version
-    /// (`DbErr::RecordNotFound` when the tenant has no such row).
-    pub async fn overwrite(&self, model: E::Model) -> Result<E::Model, DbErr>
-    where
-        E::Model: Clone,
-    {
-        let mut model = model;
-        E::set_tenant(&mut model, self.tenant);
-        let id = E::id_of(&model);
-        let active = E::Active::from(model.clone()).reset_all();
-        let result = self
-            .update_many()
-            .set(active)
-            .filter(E::id_column().eq(id))
-            .exec(self.conn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(DbErr::RecordNotFound(id.to_string()));
-        }
-        Ok(model)
-    }
 }
 
 impl<'c, C, E> TenantStore<'c, C, E>
