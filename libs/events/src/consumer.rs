@@ -278,8 +278,11 @@ impl Consumers {
         let mut wait = self.retry.first_backoff;
         let mut last_error = String::new();
         for attempt in 1..=self.retry.attempts.max(1) {
-            match self
-                .handle_once(db, handler, &envelope)
+            // The handler acts for the event's tenant: under row-level security (on
+            // PostgreSQL) its transaction sees and writes that tenant's rows only.
+            match envelope
+                .scope()
+                .enter(self.handle_once(db, handler, &envelope))
                 .instrument(span.clone())
                 .await
             {

@@ -52,6 +52,12 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// The tenant whose change this is, as the scope its consumers act in: a consumed
+    /// event is one of the three proofs of a tenant (kefu_platform::tenancy).
+    pub fn scope(&self) -> kefu_platform::TenantScope {
+        kefu_platform::TenantScope::for_worker(self.tenant_id, "consumed event")
+    }
+
     /// Wraps `event` of `tenant_id`, caused by `actor`, happening now.
     pub fn new<E: Event>(
         tenant_id: Uuid,

@@ -1,4 +1,7 @@
-//! Typed UUIDv7 ids: a `TicketId` cannot be passed where a `TenantId` is expected.
+//! Typed UUIDv7 ids: a `TicketId` cannot be passed where a `UserId` is expected.
+//! The tenant's id is not one of them: it is a proof (see [`crate::tenancy`]).
+
+pub use crate::tenancy::TenantId;
 
 /// Declares a typed id over a UUIDv7 with serde, display, parsing and an OpenAPI schema.
 #[macro_export]
@@ -68,10 +71,6 @@ macro_rules! typed_id {
 }
 
 typed_id!(
-    /// A tenant (client company).
-    TenantId
-);
-typed_id!(
     /// A user of a tenant, or a platform operator.
     UserId
 );
@@ -82,9 +81,9 @@ mod tests {
 
     #[test]
     fn ids_are_v7_and_round_trip() {
-        let id = TenantId::new();
+        let id = UserId::new();
         assert_eq!(id.0.get_version_num(), 7);
-        let parsed: TenantId = id.to_string().parse().expect("parses");
+        let parsed: UserId = id.to_string().parse().expect("parses");
         assert_eq!(parsed, id);
         let json = serde_json::to_string(&id).expect("serialises");
         assert_eq!(json, format!("\"{id}\""));

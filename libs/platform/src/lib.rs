@@ -14,6 +14,7 @@ pub mod health;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod jobs;
 pub mod json;
 pub mod mail;
 pub mod metrics;
@@ -24,7 +25,9 @@ pub mod rls;
 pub mod schema;
 pub mod store;
 pub mod telemetry;
+pub mod tenancy;
 pub mod validation;
 
 pub use auth::{Authz, TenantContext};
 pub use error::{ApiError, FieldError};
+pub use tenancy::{TenantId, TenantScope};

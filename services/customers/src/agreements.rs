@@ -9,6 +9,7 @@ use kefu_events::catalogue::customers::{
 };
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
+use kefu_platform::TenantScope;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
@@ -64,12 +65,12 @@ fn data(a: &agreement::Model, level: Option<String>) -> AgreementData {
 /// the end date), updates the customer's level and emits the event of the move.
 pub async fn move_to(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     mut found: agreement::Model,
     to: AgreementStatus,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<agreement::Model, ApiError> {
-    let tenant = TenantId(found.tenant_id);
     let from = AgreementStatus::parse(&found.status).unwrap_or(AgreementStatus::Draft);
     let by_scanner = to == AgreementStatus::Expired && from == AgreementStatus::Active;
     if !by_scanner && !from.next().contains(&to) {
@@ -121,14 +122,22 @@ pub async fn expire_once(
         .collect();
     let count = due.len();
     for found in due {
-        outbox
-            .transaction::<_, (), ApiError>(db, move |txn| {
-                Box::pin(async move {
-                    move_to(txn, found, AgreementStatus::Expired, None, now).await?;
-                    Ok(())
-                })
+        let scope = TenantScope::for_worker(found.tenant_id, "agreement expiry");
+        let expire = outbox.transaction::<_, (), ApiError>(db, move |txn| {
+            Box::pin(async move {
+                move_to(
+                    txn,
+                    scope.tenant(),
+                    found,
+                    AgreementStatus::Expired,
+                    None,
+                    now,
+                )
+                .await?;
+                Ok(())
             })
-            .await?;
+        });
+        scope.enter(expire).await?;
     }
     Ok(count)
 }

@@ -1,11 +1,11 @@
 //! Care plans at work: their occurrences are materialised a year ahead as follow-ups,
 //! and each one that comes due is announced exactly once (`customer.followup_due`).
 
+use kefu_platform::TenantScope;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use kefu_events::catalogue::customers::{CustomerFollowupDue, FollowupDueData};
-use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -86,46 +86,45 @@ async fn announce(
     due: follow_up::Model,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    outbox
-        .transaction::<_, bool, ApiError>(db, move |txn| {
-            Box::pin(async move {
-                // The status moves once: only the run that moves it announces.
-                let moved = follow_up::Entity::update_many()
-                    .col_expr(follow_up::Column::Status, Expr::value("due"))
-                    .col_expr(follow_up::Column::AnnouncedAt, Expr::value(now))
-                    .filter(follow_up::Column::Id.eq(due.id))
-                    .filter(follow_up::Column::Status.eq("scheduled"))
-                    .exec(txn)
-                    .await?;
-                if moved.rows_affected == 0 {
-                    return Ok(false);
-                }
-                let plan = care_plan::Entity::find_by_id(due.plan_id).one(txn).await?;
-                let Some(plan) = plan else {
-                    return Ok(false);
-                };
-                let owner = CustomerStore::new(txn, TenantId(due.tenant_id))
-                    .get(due.customer_id)
-                    .await?
-                    .and_then(|c| c.owner_id);
-                let data = FollowupDueData {
-                    occurrence_id: due.id,
-                    plan_id: plan.id,
-                    customer_id: due.customer_id,
-                    contact_id: plan.contact_id,
-                    owner_id: owner,
-                    channel: plan.channel.clone(),
-                    kind: plan.kind.clone(),
-                    template_id: plan.template_id,
-                    task: plan.task.clone(),
-                    due_at: due.due_at,
-                };
-                emit(txn, due.tenant_id, None, CustomerFollowupDue(data)).await?;
-                Ok(true)
-            })
+    let scope = TenantScope::for_worker(due.tenant_id, "follow-up announcer");
+    let announce = outbox.transaction::<_, bool, ApiError>(db, move |txn| {
+        Box::pin(async move {
+            // The status moves once: only the run that moves it announces.
+            let moved = follow_up::Entity::update_many()
+                .col_expr(follow_up::Column::Status, Expr::value("due"))
+                .col_expr(follow_up::Column::AnnouncedAt, Expr::value(now))
+                .filter(follow_up::Column::Id.eq(due.id))
+                .filter(follow_up::Column::Status.eq("scheduled"))
+                .exec(txn)
+                .await?;
+            if moved.rows_affected == 0 {
+                return Ok(false);
+            }
+            let plan = care_plan::Entity::find_by_id(due.plan_id).one(txn).await?;
+            let Some(plan) = plan else {
+                return Ok(false);
+            };
+            let owner = CustomerStore::new(txn, scope.tenant())
+                .get(due.customer_id)
+                .await?
+                .and_then(|c| c.owner_id);
+            let data = FollowupDueData {
+                occurrence_id: due.id,
+                plan_id: plan.id,
+                customer_id: due.customer_id,
+                contact_id: plan.contact_id,
+                owner_id: owner,
+                channel: plan.channel.clone(),
+                kind: plan.kind.clone(),
+                template_id: plan.template_id,
+                task: plan.task.clone(),
+                due_at: due.due_at,
+            };
+            emit(txn, due.tenant_id, None, CustomerFollowupDue(data)).await?;
+            Ok(true)
         })
-        .await
-        .map_err(ApiError::from)
+    });
+    scope.enter(announce).await.map_err(ApiError::from)
 }
 
 /// One run: materialise plans running short, then announce what has come due; how many

@@ -22,7 +22,7 @@ macro_rules! ticket_moments {
         let consumers = $consumers;
         $(
             let consumers = consumers.on::<$event, _>(|txn, envelope, event| {
-                let (tenant, actor, at) = (envelope.tenant_id, envelope.actor, envelope.occurred_at);
+                let (tenant, actor, at) = (envelope.scope().tenant(), envelope.actor, envelope.occurred_at);
                 Box::pin(async move {
                     Ok(reactions::ticket_moment(txn, tenant, &event.0, $moment, actor, at).await?)
                 })
@@ -55,11 +55,11 @@ pub fn consumers(clock: kefu_platform::clock::Clock) -> Consumers {
     });
     let consumers = consumers
         .on::<TicketReplied, _>(|txn, envelope, event| {
-            let (tenant, at) = (envelope.tenant_id, envelope.occurred_at);
+            let (tenant, at) = (envelope.scope().tenant(), envelope.occurred_at);
             Box::pin(async move { Ok(reactions::ticket_replied(txn, tenant, &event.0, at).await?) })
         })
         .on::<SurveyResponseSubmitted, _>(|txn, envelope, event| {
-            let (tenant, at) = (envelope.tenant_id, envelope.occurred_at);
+            let (tenant, at) = (envelope.scope().tenant(), envelope.occurred_at);
             Box::pin(
                 async move { Ok(reactions::response_submitted(txn, tenant, &event.0, at).await?) },
             )

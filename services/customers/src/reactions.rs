@@ -39,13 +39,12 @@ async fn current_customer(
 /// customer's record (at the time the event occurred, by `actor`).
 pub async fn ticket_moment(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     data: &TicketData,
     moment: Option<TicketMoment>,
     actor: Option<Uuid>,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let tenant = TenantId(tenant);
     let activity = ActivityStore::new(txn, tenant);
     activity.record_ticket(data, at).await?;
     let (Some(customer), Some(moment)) = (data.customer_id, moment) else {
@@ -81,7 +80,7 @@ pub async fn ticket_moment(
 /// `ticket.replied`: as [`ticket_moment`], by the reply's author.
 pub async fn ticket_replied(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     reply: &TicketReplyData,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -103,11 +102,10 @@ pub async fn ticket_replied(
 /// `survey.response_submitted`: the scores count towards the customer's satisfaction.
 pub async fn response_submitted(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     response: &ResponseData,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let tenant = TenantId(tenant);
     let Some(customer) = response.customer_id else {
         return Ok(());
     };

@@ -1,19 +1,12 @@
 //! Tickets: service requests from intake to closure, under SLA (PRODUCT.md §3.3).
 
 pub mod api;
+pub mod app;
 pub mod attachments;
-pub mod auto_close;
-pub mod clocks;
-pub mod consumers;
-pub mod defaults;
-pub mod dispatching;
 pub mod domain;
-pub mod escalating;
 pub mod events;
+pub mod jobs;
 mod migrations;
-pub mod notify;
-pub mod reactions;
-pub mod rules;
 pub mod settings;
 pub mod state;
 pub mod store;

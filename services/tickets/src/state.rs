@@ -23,6 +23,8 @@ pub struct AppState {
     pub relay: Option<Arc<kefu_events::EventsRuntime>>,
     /// Where handlers, consumers and the scanner read the time.
     pub clock: kefu_platform::clock::Clock,
+    /// The periodic work, once a bus is attached (see `jobs`).
+    pub jobs: Vec<kefu_platform::jobs::Job>,
 }
 
 impl AppState {
@@ -38,20 +40,21 @@ impl AppState {
             objects,
             outbox: kefu_events::Outbox::new(),
             relay: None,
+            jobs: Vec::new(),
         })
     }
 
     /// Starts relaying this service's outbox to `bus` and consuming the events tickets needs.
     pub async fn with_bus(mut self, bus: Arc<dyn kefu_events::EventBus>) -> anyhow::Result<Self> {
-        crate::consumers::consumers(self.objects.clone(), self.clock.clone())
+        crate::events::consumers(self.objects.clone(), self.clock.clone())
             .spawn(self.db.clone(), bus.clone())
             .await?;
-        crate::clocks::spawn_scanner(
+        self.jobs.push(crate::jobs::start(
             self.db.clone(),
             self.outbox.clone(),
             self.clock.clone(),
             std::time::Duration::from_secs(30),
-        );
+        ));
         self.relay = Some(kefu_events::EventsRuntime::start(
             self.db.clone(),
             bus,

@@ -113,6 +113,9 @@ impl Rig {
         )
         .await
         .unwrap();
+        // As a service does after its migrations: consumers enter row-level security for
+        // the event's tenant, so the request role needs its grants on these tables.
+        kefu_platform::rls::apply(&db).await.unwrap();
         Rig {
             db,
             bus: FlakyBus::new(bus),

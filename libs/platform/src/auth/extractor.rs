@@ -57,6 +57,11 @@ impl TenantContext {
         self.scopes.iter().any(|s| s == scope)
     }
 
+    /// The tenant this request acts for, as a scope for stores and use cases.
+    pub fn scope(&self) -> crate::tenancy::TenantScope {
+        crate::tenancy::TenantScope::of_request(self.tenant_id)
+    }
+
     /// The acting user, if the actor is one.
     pub fn user_id(&self) -> Option<UserId> {
         self.is_user.then_some(UserId(self.actor))
@@ -147,7 +152,7 @@ impl<S: RequiredScope + 'static> FromRequest for Authz<S> {
             span.record("actor_id", tracing::field::display(claims.sub));
             Ok(Authz {
                 ctx: TenantContext {
-                    tenant_id: TenantId(tid),
+                    tenant_id: TenantId::verified(tid),
                     actor: claims.sub,
                     is_user: !claims.roles.is_empty() || claims.sid.is_some(),
                     scopes: claims

@@ -9,6 +9,7 @@ use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
+use kefu_platform::TenantScope;
 use kefu_platform::{ApiError, Authz};
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -279,7 +280,10 @@ pub async fn accept(
                     .await?
                     .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
                     .ok_or(ApiError::NotFound)?;
-                let store = users::UserStore::new(txn, found.tenant_id.into());
+                let store = users::UserStore::new(
+                    txn,
+                    TenantScope::by_credential(found.tenant_id, "invitation token").tenant(),
+                );
                 let mut user = store.get(found.user_id).await?.ok_or(ApiError::NotFound)?;
                 if user.status != "invited" {
                     return Err(ApiError::NotFound);

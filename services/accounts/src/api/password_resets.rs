@@ -8,6 +8,7 @@ use kefu_platform::json::Json;
 use kefu_platform::mail::{self, Email};
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::ApiError;
+use kefu_platform::TenantScope;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -69,7 +70,11 @@ pub async fn request_reset(
                 if tenant.status != "active" {
                     return Ok(false);
                 }
-                let store = users::UserStore::new(txn, tenant.id.into());
+                let store = users::UserStore::new(
+                    txn,
+                    // Anyone may ask: the reset mail, not this answer, reaches the user.
+                    TenantScope::by_credential(tenant.id, "password reset request").tenant(),
+                );
                 let Some(user) = store.find_by_email(&body.email).await? else {
                     return Ok(false);
                 };
@@ -199,7 +204,10 @@ pub async fn confirm_reset(
                     .await?
                     .filter(|r| r.used_at.is_none() && r.expires_at > Utc::now())
                     .ok_or_else(invalid)?;
-                let store = users::UserStore::new(txn, reset.tenant_id.into());
+                let store = users::UserStore::new(
+                    txn,
+                    TenantScope::by_credential(reset.tenant_id, "password reset token").tenant(),
+                );
                 let mut user = store
                     .get(reset.user_id)
                     .await?

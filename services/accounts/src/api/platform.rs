@@ -9,6 +9,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::ApiError;
+use kefu_platform::TenantScope;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -138,7 +139,7 @@ async fn change_status(
         .db
         .transaction::<_, _, ApiError>(|txn| {
             Box::pin(async move {
-                let mut tenant = tenants::get(txn, id.into()).await?.ok_or(ApiError::NotFound)?;
+                let mut tenant = tenants::get(txn, TenantScope::by_credential(id, "operator token").tenant()).await?.ok_or(ApiError::NotFound)?;
                 let current = TenantStatus::parse(&tenant.status)
                     .ok_or_else(|| ApiError::internal(anyhow::anyhow!("tenant {id} has unknown status {}", tenant.status)))?;
                 let Some(next) = next_status(current, action)? else {
@@ -209,9 +210,12 @@ pub async fn get_tenant(
     _operator: Operator,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = tenants::get(&state.db, id.into_inner().into())
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let tenant = tenants::get(
+        &state.db,
+        TenantScope::by_credential(id.into_inner(), "operator token").tenant(),
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
     Ok(super::with_etag(tenant.version, &TenantView::from(tenant)))
 }
 

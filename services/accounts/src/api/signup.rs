@@ -7,6 +7,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::ApiError;
+use kefu_platform::TenantId;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -186,9 +187,11 @@ pub async fn create_tenant(
                         "a tenant with this slug exists",
                     ));
                 }
+                let tenant_id = TenantId::new();
                 let tenant = tenants::create(
                     txn,
                     tenants::NewTenant {
+                        id: tenant_id,
                         slug: body.tenant.slug.clone(),
                         name: body.tenant.name.trim().to_string(),
                         time_zone: body
@@ -205,7 +208,7 @@ pub async fn create_tenant(
                     unique_as_conflict(e, "slug_taken", "a tenant with this slug exists")
                 })?;
                 let now = Utc::now();
-                let owner = users::UserStore::new(txn, tenant.id.into())
+                let owner = users::UserStore::new(txn, tenant_id)
                     .insert(user::Model {
                         id: Uuid::now_v7(),
                         tenant_id: tenant.id,

@@ -9,6 +9,7 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::validation::Validate;
 use kefu_platform::ApiError;
+use kefu_platform::TenantScope;
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -59,9 +60,12 @@ pub async fn change_plan(
         .db
         .transaction::<_, _, ApiError>(|txn| {
             Box::pin(async move {
-                let mut tenant = tenants::get(txn, id.into())
-                    .await?
-                    .ok_or(ApiError::NotFound)?;
+                let mut tenant = tenants::get(
+                    txn,
+                    TenantScope::by_credential(id, "operator token").tenant(),
+                )
+                .await?
+                .ok_or(ApiError::NotFound)?;
                 if_match.check(tenant.version)?;
                 if tenant.status == "deleted" {
                     return Err(ApiError::conflict(

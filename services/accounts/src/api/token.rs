@@ -6,6 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{Duration, Utc};
+use kefu_platform::TenantScope;
 use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -256,7 +257,8 @@ async fn user_login(
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> anyhow::Result<HttpResponse> {
-    let store = users::UserStore::new(&state.db, tenant.id.into());
+    let scope = TenantScope::by_credential(tenant.id, "password log-in");
+    let store = users::UserStore::new(&state.db, scope.tenant());
     let Some(found) = store.find_by_email(email).await? else {
         super::verify_password(secret.to_string(), None).await;
         audit::record(
@@ -316,7 +318,7 @@ async fn user_login(
     let principal = Principal {
         subject: found.id,
         tenant: Some(tenant.id),
-        scopes: roles::scopes_for(&state.db, tenant.id.into(), &role_keys).await?,
+        scopes: roles::scopes_for(&state.db, scope.tenant(), &role_keys).await?,
         roles: role_keys,
         customer: found.customer_id,
         session: Some(session.id),
@@ -423,8 +425,9 @@ async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<Htt
     }
     let principal = match session.tenant_id {
         Some(tenant_id) => {
-            let tenant = tenants::get(&state.db, tenant_id.into()).await?;
-            let found = users::UserStore::new(&state.db, tenant_id.into())
+            let scope = TenantScope::by_credential(tenant_id, "refresh token");
+            let tenant = tenants::get(&state.db, scope.tenant()).await?;
+            let found = users::UserStore::new(&state.db, scope.tenant())
                 .get(session.subject_id)
                 .await?;
             let (Some(tenant), Some(found)) = (tenant, found) else {
@@ -437,7 +440,7 @@ async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<Htt
             Principal {
                 subject: found.id,
                 tenant: Some(tenant.id),
-                scopes: roles::scopes_for(&state.db, tenant.id.into(), &role_keys).await?,
+                scopes: roles::scopes_for(&state.db, scope.tenant(), &role_keys).await?,
                 roles: role_keys,
                 customer: found.customer_id,
                 session: Some(session.id),
@@ -511,7 +514,8 @@ async fn client_credentials_grant(
             "client authentication failed",
         ));
     };
-    let tenant = tenants::get(&state.db, client.tenant_id.into()).await?;
+    let scope = TenantScope::by_credential(client.tenant_id, "client secret");
+    let tenant = tenants::get(&state.db, scope.tenant()).await?;
     let Some(tenant) = tenant.filter(|t| t.status == "active") else {
         return Ok(oauth_error(
             400,

@@ -11,6 +11,7 @@ use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
+use kefu_platform::TenantId;
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -212,7 +213,9 @@ pub async fn create_user(
                     })?;
                 store.set_teams(created.id, &team_ids).await?;
                 let invitation = if invited {
-                    let issued = issue_invitation(txn, &created, now + invitation_ttl).await?;
+                    let issued =
+                        issue_invitation(txn, ctx.tenant_id, &created, now + invitation_ttl)
+                            .await?;
                     kefu_platform::mail::queue(txn, invitation_email(&created, &issued, &issuer))
                         .await?;
                     Some(issued)
@@ -279,11 +282,12 @@ fn invitation_email(
 /// Stores a new invitation for `user` and returns its token (shown once).
 pub async fn issue_invitation(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     user: &user::Model,
     expires_at: DateTime<Utc>,
 ) -> Result<InvitationIssued, ApiError> {
     let token = opaque_token::generate("ki_");
-    crate::store::invitations::InvitationStore::new(txn, user.tenant_id.into())
+    crate::store::invitations::InvitationStore::new(txn, tenant)
         .insert(crate::store::invitations::new_row(
             user.tenant_id,
             user.id,

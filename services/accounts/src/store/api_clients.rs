@@ -26,16 +26,13 @@ pub async fn find_by_client_id(
 /// API clients of one tenant; every query filters by it.
 pub struct ApiClientStore<'a, C: ConnectionTrait> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> ApiClientStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// One client of the tenant.
@@ -69,7 +66,7 @@ impl<'a, C: ConnectionTrait> ApiClientStore<'a, C> {
 
     /// Inserts a new client of this tenant.
     pub async fn insert(&self, mut model: api_client::Model) -> Result<api_client::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         api_client::Entity::insert(api_client::ActiveModel::from(model.clone()))
             .exec(self.conn)
             .await?;
@@ -80,7 +77,7 @@ impl<'a, C: ConnectionTrait> ApiClientStore<'a, C> {
     /// was read).
     pub async fn save(&self, mut model: api_client::Model) -> Result<api_client::Model, DbErr> {
         model.updated_at = Utc::now();
-        TenantStore::<_, api_client::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, api_client::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await
     }

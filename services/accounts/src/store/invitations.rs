@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
 use kefu_platform::store::TenantStore;
+use kefu_platform::TenantScope;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -71,12 +72,15 @@ pub async fn mark_accepted(
     found: &invitation::Model,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    TenantStore::<_, invitation::Entity>::new(conn, TenantId::from(found.tenant_id))
-        .update_many()
-        .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(at)))
-        .filter(invitation::Column::Id.eq(found.id))
-        .exec(conn)
-        .await?;
+    TenantStore::<_, invitation::Entity>::new(
+        conn,
+        TenantScope::by_credential(found.tenant_id, "invitation token").tenant(),
+    )
+    .update_many()
+    .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(at)))
+    .filter(invitation::Column::Id.eq(found.id))
+    .exec(conn)
+    .await?;
     Ok(())
 }
 

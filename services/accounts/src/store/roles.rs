@@ -58,16 +58,13 @@ pub async fn unknown_keys(
 /// Roles of one tenant; every query filters by it.
 pub struct RoleStore<'a, C: ConnectionTrait> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// One role of the tenant.
@@ -102,7 +99,7 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
 
     /// Inserts a new role of this tenant.
     pub async fn insert(&self, mut model: role::Model) -> Result<role::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         role::Entity::insert(role::ActiveModel::from(model.clone()))
             .exec(self.conn)
             .await?;
@@ -117,7 +114,7 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
         if_match: &IfMatch,
     ) -> Result<role::Model, DbErr> {
         model.updated_at = Utc::now();
-        TenantStore::<_, role::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, role::Entity>::new(self.conn, self.tenant)
             .save(model, if_match)
             .await
     }

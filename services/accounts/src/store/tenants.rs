@@ -16,6 +16,8 @@ use crate::domain::roles::{expand, BUILTIN_ROLES};
 /// What a new tenant is made of.
 #[derive(Debug, Clone)]
 pub struct NewTenant {
+    /// Its id, new (`TenantId::new()`): the caller goes on to fill the tenant's stores.
+    pub id: TenantId,
     /// Unique slug.
     pub slug: String,
     /// Display name.
@@ -32,7 +34,7 @@ pub struct NewTenant {
 pub async fn create(conn: &impl ConnectionTrait, new: NewTenant) -> Result<tenant::Model, DbErr> {
     let now = Utc::now();
     let model = tenant::Model {
-        id: Uuid::now_v7(),
+        id: new.id.uuid(),
         slug: new.slug,
         name: new.name,
         status: "active".into(),

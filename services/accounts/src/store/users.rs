@@ -35,16 +35,13 @@ pub struct UserFilter {
 /// Users of one tenant; every query filters by it.
 pub struct UserStore<'a, C: ConnectionTrait> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> UserStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// One user of the tenant.
@@ -114,7 +111,7 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
 
     /// Inserts a new user of this tenant.
     pub async fn insert(&self, mut model: user::Model) -> Result<user::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         user::Entity::insert(user::ActiveModel::from(model.clone()))
             .exec(self.conn)
             .await?;
@@ -130,7 +127,7 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
         if_match: &IfMatch,
     ) -> Result<user::Model, DbErr> {
         model.updated_at = Utc::now();
-        TenantStore::<_, user::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, user::Entity>::new(self.conn, self.tenant)
             .save(model, if_match)
             .await
     }
@@ -184,7 +181,7 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
         let rows = team_ids.iter().map(|team| team_member::ActiveModel {
             team_id: Set(*team),
             user_id: Set(user_id),
-            tenant_id: Set(self.tenant),
+            tenant_id: Set(self.tenant.uuid()),
             created_at: Set(now),
         });
         team_member::Entity::insert_many(rows)

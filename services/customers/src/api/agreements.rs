@@ -356,7 +356,15 @@ pub async fn update_agreement(
                 }
                 match patch.status {
                     Some(to) if to.as_str() != found.status => {
-                        crate::agreements::move_to(txn, found, to, Some(ctx.actor), now).await
+                        crate::agreements::move_to(
+                            txn,
+                            ctx.tenant_id,
+                            found,
+                            to,
+                            Some(ctx.actor),
+                            now,
+                        )
+                        .await
                     }
                     _ => Ok(found),
                 }

@@ -19,16 +19,13 @@ pub const UNSOLVED: [&str; 4] = ["new", "open", "pending", "on_hold"];
 /// Activity of one tenant's customers.
 pub struct ActivityStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Appends an interaction.
@@ -70,7 +67,7 @@ impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
             .await?;
         let row = customer_ticket::ActiveModel::from(customer_ticket::Model {
             ticket_id: data.ticket_id,
-            tenant_id: self.tenant,
+            tenant_id: self.tenant.uuid(),
             customer_id: data.customer_id,
             number: data.number,
             subject: data.subject.clone(),
@@ -122,7 +119,7 @@ impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
     ) -> Result<(), DbErr> {
         let row = customer_score::ActiveModel::from(customer_score::Model {
             response_id: response.response_id,
-            tenant_id: self.tenant,
+            tenant_id: self.tenant.uuid(),
             customer_id: customer,
             ticket_id: response.ticket_id,
             csat: response.scores.csat,

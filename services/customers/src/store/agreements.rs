@@ -14,16 +14,13 @@ use super::entities::agreement;
 /// Service agreements of one tenant.
 pub struct AgreementStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Inserts an agreement.
@@ -80,7 +77,7 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
 
     /// Writes a changed agreement, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: agreement::Model) -> Result<agreement::Model, DbErr> {
-        TenantStore::<_, agreement::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, agreement::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await
     }

@@ -24,16 +24,13 @@ pub struct FollowUpFilter {
 /// Care plans and follow-ups of one tenant.
 pub struct CareStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> CareStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Writes a changed plan, bumping its version (a 412 if `if_match` or the stored
@@ -43,14 +40,14 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
         model: care_plan::Model,
         if_match: &IfMatch,
     ) -> Result<care_plan::Model, DbErr> {
-        TenantStore::<_, care_plan::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, care_plan::Entity>::new(self.conn, self.tenant)
             .save(model, if_match)
             .await
     }
 
     /// Cancels the follow-ups of a plan that are still scheduled (a stopped plan).
     pub async fn cancel_scheduled(&self, plan: Uuid) -> Result<(), DbErr> {
-        TenantStore::<_, follow_up::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, follow_up::Entity>::new(self.conn, self.tenant)
             .update_many()
             .col_expr(follow_up::Column::Status, Expr::value("cancelled"))
             .filter(follow_up::Column::PlanId.eq(plan))
@@ -115,11 +112,11 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
     }
 
     fn plans_table(&self) -> TenantStore<'c, C, care_plan::Entity> {
-        TenantStore::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::new(self.conn, self.tenant)
     }
 
     fn follow_ups_table(&self) -> TenantStore<'c, C, follow_up::Entity> {
-        TenantStore::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::new(self.conn, self.tenant)
     }
 
     /// Writes a changed follow-up, bumping its version (a 412 if `if_match` or the

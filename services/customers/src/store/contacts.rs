@@ -11,16 +11,13 @@ use super::entities::contact;
 /// Contacts of one tenant.
 pub struct ContactStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Inserts a contact.
@@ -52,7 +49,7 @@ impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
 
     /// Writes a changed contact, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: contact::Model) -> Result<contact::Model, DbErr> {
-        TenantStore::<_, contact::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, contact::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await
     }

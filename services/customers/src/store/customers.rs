@@ -43,16 +43,13 @@ pub struct CustomerFilter {
 /// Customers of one tenant.
 pub struct CustomerStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Inserts a customer and its tags.
@@ -86,7 +83,7 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
     /// was saved by someone else since it was read.
     pub async fn save(&self, model: customer::Model) -> Result<customer::Model, DbErr> {
         let saved: Result<customer::Model, DbErr> =
-            TenantStore::<_, customer::Entity>::new(self.conn, TenantId::from(self.tenant))
+            TenantStore::<_, customer::Entity>::new(self.conn, self.tenant)
                 .save(model, &IfMatch::Absent)
                 .await;
         let saved = saved?;
@@ -107,7 +104,7 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
         }
         let rows = tags.iter().map(|tag| {
             customer_tag::ActiveModel::from(customer_tag::Model {
-                tenant_id: self.tenant,
+                tenant_id: self.tenant.uuid(),
                 tag: tag.clone(),
                 customer_id: customer,
             })

@@ -14,16 +14,13 @@ use super::entities::pain_point;
 /// Pain points of one tenant.
 pub struct PainPointStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Inserts a pain point.
@@ -81,7 +78,7 @@ impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
 
     /// Writes a changed pain point, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: pain_point::Model) -> Result<pain_point::Model, DbErr> {
-        TenantStore::<_, pain_point::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, pain_point::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await
     }

@@ -11,16 +11,13 @@ use super::entities::value_record;
 /// Value records of one tenant.
 pub struct ValueStore<'c, C> {
     conn: &'c C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
     /// The store of `tenant`.
     pub fn new(conn: &'c C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Inserts a record (a unique violation if the customer has one for that year).
@@ -75,7 +72,7 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
 
     /// Writes a changed record, bumping its version (a 412 if someone saved it since).
     pub async fn save(&self, model: value_record::Model) -> Result<value_record::Model, DbErr> {
-        TenantStore::<_, value_record::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await
     }

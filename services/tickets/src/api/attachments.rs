@@ -91,10 +91,10 @@ pub struct UploadQuery {
 /// The internal notes of a ticket (portal users may not see their files).
 async fn internal_notes(
     state: &AppState,
-    tenant: Uuid,
+    tenant: TenantId,
     ticket: Uuid,
 ) -> Result<Vec<Uuid>, ApiError> {
-    Ok(CommentStore::new(&state.db, TenantId::from(tenant))
+    Ok(CommentStore::new(&state.db, tenant)
         .internal_note_ids(ticket)
         .await?)
 }
@@ -209,7 +209,7 @@ pub async fn list_attachments(
     let hidden = if caller.sees_internal() {
         Vec::new()
     } else {
-        internal_notes(&state, ticket.tenant_id, ticket.id).await?
+        internal_notes(&state, auth.tenant_id, ticket.id).await?
     };
     let items = AttachmentStore::new(&state.db, auth.tenant_id)
         .of_ticket(ticket.id)
@@ -238,7 +238,7 @@ pub async fn download_attachment(
         .ok_or(ApiError::NotFound)?;
     if let Some(comment) = found.comment_id {
         if !caller.sees_internal()
-            && internal_notes(&state, ticket.tenant_id, ticket.id)
+            && internal_notes(&state, auth.tenant_id, ticket.id)
                 .await?
                 .contains(&comment)
         {

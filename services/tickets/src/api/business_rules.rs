@@ -237,7 +237,7 @@ pub struct RuleList {
     pub items: Vec<RuleView>,
 }
 
-async fn list(state: &AppState, tenant: Uuid, kind: &str) -> Result<HttpResponse, ApiError> {
+async fn list(state: &AppState, tenant: TenantId, kind: &str) -> Result<HttpResponse, ApiError> {
     let items = rules_of(state, tenant).of_kind(kind).await?;
     Ok(HttpResponse::Ok().json(RuleList {
         items: items.into_iter().map(RuleView::from).collect(),
@@ -246,7 +246,7 @@ async fn list(state: &AppState, tenant: Uuid, kind: &str) -> Result<HttpResponse
 
 async fn find(
     state: &AppState,
-    tenant: Uuid,
+    tenant: TenantId,
     kind: &str,
     id: Uuid,
 ) -> Result<business_rule::Model, ApiError> {
@@ -256,13 +256,13 @@ async fn find(
         .ok_or(ApiError::NotFound)
 }
 
-fn rules_of(state: &AppState, tenant: Uuid) -> RuleStore<'_, sea_orm::DatabaseConnection> {
-    RuleStore::new(&state.db, TenantId::from(tenant))
+fn rules_of(state: &AppState, tenant: TenantId) -> RuleStore<'_, sea_orm::DatabaseConnection> {
+    RuleStore::new(&state.db, tenant)
 }
 
 async fn create(
     state: &AppState,
-    tenant: Uuid,
+    tenant: TenantId,
     kind: &str,
     body: NewRuleBody,
 ) -> Result<HttpResponse, ApiError> {
@@ -282,7 +282,7 @@ async fn create(
     let now = state.clock.now();
     let model = business_rule::Model {
         id: Uuid::now_v7(),
-        tenant_id: tenant,
+        tenant_id: tenant.uuid(),
         kind: kind.into(),
         event,
         name: body.name.trim().to_string(),
@@ -309,7 +309,7 @@ async fn create(
 
 async fn update(
     state: &AppState,
-    tenant: Uuid,
+    tenant: TenantId,
     kind: &str,
     id: Uuid,
     if_match: IfMatch,
@@ -346,7 +346,7 @@ async fn update(
 
 async fn remove(
     state: &AppState,
-    tenant: Uuid,
+    tenant: TenantId,
     kind: &str,
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
@@ -362,7 +362,7 @@ pub async fn list_triggers(
     state: web::Data<AppState>,
     auth: Authz<TicketsRead>,
 ) -> Result<HttpResponse, ApiError> {
-    list(&state, auth.tenant_id.uuid(), "trigger").await
+    list(&state, auth.tenant_id, "trigger").await
 }
 
 /// Creates a trigger: conditions checked when a ticket is created or updated, then actions.
@@ -373,7 +373,7 @@ pub async fn create_trigger(
     auth: Authz<TicketsAdmin>,
     body: Json<NewRuleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    create(&state, auth.tenant_id.uuid(), "trigger", body.into_inner()).await
+    create(&state, auth.tenant_id, "trigger", body.into_inner()).await
 }
 
 /// One trigger.
@@ -384,7 +384,7 @@ pub async fn get_trigger(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let rule = find(&state, auth.tenant_id.uuid(), "trigger", *id).await?;
+    let rule = find(&state, auth.tenant_id, "trigger", *id).await?;
     Ok(with_etag(rule.version, &RuleView::from(rule)))
 }
 
@@ -400,7 +400,7 @@ pub async fn update_trigger(
 ) -> Result<HttpResponse, ApiError> {
     update(
         &state,
-        auth.tenant_id.uuid(),
+        auth.tenant_id,
         "trigger",
         *id,
         if_match,
@@ -417,7 +417,7 @@ pub async fn delete_trigger(
     auth: Authz<TicketsAdmin>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    remove(&state, auth.tenant_id.uuid(), "trigger", *id).await
+    remove(&state, auth.tenant_id, "trigger", *id).await
 }
 
 /// Lists the automations in order.
@@ -427,7 +427,7 @@ pub async fn list_automations(
     state: web::Data<AppState>,
     auth: Authz<TicketsRead>,
 ) -> Result<HttpResponse, ApiError> {
-    list(&state, auth.tenant_id.uuid(), "automation").await
+    list(&state, auth.tenant_id, "automation").await
 }
 
 /// Creates an automation: time-based conditions checked at least every minute.
@@ -438,13 +438,7 @@ pub async fn create_automation(
     auth: Authz<TicketsAdmin>,
     body: Json<NewRuleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    create(
-        &state,
-        auth.tenant_id.uuid(),
-        "automation",
-        body.into_inner(),
-    )
-    .await
+    create(&state, auth.tenant_id, "automation", body.into_inner()).await
 }
 
 /// One automation.
@@ -455,7 +449,7 @@ pub async fn get_automation(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let rule = find(&state, auth.tenant_id.uuid(), "automation", *id).await?;
+    let rule = find(&state, auth.tenant_id, "automation", *id).await?;
     Ok(with_etag(rule.version, &RuleView::from(rule)))
 }
 
@@ -471,7 +465,7 @@ pub async fn update_automation(
 ) -> Result<HttpResponse, ApiError> {
     update(
         &state,
-        auth.tenant_id.uuid(),
+        auth.tenant_id,
         "automation",
         *id,
         if_match,
@@ -488,7 +482,7 @@ pub async fn delete_automation(
     auth: Authz<TicketsAdmin>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    remove(&state, auth.tenant_id.uuid(), "automation", *id).await
+    remove(&state, auth.tenant_id, "automation", *id).await
 }
 
 /// Registers the trigger and automation routes.

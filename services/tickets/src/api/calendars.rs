@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::clocks::calendar_of;
+use crate::app::clocks::calendar_of;
 use crate::domain::calendar::OpeningHours;
 use crate::state::AppState;
 use crate::store::entities::calendar;

@@ -1,5 +1,6 @@
 //! `/api/v1/tickets/{id}/comments` and `/history`: the conversation and the audit trail.
 
+use crate::app::changes::{record_change, Announce, Cause, Change};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_events::catalogue::tickets::{TicketReplied, TicketReplyData};
@@ -17,14 +18,12 @@ use uuid::Uuid;
 use super::access::Caller;
 use super::tickets::visible_ticket;
 use super::views::{CommentList, CommentView, HistoryEntry, HistoryList};
-use crate::domain::history::changed_fields;
+use crate::app::announce::{emit, ticket_data};
 use crate::domain::status::{self, Status};
-use crate::events::{emit, ticket_data};
 use crate::state::AppState;
 use crate::store::comments::CommentStore;
 use crate::store::entities::ticket_comment;
 use crate::store::history::HistoryStore;
-use crate::store::tickets::TicketStore;
 
 /// A reply to the requester or an internal note.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -128,29 +127,15 @@ pub async fn reply(
     } else {
         "portal"
     };
-    let changes = changed_fields([
-        (
-            "status",
-            Some(before.status.clone()),
-            Some(ticket.status.clone()),
-        ),
-        (
-            "first_response_at",
-            before.first_response_at.map(|t| t.to_rfc3339()),
-            ticket.first_response_at.map(|t| t.to_rfc3339()),
-        ),
-    ]);
-    let ticket = TicketStore::new(txn, ctx.tenant_id)
-        .save(ticket, now)
-        .await?;
+    // A reply touches the ticket even when no field moves (automations count from it).
+    ticket.updated_at = now;
+    let change = Change {
+        announce: Announce::ByCaller,
+        ..Change::updated(&before, ticket, Cause::by(Some(ctx.actor), via))
+    };
+    let ticket = record_change(txn, ctx.tenant_id, change, now).await?;
     let staff = author_kind == "staff";
-    crate::clocks::on_replied(txn, &ticket, staff, comment.public, now).await?;
-    if ticket.status != before.status {
-        crate::clocks::on_changed(txn, &before, &ticket, now).await?;
-    }
-    HistoryStore::new(txn, ctx.tenant_id)
-        .record(ticket.id, Some(ctx.actor), via, &changes, now)
-        .await?;
+    crate::app::clocks::on_replied(txn, ctx.tenant_id, &ticket, staff, comment.public, now).await?;
     let reply = TicketReplyData {
         ticket: ticket_data(&ticket),
         comment_id: comment.id,

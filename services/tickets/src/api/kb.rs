@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::access::Caller;
 use super::tickets::visible_ticket;
-use crate::events::emit;
+use crate::app::announce::emit;
 use crate::state::AppState;
 use crate::store::entities::{kb_article, kb_category};
 use crate::store::kb::KbStore;
@@ -548,13 +548,13 @@ pub async fn get_article(
 /// Saves `article` changed by `actor`: a new revision when its text changed, the event.
 async fn save_change(
     txn: &sea_orm::DatabaseTransaction,
-    actor: Uuid,
+    ctx: &kefu_platform::TenantContext,
     before: &kb_article::Model,
     mut after: kb_article::Model,
     if_match: &IfMatch,
     now: DateTime<Utc>,
 ) -> Result<kb_article::Model, ApiError> {
-    let store = KbStore::new(txn, kefu_platform::ids::TenantId::from(before.tenant_id));
+    let (store, actor) = (KbStore::new(txn, ctx.tenant_id), ctx.actor);
     let text_changed = after.title != before.title || after.body != before.body;
     if text_changed {
         after.revision = before.revision + 1;
@@ -611,7 +611,7 @@ pub async fn update_article(
                 if let Some(s) = patch.status {
                     after.status = s;
                 }
-                save_change(txn, ctx.actor, &before, after, &if_match, now).await
+                save_change(txn, &ctx, &before, after, &if_match, now).await
             })
         })
         .await?;
@@ -707,7 +707,7 @@ pub async fn restore_revision(
                 let mut after = before.clone();
                 after.title = old.title;
                 after.body = old.body;
-                save_change(txn, ctx.actor, &before, after, &IfMatch::Absent, now).await
+                save_change(txn, &ctx, &before, after, &IfMatch::Absent, now).await
             })
         })
         .await?;

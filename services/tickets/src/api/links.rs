@@ -1,6 +1,7 @@
 //! `/api/v1/tickets/{id}/links`, `/merge` and `/followers`: how tickets relate, merging a
 //! duplicate into its survivor, and who follows a ticket.
 
+use crate::app::changes::{record_change, Announce, Cause, Change};
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use kefu_events::catalogue::tickets::{TicketMergeData, TicketMerged};
 use kefu_platform::auth::scopes::{TicketsRead, TicketsWrite};
@@ -16,9 +17,9 @@ use uuid::Uuid;
 use super::access::Caller;
 use super::tickets::visible_ticket;
 use super::views::TicketView;
+use crate::app::announce::{emit, ticket_data};
 use crate::domain::history::changed_fields;
 use crate::domain::status::Status;
-use crate::events::{emit, ticket_data};
 use crate::state::AppState;
 use crate::store::entities::{ticket_comment, ticket_link};
 use crate::store::history::HistoryStore;
@@ -305,25 +306,22 @@ pub async fn merge(
                         created_at: now,
                     })
                     .await?;
-                let tickets = TicketStore::new(txn, ctx.tenant_id);
                 let mut closed = duplicate.clone();
                 closed.status = Status::Closed.as_str().into();
                 closed.closed_at = Some(now);
-                let closed = tickets.save(closed, now).await?;
-                crate::clocks::on_changed(txn, &duplicate, &closed, now).await?;
-                // The one exception to the status machine, recorded as such.
+                // The one exception to the status machine, recorded as such; the
+                // `ticket.merged` below is its one event.
+                let change = Change {
+                    notes: changed_fields([(
+                        "merged_into",
+                        None,
+                        Some(format!("#{}", survivor.number)),
+                    )]),
+                    announce: Announce::ByCaller,
+                    ..Change::updated(&duplicate, closed, Cause::by(Some(ctx.actor), "user:merge"))
+                };
+                let closed = record_change(txn, ctx.tenant_id, change, now).await?;
                 let history = HistoryStore::new(txn, ctx.tenant_id);
-                let changes = changed_fields([
-                    (
-                        "status",
-                        Some(duplicate.status.clone()),
-                        Some(closed.status.clone()),
-                    ),
-                    ("merged_into", None, Some(format!("#{}", survivor.number))),
-                ]);
-                history
-                    .record(closed.id, Some(ctx.actor), "user:merge", &changes, now)
-                    .await?;
                 let note =
                     changed_fields([("merged_from", None, Some(format!("#{}", duplicate.number)))]);
                 history

@@ -166,8 +166,12 @@ pub struct ApplyMacroBody {
 
 impl Validate for ApplyMacroBody {}
 
-async fn find(state: &AppState, tenant: Uuid, id: Uuid) -> Result<ticket_macro::Model, ApiError> {
-    MacroStore::new(&state.db, TenantId::from(tenant))
+async fn find(
+    state: &AppState,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<ticket_macro::Model, ApiError> {
+    MacroStore::new(&state.db, tenant)
         .get(id)
         .await?
         .ok_or(ApiError::NotFound)
@@ -232,7 +236,7 @@ pub async fn get_macro(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    let found = find(&state, auth.tenant_id, *id).await?;
     Ok(with_etag(found.version, &MacroView::from(found)))
 }
 
@@ -247,7 +251,7 @@ pub async fn update_macro(
     body: Json<MacroPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner();
-    let mut found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    let mut found = find(&state, auth.tenant_id, *id).await?;
     if let Some(name) = patch.name {
         found.name = name.trim().to_string();
     }
@@ -270,7 +274,7 @@ pub async fn delete_macro(
     auth: Authz<TicketsAdmin>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    let found = find(&state, auth.tenant_id, *id).await?;
     MacroStore::new(&state.db, auth.tenant_id)
         .delete(found.id)
         .await?;
@@ -287,7 +291,7 @@ pub async fn apply_macro(
     body: Json<ApplyMacroBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let found = find(&state, auth.tenant_id.uuid(), *id).await?;
+    let found = find(&state, auth.tenant_id, *id).await?;
     let actions: MacroActions = serde_json::from_str(&found.actions).unwrap_or_default();
     let caller = Caller::writer(&auth)?;
     let ctx = auth.ctx.clone();

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::{TicketsRead, TicketsWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
+use kefu_platform::ids::TenantId;
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
@@ -118,8 +119,12 @@ pub struct StepList {
     pub items: Vec<StepView>,
 }
 
-async fn check_owner(state: &AppState, tenant: Uuid, owner: Option<Uuid>) -> Result<(), ApiError> {
-    kefu_directory::require_active_staff(&state.db, tenant, "owner_id", owner).await
+async fn check_owner(
+    state: &AppState,
+    tenant: TenantId,
+    owner: Option<Uuid>,
+) -> Result<(), ApiError> {
+    kefu_directory::require_active_staff(&state.db, tenant.uuid(), "owner_id", owner).await
 }
 
 /// The checklist of a ticket.
@@ -151,7 +156,7 @@ pub async fn add_step(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
-    check_owner(&state, auth.tenant_id.uuid(), body.owner_id).await?;
+    check_owner(&state, auth.tenant_id, body.owner_id).await?;
     let store = StructureStore::new(&state.db, auth.tenant_id);
     let last = store
         .steps(ticket.id)
@@ -208,7 +213,7 @@ pub async fn update_step(
         step.title = title.trim().to_string();
     }
     if let Some(owner) = patch.owner_id {
-        check_owner(&state, auth.tenant_id.uuid(), owner).await?;
+        check_owner(&state, auth.tenant_id, owner).await?;
         step.owner_id = owner;
     }
     if let Some(due) = patch.due_at {

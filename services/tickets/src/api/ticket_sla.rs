@@ -4,7 +4,6 @@ use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use kefu_platform::auth::scopes::TicketsRead;
 use kefu_platform::http::ErrorResponses;
-use kefu_platform::ids::TenantId;
 use kefu_platform::{ApiError, Authz};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -13,7 +12,7 @@ use uuid::Uuid;
 
 use super::access::Caller;
 use super::tickets::visible_ticket;
-use crate::clocks::calendar_of;
+use crate::app::clocks::calendar_of;
 use crate::domain::calendar::Calendar;
 use crate::domain::sla::{self, ClockState, Pause};
 use crate::state::AppState;
@@ -84,7 +83,7 @@ pub async fn ticket_sla(
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::reader(&auth)?;
     let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
-    let store = SlaStore::new(&state.db, TenantId(ticket.tenant_id));
+    let store = SlaStore::new(&state.db, auth.tenant_id);
     let now = state.clock.now();
     let mut clocks = Vec::new();
     for clock in store.clocks(ticket.id).await? {

@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use kefu_events::catalogue::tickets::TicketCreated;
 use kefu_platform::auth::scopes::AnyScope;
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
@@ -21,14 +20,15 @@ use uuid::Uuid;
 
 use super::access::Caller;
 use super::views::{TicketPage, TicketView};
+use crate::app;
+use crate::app::changes::Cause;
+pub use crate::app::tickets::TicketPatch;
 use crate::domain::fields::{normalize_tags, Channel, Priority, TicketType, MAX_TAGS};
-use crate::domain::history::{changed_fields, text};
-use crate::domain::status::{self, Status};
-use crate::events::{emit, emit_ticket_change, ticket_data};
+use crate::domain::status::Status;
 use crate::state::AppState;
+use crate::store::encode_list;
 use crate::store::entities::ticket;
 use crate::store::tickets::{TicketFilter, TicketStore};
-use crate::store::{encode_list, history::HistoryStore};
 
 /// A new ticket. Portal users give only subject, description, type and tags.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -100,51 +100,6 @@ impl Validate for NewTicketBody {
 }
 
 /// Changes to a ticket; absent fields stay, `null` clears team, assignee or customer.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"status": "pending", "priority": "urgent", "tags": ["printer", "vip"]}))]
-pub struct TicketPatch {
-    /// Subject, 1–250 characters.
-    #[schema(max_length = 250)]
-    pub subject: Option<String>,
-    /// Description, up to 20 000 characters.
-    #[schema(max_length = 20000)]
-    pub description: Option<String>,
-    /// Type.
-    #[serde(rename = "type")]
-    pub kind: Option<TicketType>,
-    /// Priority.
-    pub priority: Option<Priority>,
-    /// Status, along the status machine.
-    pub status: Option<Status>,
-    /// Customer (`null` clears).
-    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<Uuid>)]
-    pub customer_id: Option<Option<Uuid>>,
-    /// Team (`null` clears).
-    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<Uuid>)]
-    pub team_id: Option<Option<Uuid>>,
-    /// Assignee (`null` unassigns; needs `tickets:assign`).
-    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<Uuid>)]
-    pub assignee_id: Option<Option<Uuid>>,
-    /// Tags (replace the current ones): at most 20, each 1–50 letters, digits, `_`, `-`, `:`
-    /// or `.`.
-    #[schema(value_type = Option<Vec<MaxChars<50>>>, inline, max_items = 20)]
-    pub tags: Option<Vec<String>>,
-    /// Why it happened (up to 5000 characters; a complaint needs it before it is solved).
-    #[schema(max_length = 5000)]
-    pub root_cause: Option<String>,
-    /// What was done about it (up to 5000 characters; a complaint needs it before it is
-    /// solved).
-    #[schema(max_length = 5000)]
-    pub remedy: Option<String>,
-    /// Custom field values to set (`null` removes one).
-    #[schema(value_type = Option<Object>)]
-    pub custom_fields: Option<BTreeMap<String, serde_json::Value>>,
-}
-
 impl Validate for TicketPatch {
     fn validate(&self) -> Result<(), ApiError> {
         let mut checks = Checks::new();
@@ -160,15 +115,6 @@ impl Validate for TicketPatch {
     }
 }
 
-/// An assignee must be an active staff user the directory knows.
-pub(crate) async fn check_assignee(
-    txn: &DatabaseTransaction,
-    tenant: Uuid,
-    assignee: Option<Uuid>,
-) -> Result<(), ApiError> {
-    kefu_directory::require_active_staff(txn, tenant, "assignee_id", assignee).await
-}
-
 /// A portal user may not set any of `fields` (name, whether the request sets it).
 fn refuse_staff_fields(fields: &[(&'static str, bool)]) -> Result<(), ApiError> {
     match fields.iter().find(|(_, given)| *given) {
@@ -178,114 +124,6 @@ fn refuse_staff_fields(fields: &[(&'static str, bool)]) -> Result<(), ApiError> 
         )),
         None => Ok(()),
     }
-}
-
-/// Checks custom field changes against the tenant's fields; the new values as JSON.
-async fn custom_values(
-    txn: &DatabaseTransaction,
-    tenant: kefu_platform::ids::TenantId,
-    current: &BTreeMap<String, serde_json::Value>,
-    changes: &BTreeMap<String, serde_json::Value>,
-    creating: bool,
-) -> Result<String, ApiError> {
-    let specs = crate::store::custom_fields::CustomFieldStore::new(txn, tenant)
-        .specs()
-        .await?;
-    let values = crate::domain::custom_fields::apply(&specs, current, changes, creating).map_err(
-        |errors| {
-            ApiError::Validation(
-                errors
-                    .into_iter()
-                    .map(|(field, message)| kefu_platform::FieldError::new(field, message))
-                    .collect(),
-            )
-        },
-    )?;
-    serde_json::to_string(&values).map_err(ApiError::internal)
-}
-
-/// A parent cannot be solved while one of its children is unsolved.
-async fn ensure_children_solved(
-    txn: &DatabaseTransaction,
-    parent: &ticket::Model,
-) -> Result<(), ApiError> {
-    let tenant = kefu_platform::ids::TenantId(parent.tenant_id);
-    let links = crate::store::structure::StructureStore::new(txn, tenant)
-        .links(parent.id)
-        .await?;
-    let tickets = TicketStore::new(txn, tenant);
-    let mut open = Vec::new();
-    for link in links
-        .iter()
-        .filter(|l| l.kind == "parent_of" && l.source_id == parent.id)
-    {
-        if let Some(child) = tickets.get(link.target_id).await? {
-            if Status::parse(&child.status).is_some_and(Status::is_unsolved) {
-                open.push(format!("#{}", child.number));
-            }
-        }
-    }
-    if open.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::conflict(
-            "open_children",
-            format!("solve the child tickets first: {}", open.join(", ")),
-        ))
-    }
-}
-
-/// The trail entries of a ticket change.
-pub(crate) fn trail(
-    before: &ticket::Model,
-    after: &ticket::Model,
-) -> Vec<crate::domain::history::FieldChange> {
-    changed_fields([
-        (
-            "subject",
-            Some(before.subject.clone()),
-            Some(after.subject.clone()),
-        ),
-        (
-            "description",
-            Some(before.description.clone()),
-            Some(after.description.clone()),
-        ),
-        ("type", Some(before.kind.clone()), Some(after.kind.clone())),
-        (
-            "priority",
-            Some(before.priority.clone()),
-            Some(after.priority.clone()),
-        ),
-        (
-            "status",
-            Some(before.status.clone()),
-            Some(after.status.clone()),
-        ),
-        (
-            "customer_id",
-            text(before.customer_id),
-            text(after.customer_id),
-        ),
-        ("team_id", text(before.team_id), text(after.team_id)),
-        (
-            "assignee_id",
-            text(before.assignee_id),
-            text(after.assignee_id),
-        ),
-        ("tags", Some(before.tags.clone()), Some(after.tags.clone())),
-        (
-            "root_cause",
-            before.root_cause.clone(),
-            after.root_cause.clone(),
-        ),
-        ("remedy", before.remedy.clone(), after.remedy.clone()),
-        (
-            "custom_fields",
-            Some(before.custom_fields.clone()),
-            Some(after.custom_fields.clone()),
-        ),
-    ])
 }
 
 /// How a caller's change is recorded in the trail.
@@ -352,65 +190,20 @@ pub async fn create_ticket(
         .outbox
         .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                check_assignee(txn, tenant.uuid(), body.assignee_id).await?;
-                let custom =
-                    custom_values(txn, tenant, &BTreeMap::new(), &body.custom_fields, true).await?;
-                let store = TicketStore::new(txn, tenant);
-                let number = store.next_number().await?;
-                let mut model = ticket::Model {
-                    id: Uuid::now_v7(),
-                    tenant_id: tenant.uuid(),
-                    number,
-                    subject: body.subject.trim().to_string(),
-                    description: body.description,
-                    status: Status::New.as_str().into(),
-                    priority: body.priority.unwrap_or(Priority::Normal).as_str().into(),
-                    kind: body.kind.unwrap_or(TicketType::Question).as_str().into(),
-                    channel: channel.as_str().into(),
-                    customer_id,
-                    contact_id: body.contact_id,
-                    requester_id,
-                    team_id: body.team_id,
-                    assignee_id: body.assignee_id,
-                    tags: encode_list(&tags),
-                    reopen_count: 0,
-                    created_by: Some(actor),
-                    first_response_at: None,
-                    solved_at: None,
-                    closed_at: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                    root_cause: None,
-                    remedy: None,
-                    csat_score: None,
-                    custom_fields: custom,
-                };
-                let rule = crate::dispatching::assign_by_rule(txn, &mut model, now).await?;
-                let ticket = store.insert(model).await?;
-                let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
-                let history = HistoryStore::new(txn, tenant);
-                history
-                    .record(ticket.id, Some(actor), via(caller), &created, now)
-                    .await?;
-                if let Some(rule) = rule {
-                    let assigned =
-                        changed_fields([("assignee_id", None, text(ticket.assignee_id))]);
-                    history
-                        .record(ticket.id, None, &rule, &assigned, now)
-                        .await?;
-                }
-                // Triggers shape the new ticket before its clocks start and it is announced.
-                let ticket = crate::rules::run_triggers(txn, "created", ticket, now).await?;
-                crate::clocks::on_created(txn, &ticket, now).await?;
-                emit(
-                    txn,
-                    tenant.uuid(),
-                    Some(actor),
-                    TicketCreated(ticket_data(&ticket)),
-                )
-                .await?;
-                Ok(ticket)
+                let mut ticket = app::tickets::draft(body.subject.trim().to_string(), now);
+                ticket.description = body.description;
+                ticket.priority = body.priority.unwrap_or(Priority::Normal).as_str().into();
+                ticket.kind = body.kind.unwrap_or(TicketType::Question).as_str().into();
+                ticket.channel = channel.as_str().into();
+                ticket.customer_id = customer_id;
+                ticket.contact_id = body.contact_id;
+                ticket.requester_id = requester_id;
+                ticket.team_id = body.team_id;
+                ticket.assignee_id = body.assignee_id;
+                ticket.tags = encode_list(&tags);
+                ticket.created_by = Some(actor);
+                let cause = Cause::by(Some(actor), via(caller));
+                app::tickets::create(txn, tenant, ticket, &body.custom_fields, cause, now).await
             })
         })
         .await?;
@@ -581,86 +374,6 @@ pub async fn get_ticket(
     Ok(with_etag(found.version, &TicketView::from(found)))
 }
 
-/// Applies a patch to a ticket; the pure part of an update.
-pub(crate) fn apply(
-    ticket: &mut ticket::Model,
-    patch: TicketPatch,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    if let Some(subject) = patch.subject {
-        ticket.subject = subject.trim().to_string();
-    }
-    if let Some(description) = patch.description {
-        ticket.description = description;
-    }
-    if let Some(kind) = patch.kind {
-        ticket.kind = kind.as_str().into();
-    }
-    if let Some(priority) = patch.priority {
-        ticket.priority = priority.as_str().into();
-    }
-    if let Some(customer) = patch.customer_id {
-        ticket.customer_id = customer;
-    }
-    if let Some(team) = patch.team_id {
-        ticket.team_id = team;
-    }
-    if let Some(assignee) = patch.assignee_id {
-        ticket.assignee_id = assignee;
-    }
-    if let Some(text) = patch.root_cause {
-        ticket.root_cause = Some(text.trim().to_string()).filter(|t| !t.is_empty());
-    }
-    if let Some(text) = patch.remedy {
-        ticket.remedy = Some(text.trim().to_string()).filter(|t| !t.is_empty());
-    }
-    if let Some(tags) = patch.tags {
-        let tags = normalize_tags(&tags)
-            .map_err(|i| ApiError::field(format!("tags[{i}]"), "is not a valid tag"))?;
-        ticket.tags = encode_list(&tags);
-    }
-    if let Some(to) = patch.status {
-        let from = Status::parse(&ticket.status).ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!("unknown status {}", ticket.status))
-        })?;
-        status::transition(from, to).map_err(|refused| ApiError::IllegalTransition {
-            detail: format!("a {} ticket cannot become {}", from.as_str(), to.as_str()),
-            allowed: refused
-                .allowed
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
-        })?;
-        if from != to && to == Status::Solved && ticket.kind == TicketType::Complaint.as_str() {
-            let missing: Vec<kefu_platform::FieldError> = [
-                ("root_cause", &ticket.root_cause),
-                ("remedy", &ticket.remedy),
-            ]
-            .into_iter()
-            .filter(|(_, value)| value.is_none())
-            .map(|(field, _)| {
-                kefu_platform::FieldError::new(field, "a complaint needs it before it is solved")
-            })
-            .collect();
-            if !missing.is_empty() {
-                return Err(ApiError::Validation(missing));
-            }
-        }
-        if from != to {
-            if status::is_reopen(from, to) {
-                ticket.reopen_count += 1;
-            }
-            match to {
-                Status::Solved => ticket.solved_at = Some(now),
-                Status::Closed => ticket.closed_at = Some(now),
-                _ => {}
-            }
-            ticket.status = to.as_str().into();
-        }
-    }
-    Ok(())
-}
-
 /// Refuses the fields a caller may not set: staff-only ones for portal users, an
 /// assignee without `tickets:assign`.
 pub fn check_patch_allowed(caller: Caller, patch: &TicketPatch) -> Result<(), ApiError> {
@@ -689,8 +402,7 @@ pub fn check_patch_allowed(caller: Caller, patch: &TicketPatch) -> Result<(), Ap
     Ok(())
 }
 
-/// Applies `patch` to ticket `id` in `txn`: the status machine, custom fields, dispatch
-/// on a team move, the trail, the SLA clocks and the one event of the change.
+/// Applies `patch` to ticket `id` as `caller` sees it, if `if_match` allows its version.
 pub async fn change_ticket(
     txn: &DatabaseTransaction,
     ctx: &kefu_platform::auth::TenantContext,
@@ -702,64 +414,8 @@ pub async fn change_ticket(
 ) -> Result<ticket::Model, ApiError> {
     let before = visible_ticket(txn, ctx, caller, id).await?;
     if_match.check(before.version)?;
-    let mut ticket = before.clone();
-    let assignee = patch.assignee_id;
-    if let Some(changes) = &patch.custom_fields {
-        let current: BTreeMap<String, serde_json::Value> =
-            serde_json::from_str(&ticket.custom_fields).unwrap_or_default();
-        ticket.custom_fields = custom_values(txn, ctx.tenant_id, &current, changes, false).await?;
-    }
-    let team_moved = patch.team_id.is_some_and(|team| team != before.team_id);
-    apply(&mut ticket, patch, now)?;
-    // A ticket moved to another team goes to that team's rule unless the
-    // same change names an assignee.
-    let mut rule = None;
-    if team_moved && assignee.is_none() && ticket.team_id.is_some() {
-        let mut candidate = ticket.clone();
-        candidate.assignee_id = None;
-        rule = crate::dispatching::assign_by_rule(txn, &mut candidate, now).await?;
-        if rule.is_some() {
-            ticket.assignee_id = candidate.assignee_id;
-        }
-    }
-    if let Some(new_assignee) = assignee {
-        if new_assignee != before.assignee_id {
-            check_assignee(txn, ctx.tenant_id.uuid(), new_assignee).await?;
-        }
-    }
-    let changes = trail(&before, &ticket);
-    if changes.is_empty() {
-        return Ok(before);
-    }
-    if ticket.status == "solved" && before.status != "solved" {
-        ensure_children_solved(txn, &ticket).await?;
-    }
-    let store = TicketStore::new(txn, ctx.tenant_id);
-    let saved = store.save(ticket, now).await?;
-    crate::clocks::on_changed(txn, &before, &saved, now).await?;
-    let history = HistoryStore::new(txn, ctx.tenant_id);
-    match &rule {
-        Some(rule) => {
-            let (assigned, rest): (Vec<_>, Vec<_>) =
-                changes.into_iter().partition(|c| c.field == "assignee_id");
-            history
-                .record(saved.id, Some(ctx.actor), via(caller), &rest, now)
-                .await?;
-            history.record(saved.id, None, rule, &assigned, now).await?;
-        }
-        None => {
-            history
-                .record(saved.id, Some(ctx.actor), via(caller), &changes, now)
-                .await?;
-        }
-    }
-    // Triggers see the change and may add to it; the one event carries the result.
-    let after = crate::rules::run_triggers(txn, "updated", saved.clone(), now).await?;
-    if after != saved {
-        crate::clocks::on_changed(txn, &saved, &after, now).await?;
-    }
-    emit_ticket_change(txn, Some(ctx.actor), &before, &after).await?;
-    Ok(after)
+    let cause = Cause::by(Some(ctx.actor), via(caller));
+    app::tickets::change(txn, ctx.tenant_id, &before, patch, cause, now).await
 }
 
 /// Changes a ticket (`If-Match` guards against lost updates). Portal users may only
@@ -803,70 +459,4 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_ticket)
         .service(get_ticket)
         .service(update_ticket);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ticket(status: &str) -> ticket::Model {
-        let now = Utc::now();
-        ticket::Model {
-            id: Uuid::now_v7(),
-            tenant_id: Uuid::now_v7(),
-            number: 1,
-            subject: "s".into(),
-            description: String::new(),
-            status: status.into(),
-            priority: "normal".into(),
-            kind: "question".into(),
-            channel: "web".into(),
-            customer_id: None,
-            contact_id: None,
-            requester_id: None,
-            team_id: None,
-            assignee_id: None,
-            tags: "[]".into(),
-            reopen_count: 0,
-            created_by: None,
-            first_response_at: None,
-            solved_at: None,
-            closed_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            root_cause: None,
-            remedy: None,
-            csat_score: None,
-            custom_fields: "{}".into(),
-        }
-    }
-
-    #[test]
-    fn a_reopen_is_counted_and_an_illegal_move_lists_what_is_allowed() {
-        let mut t = ticket("solved");
-        let patch = TicketPatch {
-            status: Some(Status::Open),
-            ..Default::default()
-        };
-        apply(&mut t, patch, Utc::now()).unwrap();
-        assert_eq!((t.status.as_str(), t.reopen_count), ("open", 1));
-
-        let mut closed = ticket("closed");
-        let patch = TicketPatch {
-            status: Some(Status::Open),
-            ..Default::default()
-        };
-        match apply(&mut closed, patch, Utc::now()) {
-            Err(ApiError::IllegalTransition { allowed, .. }) => assert!(allowed.is_empty()),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn null_clears_and_absent_keeps() {
-        let patch: TicketPatch = serde_json::from_str(r#"{"team_id": null}"#).unwrap();
-        assert_eq!(patch.team_id, Some(None));
-        assert_eq!(patch.assignee_id, None);
-    }
 }

@@ -9,16 +9,13 @@ use super::entities::ticket_comment;
 /// Replies and notes of one tenant's tickets.
 pub struct CommentStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Adds a reply or note.
@@ -26,7 +23,7 @@ impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
         &self,
         mut model: ticket_comment::Model,
     ) -> Result<ticket_comment::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         ticket_comment::Entity::insert(ticket_comment::ActiveModel::from(model.clone()))
             .exec(self.conn)
             .await?;

@@ -13,16 +13,13 @@ use crate::domain::custom_fields::{FieldSpec, FieldType};
 /// The custom fields of one tenant.
 pub struct CustomFieldStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Every field in display order.
@@ -65,7 +62,7 @@ impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
         &self,
         mut model: custom_field::Model,
     ) -> Result<custom_field::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         custom_field::Entity::insert(custom_field::ActiveModel::from(model.clone()))
             .exec_without_returning(self.conn)
             .await?;
@@ -75,10 +72,9 @@ impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
     /// Saves a field, bumping its version (412 if it changed since it was read).
     pub async fn save(&self, mut model: custom_field::Model) -> Result<custom_field::Model, DbErr> {
         model.updated_at = chrono::Utc::now();
-        let model =
-            TenantStore::<_, custom_field::Entity>::new(self.conn, TenantId::from(self.tenant))
-                .save(model, &IfMatch::Absent)
-                .await?;
+        let model = TenantStore::<_, custom_field::Entity>::new(self.conn, self.tenant)
+            .save(model, &IfMatch::Absent)
+            .await?;
         Ok(model)
     }
 

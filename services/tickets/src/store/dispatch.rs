@@ -20,16 +20,13 @@ pub const UNSOLVED: [&str; 4] = ["new", "open", "pending", "on_hold"];
 /// Dispatch data of one tenant.
 pub struct DispatchStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Every rule, oldest first.
@@ -63,7 +60,7 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
         &self,
         mut model: dispatch_rule::Model,
     ) -> Result<dispatch_rule::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         dispatch_rule::Entity::insert(dispatch_rule::ActiveModel::from(model.clone()))
             .exec_without_returning(self.conn)
             .await?;
@@ -76,7 +73,7 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
         model: dispatch_rule::Model,
         if_match: &IfMatch,
     ) -> Result<dispatch_rule::Model, DbErr> {
-        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, self.tenant)
             .save(model, if_match)
             .await
     }
@@ -86,7 +83,7 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
     /// refuse a ticket because another dispatch moved the cursor, nor make an admin's
     /// edit of the rule a 412).
     pub async fn move_cursor(&self, rule: Uuid, assignee: Uuid) -> Result<(), DbErr> {
-        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, self.tenant)
             .update_many()
             .col_expr(
                 dispatch_rule::Column::LastAssigneeId,
@@ -160,7 +157,7 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<(), DbErr> {
         agent_skill::Entity::insert(agent_skill::ActiveModel::from(agent_skill::Model {
-            tenant_id: self.tenant,
+            tenant_id: self.tenant.uuid(),
             user_id: user,
             skill: skill.into(),
             expires_at,

@@ -11,16 +11,13 @@ use super::entities::escalation_rule;
 /// The escalation rules of one tenant.
 pub struct EscalationStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Every rule in firing order.
@@ -46,7 +43,7 @@ impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
         &self,
         mut model: escalation_rule::Model,
     ) -> Result<escalation_rule::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         escalation_rule::Entity::insert(escalation_rule::ActiveModel::from(model.clone()))
             .exec_without_returning(self.conn)
             .await?;
@@ -59,7 +56,7 @@ impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
         model: escalation_rule::Model,
         if_match: &IfMatch,
     ) -> Result<escalation_rule::Model, DbErr> {
-        TenantStore::<_, escalation_rule::Entity>::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::<_, escalation_rule::Entity>::new(self.conn, self.tenant)
             .save(model, if_match)
             .await
     }

@@ -11,16 +11,13 @@ use crate::domain::history::FieldChange;
 /// The history of one tenant's tickets.
 pub struct HistoryStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> HistoryStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Records `changes` of a ticket made by `actor` via `via` (`user`, `system`, `rule:<id>`).
@@ -38,7 +35,7 @@ impl<'a, C: ConnectionTrait> HistoryStore<'a, C> {
         let rows = changes.iter().map(|change| {
             ticket_history::ActiveModel::from(ticket_history::Model {
                 id: Uuid::now_v7(),
-                tenant_id: self.tenant,
+                tenant_id: self.tenant.uuid(),
                 ticket_id,
                 field: change.field.to_string(),
                 old_value: change.old.clone(),

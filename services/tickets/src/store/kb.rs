@@ -16,7 +16,7 @@ use super::entities::{kb_article, kb_article_revision, kb_category, kb_ticket_li
 /// The knowledge base of one tenant.
 pub struct KbStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 /// `words` as an FTS5 query: each word quoted (so operators in user text stay text), all required.
@@ -32,10 +32,7 @@ pub fn fts5_query(words: &str) -> String {
 impl<'a, C: ConnectionTrait> KbStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// Every category in order.
@@ -75,11 +72,11 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
     }
 
     fn categories_table(&self) -> TenantStore<'a, C, kb_category::Entity> {
-        TenantStore::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::new(self.conn, self.tenant)
     }
 
     fn articles_table(&self) -> TenantStore<'a, C, kb_article::Entity> {
-        TenantStore::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::new(self.conn, self.tenant)
     }
 
     /// Deletes a category; its articles keep no category.
@@ -238,7 +235,7 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
         kb_article_revision::Entity::insert(kb_article_revision::ActiveModel::from(
             kb_article_revision::Model {
                 id: Uuid::now_v7(),
-                tenant_id: self.tenant,
+                tenant_id: self.tenant.uuid(),
                 article_id: article.id,
                 revision: article.revision,
                 title: article.title.clone(),
@@ -266,7 +263,7 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
     pub async fn link(&self, article: Uuid, ticket: Uuid) -> Result<(), DbErr> {
         use sea_orm::sea_query::OnConflict;
         kb_ticket_link::Entity::insert(kb_ticket_link::ActiveModel::from(kb_ticket_link::Model {
-            tenant_id: self.tenant,
+            tenant_id: self.tenant.uuid(),
             article_id: article,
             ticket_id: ticket,
             created_at: chrono::Utc::now(),

@@ -15,16 +15,13 @@ use super::entities::{automation_firing, business_rule, ticket};
 /// The rules of one tenant.
 pub struct RuleStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> RuleStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// The active rules of `kind` (`trigger`, `automation`) for `event`, in order.
@@ -89,7 +86,7 @@ impl<'a, C: ConnectionTrait> RuleStore<'a, C> {
     }
 
     fn table(&self) -> TenantStore<'a, C, business_rule::Entity> {
-        TenantStore::new(self.conn, TenantId::from(self.tenant))
+        TenantStore::new(self.conn, self.tenant)
     }
 
     /// Up to `limit` tickets an automation may apply to: in `statuses`, untouched since
@@ -127,7 +124,7 @@ impl<'a, C: ConnectionTrait> RuleStore<'a, C> {
         at: DateTime<Utc>,
     ) -> Result<bool, DbErr> {
         let firing = automation_firing::ActiveModel::from(automation_firing::Model {
-            tenant_id: self.tenant,
+            tenant_id: self.tenant.uuid(),
             rule_id: rule,
             ticket_id: ticket,
             cause,

@@ -12,7 +12,7 @@ use super::entities::{calendar, sla_policy, ticket_sla, ticket_sla_log};
 /// Calendars, policies and clocks of one tenant.
 pub struct SlaStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 /// Inserts `model` (an active model of any entity) as-is.
@@ -39,10 +39,12 @@ macro_rules! update {
 impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
+    }
+
+    /// The connection or transaction the store runs on.
+    pub fn conn(&self) -> &'a C {
+        self.conn
     }
 
     /// The tenant's calendars, oldest first.
@@ -67,7 +69,7 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
         &self,
         mut model: calendar::Model,
     ) -> Result<calendar::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         insert!(self.conn, calendar, model.clone())?;
         Ok(model)
     }
@@ -78,7 +80,7 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
         mut model: calendar::Model,
     ) -> Result<calendar::Model, DbErr> {
         model.updated_at = Utc::now();
-        let model = TenantStore::<_, calendar::Entity>::new(self.conn, TenantId::from(self.tenant))
+        let model = TenantStore::<_, calendar::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await?;
         Ok(model)
@@ -117,7 +119,7 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
         &self,
         mut model: sla_policy::Model,
     ) -> Result<sla_policy::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         insert!(self.conn, sla_policy, model.clone())?;
         Ok(model)
     }
@@ -128,10 +130,9 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
         mut model: sla_policy::Model,
     ) -> Result<sla_policy::Model, DbErr> {
         model.updated_at = Utc::now();
-        let model =
-            TenantStore::<_, sla_policy::Entity>::new(self.conn, TenantId::from(self.tenant))
-                .save(model, &IfMatch::Absent)
-                .await?;
+        let model = TenantStore::<_, sla_policy::Entity>::new(self.conn, self.tenant)
+            .save(model, &IfMatch::Absent)
+            .await?;
         Ok(model)
     }
 
@@ -175,7 +176,7 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// Adds a clock.
     pub async fn insert_clock(&self, mut model: ticket_sla::Model) -> Result<(), DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         insert!(self.conn, ticket_sla, model)
     }
 
@@ -199,7 +200,7 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
             ticket_sla_log,
             ticket_sla_log::Model {
                 id: Uuid::now_v7(),
-                tenant_id: self.tenant,
+                tenant_id: self.tenant.uuid(),
                 ticket_id,
                 metric: metric.into(),
                 kind: kind.into(),

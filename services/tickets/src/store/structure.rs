@@ -14,16 +14,13 @@ use super::entities::{ticket_comment, ticket_follower, ticket_link, ticket_step}
 /// Steps, links and followers of one tenant's tickets.
 pub struct StructureStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// A ticket's steps in order.
@@ -51,7 +48,7 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
         &self,
         mut model: ticket_step::Model,
     ) -> Result<ticket_step::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         ticket_step::Entity::insert(ticket_step::ActiveModel::from(model.clone()))
             .exec_without_returning(self.conn)
             .await?;
@@ -60,10 +57,9 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
 
     /// Saves a step, bumping its version (412 if it changed since it was read).
     pub async fn save_step(&self, model: ticket_step::Model) -> Result<ticket_step::Model, DbErr> {
-        let model =
-            TenantStore::<_, ticket_step::Entity>::new(self.conn, TenantId::from(self.tenant))
-                .save(model, &IfMatch::Absent)
-                .await?;
+        let model = TenantStore::<_, ticket_step::Entity>::new(self.conn, self.tenant)
+            .save(model, &IfMatch::Absent)
+            .await?;
         Ok(model)
     }
 
@@ -86,7 +82,7 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
         &self,
         mut model: ticket_link::Model,
     ) -> Result<ticket_link::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         ticket_link::Entity::insert(ticket_link::ActiveModel::from(model.clone()))
             .exec_without_returning(self.conn)
             .await?;
@@ -124,7 +120,7 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
         }
         let rows = users.iter().map(|user| {
             ticket_follower::ActiveModel::from(ticket_follower::Model {
-                tenant_id: self.tenant,
+                tenant_id: self.tenant.uuid(),
                 ticket_id: ticket,
                 user_id: *user,
             })

@@ -52,16 +52,13 @@ pub struct TicketFilter {
 /// The tickets of one tenant.
 pub struct TicketStore<'a, C> {
     conn: &'a C,
-    tenant: Uuid,
+    tenant: TenantId,
 }
 
 impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
     /// A store scoped to `tenant`.
     pub fn new(conn: &'a C, tenant: TenantId) -> Self {
-        Self {
-            conn,
-            tenant: tenant.uuid(),
-        }
+        Self { conn, tenant }
     }
 
     /// The tenant's next ticket number; call inside the creating transaction.
@@ -70,7 +67,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
     /// ends, so two creates never get the same number.
     pub async fn next_number(&self) -> Result<i64, DbErr> {
         ticket_counter::Entity::insert(ticket_counter::ActiveModel {
-            tenant_id: sea_orm::Set(self.tenant),
+            tenant_id: sea_orm::Set(self.tenant.uuid()),
             last_number: sea_orm::Set(1),
         })
         .on_conflict(
@@ -218,7 +215,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
 
     /// Inserts a new ticket of this tenant with its tags.
     pub async fn insert(&self, mut model: ticket::Model) -> Result<ticket::Model, DbErr> {
-        model.tenant_id = self.tenant;
+        model.tenant_id = self.tenant.uuid();
         ticket::Entity::insert(ticket::ActiveModel::from(model.clone()))
             .exec(self.conn)
             .await?;
@@ -236,7 +233,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
         now: DateTime<Utc>,
     ) -> Result<ticket::Model, DbErr> {
         model.updated_at = now;
-        let model = TenantStore::<_, ticket::Entity>::new(self.conn, TenantId::from(self.tenant))
+        let model = TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant)
             .save(model, &IfMatch::Absent)
             .await?;
         self.set_tags(model.id, &super::decode_list(&model.tags))
@@ -256,7 +253,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
             return Ok(());
         }
         let rows = tags.iter().map(|tag| ticket_tag::ActiveModel {
-            tenant_id: sea_orm::Set(self.tenant),
+            tenant_id: sea_orm::Set(self.tenant.uuid()),
             tag: sea_orm::Set(tag.clone()),
             ticket_id: sea_orm::Set(ticket_id),
         });

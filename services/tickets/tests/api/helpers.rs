@@ -129,7 +129,10 @@ impl TestApp {
             status: "active".into(),
         };
         let txn = self.state.db.begin().await.unwrap();
-        kefu_tickets::defaults::seed(&txn, &tenant).await.unwrap();
+        let scope = kefu_platform::TenantScope::for_worker(self.tenant, "test fixture");
+        kefu_tickets::app::defaults::seed(&txn, scope.tenant(), &tenant)
+            .await
+            .unwrap();
         txn.commit().await.unwrap();
     }
 

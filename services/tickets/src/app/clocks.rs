@@ -3,20 +3,20 @@
 //! `ticket.sla_at_risk` and `ticket.sla_breached` exactly once per target.
 
 use std::collections::BTreeSet;
-use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use kefu_events::catalogue::tickets::{TicketSlaAtRisk, TicketSlaBreached, TicketSlaData};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
+use kefu_platform::TenantScope;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr};
 use uuid::Uuid;
 
+use crate::app::announce::{emit, ticket_data};
 use crate::domain::calendar::{Calendar, OpeningHours};
 use crate::domain::policy::{first_match, Conditions, Targets, TicketFacts};
 use crate::domain::sla::{self, Pause};
-use crate::events::{emit, ticket_data};
 use crate::store::entities::{calendar, sla_policy, ticket, ticket_sla};
 use crate::store::sla::SlaStore;
 use crate::store::tickets::TicketStore;
@@ -40,12 +40,10 @@ pub fn calendar_of(row: &calendar::Model) -> Calendar {
 
 /// The calendar a clock counts in: its calendar's business hours, or around the clock.
 async fn clock_calendar<C: ConnectionTrait>(
-    conn: &C,
+    store: &SlaStore<'_, C>,
     clock: &ticket_sla::Model,
 ) -> Result<Calendar, DbErr> {
-    let row = SlaStore::new(conn, TenantId(clock.tenant_id))
-        .calendar(clock.calendar_id)
-        .await?;
+    let row = store.calendar(clock.calendar_id).await?;
     let calendar = row.as_ref().map(calendar_of);
     Ok(match (clock.business_hours, calendar) {
         (true, Some(calendar)) => calendar,
@@ -82,12 +80,11 @@ async fn facts<C: ConnectionTrait>(conn: &C, ticket: &ticket::Model) -> Result<T
 
 /// The policy that applies to `ticket` now, with its targets.
 async fn matching_policy(
-    txn: &DatabaseTransaction,
+    store: &SlaStore<'_, DatabaseTransaction>,
     ticket: &ticket::Model,
 ) -> Result<Option<(sla_policy::Model, Targets)>, DbErr> {
-    let policies = SlaStore::new(txn, TenantId(ticket.tenant_id))
-        .policies()
-        .await?;
+    let txn = store.conn();
+    let policies = store.policies().await?;
     let decoded: Vec<(sla_policy::Model, Conditions)> = policies
         .into_iter()
         .map(|p| {
@@ -104,7 +101,7 @@ async fn matching_policy(
 
 /// Starts (or restarts) the clock of `metric` under `policy` at `now`.
 async fn start_clock(
-    txn: &DatabaseTransaction,
+    store: &SlaStore<'_, DatabaseTransaction>,
     ticket: &ticket::Model,
     policy: &sla_policy::Model,
     targets: &Targets,
@@ -115,7 +112,6 @@ async fn start_clock(
     let Some(target) = targets.of(metric) else {
         return Ok(());
     };
-    let store = SlaStore::new(txn, TenantId(ticket.tenant_id));
     let mut clock = ticket_sla::Model {
         id: existing.as_ref().map(|c| c.id).unwrap_or_else(Uuid::now_v7),
         tenant_id: ticket.tenant_id,
@@ -135,7 +131,7 @@ async fn start_clock(
         at_risk_sent_at: None,
         breached_at: None,
     };
-    let calendar = clock_calendar(txn, &clock).await?;
+    let calendar = clock_calendar(store, &clock).await?;
     refresh(&mut clock, &calendar, now);
     let detail = format!(
         "policy {} v{}: {} {} minutes",
@@ -158,14 +154,16 @@ async fn start_clock(
 /// Applies the first matching policy to a new ticket: first response and resolution start.
 pub async fn on_created(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     ticket: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let Some((policy, targets)) = matching_policy(txn, ticket).await? else {
+    let store = SlaStore::new(txn, tenant);
+    let Some((policy, targets)) = matching_policy(&store, ticket).await? else {
         return Ok(());
     };
     for metric in ["first_response", "resolution"] {
-        start_clock(txn, ticket, &policy, &targets, metric, None, now).await?;
+        start_clock(&store, ticket, &policy, &targets, metric, None, now).await?;
     }
     Ok(())
 }
@@ -175,6 +173,7 @@ pub async fn on_created(
 /// policy when priority or type changed.
 pub async fn on_changed(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     before: &ticket::Model,
     after: &ticket::Model,
     now: DateTime<Utc>,
@@ -182,33 +181,33 @@ pub async fn on_changed(
     let rematch = before.priority != after.priority
         || before.kind != after.kind
         || before.customer_id != after.customer_id;
-    follow(txn, before, after, now, rematch).await
+    follow(&SlaStore::new(txn, tenant), before, after, now, rematch).await
 }
 
 /// Re-matches the policy of a ticket whose customer's tier or service level changed.
 pub async fn rematch(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     ticket: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    follow(txn, ticket, ticket, now, true).await
+    follow(&SlaStore::new(txn, tenant), ticket, ticket, now, true).await
 }
 
 async fn follow(
-    txn: &DatabaseTransaction,
+    store: &SlaStore<'_, DatabaseTransaction>,
     before: &ticket::Model,
     after: &ticket::Model,
     now: DateTime<Utc>,
     rematch: bool,
 ) -> Result<(), DbErr> {
-    let store = SlaStore::new(txn, TenantId(after.tenant_id));
     let policy = if rematch {
-        matching_policy(txn, after).await?
+        matching_policy(store, after).await?
     } else {
         None
     };
     for mut clock in store.clocks(after.id).await? {
-        let calendar = clock_calendar(txn, &clock).await?;
+        let calendar = clock_calendar(store, &clock).await?;
         let pause_statuses: Vec<String> = match store.policy(clock.policy_id).await? {
             Some(p) => decode_list(&p.pause_statuses),
             None => vec!["pending".into(), "on_hold".into()],
@@ -254,7 +253,7 @@ async fn follow(
         // only the resolution clock; the next customer reply starts a next response).
         let finished = matches!(after.status.as_str(), "solved" | "closed" | "cancelled");
         if finished && clock.stopped_at.is_none() {
-            stop(&store, &mut clock, &calendar, now).await?;
+            stop(store, &mut clock, &calendar, now).await?;
         }
         if let Some((policy, targets)) = &policy {
             if policy.id != clock.policy_id
@@ -277,7 +276,7 @@ async fn follow(
                 }
             }
         }
-        let calendar = clock_calendar(txn, &clock).await?;
+        let calendar = clock_calendar(store, &clock).await?;
         refresh(&mut clock, &calendar, now);
         store.save_clock(clock).await?;
     }
@@ -319,6 +318,7 @@ async fn stop<C: ConnectionTrait>(
 /// public reply starts the next-response clock.
 pub async fn on_replied(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     ticket: &ticket::Model,
     staff: bool,
     public: bool,
@@ -327,13 +327,13 @@ pub async fn on_replied(
     if !public {
         return Ok(());
     }
-    let store = SlaStore::new(txn, TenantId(ticket.tenant_id));
+    let store = SlaStore::new(txn, tenant);
     let clocks = store.clocks(ticket.id).await?;
     if staff {
         for mut clock in clocks {
             let responds = clock.metric == "first_response" || clock.metric == "next_response";
             if responds && clock.stopped_at.is_none() {
-                let calendar = clock_calendar(txn, &clock).await?;
+                let calendar = clock_calendar(&store, &clock).await?;
                 stop(&store, &mut clock, &calendar, now).await?;
                 store.save_clock(clock).await?;
             }
@@ -344,9 +344,9 @@ pub async fn on_replied(
     if existing.as_ref().is_some_and(|c| c.stopped_at.is_none()) {
         return Ok(());
     }
-    if let Some((policy, targets)) = matching_policy(txn, ticket).await? {
+    if let Some((policy, targets)) = matching_policy(&store, ticket).await? {
         start_clock(
-            txn,
+            &store,
             ticket,
             &policy,
             &targets,
@@ -369,41 +369,35 @@ pub async fn scan_once(
 ) -> Result<usize, ApiError> {
     let mut emitted = 0;
     for candidate in crate::store::sla::clocks_to_check(db, now, 500).await? {
-        let fired = outbox
-            .transaction::<_, usize, ApiError>(db, move |txn| {
-                Box::pin(
-                    async move { check_clock(txn, candidate.id, candidate.tenant_id, now).await },
-                )
-            })
-            .await?;
-        emitted += fired;
+        let scope = TenantScope::for_worker(candidate.tenant_id, "SLA clock scanner");
+        let check = outbox.transaction::<_, usize, ApiError>(db, move |txn| {
+            Box::pin(async move { check_clock(txn, scope.tenant(), candidate.id, now).await })
+        });
+        emitted += scope.enter(check).await?;
     }
     Ok(emitted)
 }
 
 async fn check_clock(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     id: Uuid,
-    tenant: Uuid,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let Some(mut clock) = SlaStore::new(txn, TenantId::from(tenant)).clock(id).await? else {
+    let store = SlaStore::new(txn, tenant);
+    let Some(mut clock) = store.clock(id).await? else {
         return Ok(0);
     };
     if clock.stopped_at.is_some() || clock.breached_at.is_some() {
         return Ok(0);
     }
-    let Some(ticket) = TicketStore::new(txn, TenantId(tenant))
-        .get(clock.ticket_id)
-        .await?
-    else {
+    let Some(ticket) = TicketStore::new(txn, tenant).get(clock.ticket_id).await? else {
         return Ok(0);
     };
-    let calendar = clock_calendar(txn, &clock).await?;
+    let calendar = clock_calendar(&store, &clock).await?;
     let pauses: Vec<Pause> = decode_list(&clock.pauses);
     let target = Duration::minutes(clock.target_minutes);
     let report = sla::evaluate(&calendar, clock.started_at, target, &pauses, None, now);
-    let store = SlaStore::new(txn, TenantId(tenant));
     let mut fired = 0;
     let mut escalation = None;
     let data = |due_at: DateTime<Utc>, clock: &ticket_sla::Model| TicketSlaData {
@@ -428,7 +422,7 @@ async fn check_clock(
             .await?;
         emit(
             txn,
-            tenant,
+            tenant.uuid(),
             None,
             TicketSlaBreached(data(breached_at, &clock)),
         )
@@ -447,7 +441,7 @@ async fn check_clock(
                 now,
             )
             .await?;
-        emit(txn, tenant, None, TicketSlaAtRisk(data(due, &clock))).await?;
+        emit(txn, tenant.uuid(), None, TicketSlaAtRisk(data(due, &clock))).await?;
         fired += 1;
         escalation = Some("at_risk");
     } else {
@@ -456,33 +450,7 @@ async fn check_clock(
     let metric = clock.metric.clone();
     store.save_clock(clock).await?;
     if let Some(trigger) = escalation {
-        crate::escalating::escalate(txn, ticket, trigger, &metric, now).await?;
+        crate::app::escalation::escalate(txn, tenant, ticket, trigger, &metric, now).await?;
     }
     Ok(fired)
-}
-
-/// Runs the scanner every `every` until the task is dropped.
-pub fn spawn_scanner(
-    db: DatabaseConnection,
-    outbox: kefu_events::Outbox,
-    clock: kefu_platform::clock::Clock,
-    every: StdDuration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let now = clock.now();
-            if let Err(error) = scan_once(&db, &outbox, now).await {
-                tracing::warn!(%error, "SLA scan failed");
-            }
-            if let Err(error) = crate::rules::run_automations_once(&db, &outbox, now).await {
-                tracing::warn!(%error, "running automations failed");
-            }
-            if let Err(error) = crate::auto_close::close_solved_once(&db, &outbox, now).await {
-                tracing::warn!(%error, "closing solved tickets failed");
-            }
-        }
-    })
 }

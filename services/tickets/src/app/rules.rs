@@ -5,17 +5,18 @@
 use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
+use kefu_platform::TenantScope;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
-use crate::api::tickets::{apply, check_assignee, trail, TicketPatch};
+use super::changes::{record_change, record_step, trail, Cause, Change, Triggers};
+use super::tickets::{apply, check_assignee, TicketPatch};
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
 use crate::domain::rules::{holds, RuleActions, RuleConditions, RuleFacts};
 use crate::domain::status::Status;
 use crate::store::comments::CommentStore;
 use crate::store::decode_list;
 use crate::store::entities::{business_rule, ticket, ticket_comment};
-use crate::store::history::HistoryStore;
 use crate::store::rules::RuleStore;
 use crate::store::tickets::TicketStore;
 
@@ -33,13 +34,24 @@ fn facts<'a>(t: &'a ticket::Model, tags: &'a [String]) -> RuleFacts<'a> {
     }
 }
 
+/// What a rule fires as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Firing {
+    /// Inside the change that set it off (which runs the triggers, then announces).
+    Trigger,
+    /// A change of its own, on time (announced, without triggers: see [`Triggers`]).
+    Automation,
+}
+
 /// Fires `rule` on `current` if its conditions hold; returns the ticket after it.
 /// An action the ticket cannot take (an illegal status, an inactive assignee, a complaint
 /// without its resolution) makes the rule skip the ticket rather than fail the change.
 async fn fire(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     rule: &business_rule::Model,
     current: ticket::Model,
+    firing: Firing,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, ApiError> {
     let conditions: RuleConditions = serde_json::from_str(&rule.conditions).unwrap_or_default();
@@ -65,26 +77,32 @@ async fn fire(
     }
     if actions.assignee_id.is_some()
         && after.assignee_id != current.assignee_id
-        && check_assignee(txn, current.tenant_id, after.assignee_id)
+        && check_assignee(txn, tenant, after.assignee_id)
             .await
             .is_err()
     {
         after.assignee_id = current.assignee_id;
     }
-    let tenant = TenantId(current.tenant_id);
-    let via = format!("rule:{}", rule.id);
-    let changes = trail(&current, &after);
-    let saved = if changes.is_empty() {
-        current
-    } else {
-        let saved = TicketStore::new(txn, tenant).save(after, now).await?;
-        HistoryStore::new(txn, tenant)
-            .record(saved.id, None, &via, &changes, now)
-            .await?;
-        saved
+    let cause = Cause::by(None, format!("rule:{}", rule.id));
+    let saved = match firing {
+        _ if trail(&current, &after).is_empty() => current,
+        // A trigger's firing is a step of the change that set it off, which announces
+        // the result once.
+        Firing::Trigger => {
+            record_step(txn, tenant, Some(&current), after, &cause, vec![], now).await?
+        }
+        // An automation's firing is a change of its own.
+        Firing::Automation => {
+            let change = Change {
+                triggers: Triggers::Skip,
+                ..Change::updated(&current, after, cause)
+            };
+            // Boxed: record_change runs triggers, which fire rules (never this branch).
+            Box::pin(record_change(txn, tenant, change, now)).await?
+        }
     };
     if let Some(role) = &actions.notify_role {
-        crate::notify::role(txn, &saved, role, &format!("rule \"{}\"", rule.name)).await?;
+        crate::app::notify::role(txn, &saved, role, &format!("rule \"{}\"", rule.name)).await?;
     }
     if let Some(note) = &actions.internal_note {
         CommentStore::new(txn, tenant)
@@ -107,16 +125,17 @@ async fn fire(
 /// once each; returns the ticket after them.
 pub async fn run_triggers(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     event: &str,
     ticket: ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, ApiError> {
     let mut current = ticket;
-    let rules = RuleStore::new(txn, TenantId::from(current.tenant_id))
+    let rules = RuleStore::new(txn, tenant)
         .active("trigger", Some(event))
         .await?;
     for rule in rules {
-        current = fire(txn, &rule, current, now).await?;
+        current = fire(txn, tenant, &rule, current, Firing::Trigger, now).await?;
     }
     Ok(current)
 }
@@ -137,25 +156,26 @@ pub async fn run_automations_once(
                 .to_vec(),
             false => conditions.status.clone(),
         };
-        let candidates = RuleStore::new(db, TenantId::from(rule.tenant_id))
-            .automation_candidates(
-                statuses,
-                conditions
-                    .hours_since_updated
-                    .map(|h| now - chrono::Duration::hours(h)),
-                conditions
-                    .hours_since_created
-                    .map(|h| now - chrono::Duration::hours(h)),
-                200,
-            )
-            .await?;
-        for candidate in candidates {
+        let scope = TenantScope::for_worker(rule.tenant_id, "automation runner");
+        let store = RuleStore::new(db, scope.tenant());
+        let candidates = store.automation_candidates(
+            statuses,
+            conditions
+                .hours_since_updated
+                .map(|h| now - chrono::Duration::hours(h)),
+            conditions
+                .hours_since_created
+                .map(|h| now - chrono::Duration::hours(h)),
+            200,
+        );
+        for candidate in scope.enter(candidates).await? {
             let rule = rule.clone();
-            fired += outbox
-                .transaction::<_, usize, ApiError>(db, move |txn| {
-                    Box::pin(async move { fire_automation(txn, &rule, candidate.id, now).await })
+            let firing = outbox.transaction::<_, usize, ApiError>(db, move |txn| {
+                Box::pin(async move {
+                    fire_automation(txn, scope.tenant(), &rule, candidate.id, now).await
                 })
-                .await?;
+            });
+            fired += scope.enter(firing).await?;
         }
     }
     Ok(fired)
@@ -163,11 +183,11 @@ pub async fn run_automations_once(
 
 async fn fire_automation(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     rule: &business_rule::Model,
     ticket_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let tenant = TenantId::from(rule.tenant_id);
     let Some(before) = TicketStore::new(txn, tenant).get(ticket_id).await? else {
         return Ok(0);
     };
@@ -179,11 +199,6 @@ async fn fire_automation(
     if !first {
         return Ok(0);
     }
-    let after = fire(txn, rule, before.clone(), now).await?;
-    if after == before {
-        return Ok(0);
-    }
-    crate::clocks::on_changed(txn, &before, &after, now).await?;
-    crate::events::emit_ticket_change(txn, None, &before, &after).await?;
-    Ok(1)
+    let after = fire(txn, tenant, rule, before.clone(), Firing::Automation, now).await?;
+    Ok(usize::from(after != before))
 }

@@ -34,8 +34,12 @@ pub fn office_hours() -> Vec<Vec<OpeningHours>> {
 
 /// Seeds the tenant's calendar and policies, unless it has a calendar already (a
 /// redelivered event, or a tenant that set things up before the event arrived).
-pub async fn seed(txn: &DatabaseTransaction, tenant: &TenantData) -> Result<(), DbErr> {
-    let store = SlaStore::new(txn, TenantId(tenant.tenant_id));
+pub async fn seed(
+    txn: &DatabaseTransaction,
+    scope: TenantId,
+    tenant: &TenantData,
+) -> Result<(), DbErr> {
+    let store = SlaStore::new(txn, scope);
     if !store.calendars().await?.is_empty() {
         return Ok(());
     }

@@ -5,34 +5,30 @@ use kefu_events::catalogue::customers::{
     AgreementData, CustomerData, CustomerMergedData, FollowupDueData, TierChangeData,
 };
 use kefu_events::catalogue::surveys::ResponseData;
-use kefu_events::catalogue::tickets::TicketCreated;
 use kefu_platform::ids::TenantId;
-use sea_orm::{DatabaseTransaction, DbErr};
+use kefu_platform::ApiError;
+use sea_orm::DatabaseTransaction;
+
+use super::changes::{record_change, Cause, Change};
+use super::tickets::{create, draft};
 use uuid::Uuid;
 
-use crate::domain::history::{changed_fields, text};
 use crate::store::directory;
 use crate::store::dispatch::UNSOLVED;
-use crate::store::entities::ticket;
-use crate::store::history::HistoryStore;
 use crate::store::tickets::TicketStore;
-
-fn to_db(error: kefu_platform::ApiError) -> DbErr {
-    DbErr::Custom(error.to_string())
-}
 
 /// Re-matches the SLA policy of the customer's unsolved tickets.
 async fn rematch_customer(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     customer: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let open = TicketStore::new(txn, TenantId::from(tenant))
+) -> Result<(), ApiError> {
+    let open = TicketStore::new(txn, tenant)
         .of_customer(customer, Some(&UNSOLVED))
         .await?;
     for ticket in open {
-        crate::clocks::rematch(txn, &ticket, now).await?;
+        crate::app::clocks::rematch(txn, tenant, &ticket, now).await?;
     }
     Ok(())
 }
@@ -41,11 +37,11 @@ async fn rematch_customer(
 /// when the tier or service level moved.
 pub async fn customer_changed(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     data: &CustomerData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let before = directory::upsert_customer(txn, tenant, data).await?;
+) -> Result<(), ApiError> {
+    let before = directory::upsert_customer(txn, tenant.uuid(), data).await?;
     let moved =
         before.is_some_and(|b| b.tier != data.tier || b.service_level != data.service_level);
     if moved {
@@ -58,12 +54,12 @@ pub async fn customer_changed(
 /// them yet) and re-matches the SLA of their open tickets when the tier or service level moved.
 async fn update_customer(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     id: Uuid,
     now: DateTime<Utc>,
     change: impl FnOnce(&mut CustomerData),
-) -> Result<(), DbErr> {
-    let mut data = match directory::customer(txn, tenant, id).await? {
+) -> Result<(), ApiError> {
+    let mut data = match directory::customer(txn, tenant.uuid(), id).await? {
         Some(known) => CustomerData {
             customer_id: known.id,
             name: known.name,
@@ -84,7 +80,7 @@ async fn update_customer(
         },
     };
     change(&mut data);
-    let before = directory::upsert_customer(txn, tenant, &data).await?;
+    let before = directory::upsert_customer(txn, tenant.uuid(), &data).await?;
     let moved = before.is_none_or(|b| b.tier != data.tier || b.service_level != data.service_level);
     if moved {
         rematch_customer(txn, tenant, id, now).await?;
@@ -95,10 +91,10 @@ async fn update_customer(
 /// `customer.tier_changed`: the SLA policy is re-matched for the customer's open tickets.
 pub async fn tier_changed(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     data: &TierChangeData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<(), ApiError> {
     update_customer(txn, tenant, data.customer_id, now, |c| {
         c.tier = data.new.clone()
     })
@@ -108,10 +104,10 @@ pub async fn tier_changed(
 /// `agreement.*`: the customer's service level is what their active agreements now grant.
 pub async fn agreement_changed(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     data: &AgreementData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<(), ApiError> {
     update_customer(txn, tenant, data.customer_id, now, |c| {
         c.service_level = data.customer_service_level.clone()
     })
@@ -122,63 +118,44 @@ pub async fn agreement_changed(
 /// each change recorded and announced, and matched again under the survivor's SLA.
 pub async fn customer_merged(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     data: &CustomerMergedData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    directory::upsert_customer(txn, tenant, &data.survivor).await?;
-    let moved = TicketStore::new(txn, TenantId::from(tenant))
+) -> Result<(), ApiError> {
+    directory::upsert_customer(txn, tenant.uuid(), &data.survivor).await?;
+    let moved = TicketStore::new(txn, tenant)
         .of_customer(data.customer_id, None)
         .await?;
-    let store = TicketStore::new(txn, TenantId(tenant));
-    let history = HistoryStore::new(txn, TenantId(tenant));
     let via = format!("customer_merge:{}", data.customer_id);
     for before in moved {
         let mut after = before.clone();
         after.customer_id = Some(data.survivor_id);
-        let saved = store.save(after, now).await?;
-        let changes = changed_fields([(
-            "customer_id",
-            text(before.customer_id),
-            text(saved.customer_id),
-        )]);
-        history.record(saved.id, None, &via, &changes, now).await?;
-        if UNSOLVED.contains(&saved.status.as_str()) {
-            crate::clocks::rematch(txn, &saved, now).await?;
-        }
-        crate::events::emit_ticket_change(txn, None, &before, &saved)
-            .await
-            .map_err(to_db)?;
+        // The customer changed: the clocks match the survivor's SLA again.
+        let change = Change::updated(&before, after, Cause::by(None, via.clone()));
+        record_change(txn, tenant, change, now).await?;
     }
-    directory::forget_customer(txn, tenant, data.customer_id).await
+    directory::forget_customer(txn, tenant.uuid(), data.customer_id).await?;
+    Ok(())
 }
 
 /// `survey.response_submitted`: the CSAT score lands on the ticket the survey was about.
 pub async fn response_submitted(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     response: &ResponseData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<(), ApiError> {
     let (Some(ticket_id), Some(csat)) = (response.ticket_id, response.scores.csat) else {
         return Ok(());
     };
-    let store = TicketStore::new(txn, TenantId(tenant));
-    let Some(before) = store.get(ticket_id).await? else {
+    let Some(before) = TicketStore::new(txn, tenant).get(ticket_id).await? else {
         return Ok(());
     };
     let mut after = before.clone();
     after.csat_score = Some(csat.round().clamp(1.0, 5.0) as i64);
-    let saved = store.save(after, now).await?;
-    let changes = changed_fields([(
-        "csat_score",
-        text(before.csat_score),
-        text(saved.csat_score),
-    )]);
-    let via = format!("survey:{}", response.response_id);
-    HistoryStore::new(txn, TenantId(tenant))
-        .record(saved.id, None, &via, &changes, now)
-        .await
+    let cause = Cause::by(None, format!("survey:{}", response.response_id));
+    record_change(txn, tenant, Change::updated(&before, after, cause), now).await?;
+    Ok(())
 }
 
 /// A `follow_up` ticket to open for a customer.
@@ -195,77 +172,43 @@ struct FollowUp {
 /// directory knows): assigned if they are active staff, else left for the queue.
 async fn open_follow_up(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     follow_up: FollowUp,
     owner: Option<Uuid>,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<(), ApiError> {
     let customer = match follow_up.customer_id {
-        Some(id) => directory::customer(txn, tenant, id).await?,
+        Some(id) => directory::customer(txn, tenant.uuid(), id).await?,
         None => None,
     };
     let manager = match owner.or(customer.as_ref().and_then(|c| c.owner_id)) {
-        Some(id) if kefu_directory::is_active_staff(txn, tenant, id).await? => Some(id),
+        Some(id) if kefu_directory::is_active_staff(txn, tenant.uuid(), id).await? => Some(id),
         _ => None,
     };
-    let store = TicketStore::new(txn, TenantId(tenant));
     let subject = match &customer {
         Some(c) if !c.name.is_empty() => format!("{} – {}", follow_up.subject, c.name),
         _ => follow_up.subject,
     };
-    let ticket = store
-        .insert(ticket::Model {
-            id: Uuid::now_v7(),
-            tenant_id: tenant,
-            number: store.next_number().await?,
-            subject,
-            description: follow_up.description,
-            status: "new".into(),
-            priority: follow_up.priority.into(),
-            kind: "follow_up".into(),
-            channel: "api".into(),
-            customer_id: follow_up.customer_id,
-            contact_id: None,
-            requester_id: None,
-            team_id: None,
-            assignee_id: manager,
-            tags: crate::store::encode_list(&[follow_up.tag.to_string()]),
-            reopen_count: 0,
-            created_by: None,
-            first_response_at: None,
-            solved_at: None,
-            closed_at: None,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            root_cause: None,
-            remedy: None,
-            csat_score: None,
-            custom_fields: "{}".into(),
-        })
-        .await?;
-    crate::clocks::on_created(txn, &ticket, now).await?;
-    let created = changed_fields([("status", None, Some(ticket.status.clone()))]);
-    HistoryStore::new(txn, TenantId(tenant))
-        .record(ticket.id, None, &follow_up.via, &created, now)
-        .await?;
-    crate::events::emit(
-        txn,
-        tenant,
-        None,
-        TicketCreated(crate::events::ticket_data(&ticket)),
-    )
-    .await
-    .map_err(to_db)
+    let mut ticket = draft(subject, now);
+    ticket.description = follow_up.description;
+    ticket.priority = follow_up.priority.into();
+    ticket.kind = "follow_up".into();
+    ticket.customer_id = follow_up.customer_id;
+    ticket.assignee_id = manager;
+    ticket.tags = crate::store::encode_list(&[follow_up.tag.to_string()]);
+    // Created like any other ticket: the tenant's triggers run on it.
+    let cause = Cause::by(None, follow_up.via);
+    create(txn, tenant, ticket, &Default::default(), cause, now).await?;
+    Ok(())
 }
 
 /// `survey.detractor_detected`: a `follow_up` ticket for the customer's relationship manager.
 pub async fn detractor_detected(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     response: &ResponseData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<(), ApiError> {
     let scores = &response.scores;
     let mut description = format!(
         "A survey response (id {}) scored as a detractor.",
@@ -298,10 +241,10 @@ pub async fn detractor_detected(
 /// names (surveys handles the `survey` kind).
 pub async fn followup_due(
     txn: &DatabaseTransaction,
-    tenant: Uuid,
+    tenant: TenantId,
     due: &FollowupDueData,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<(), ApiError> {
     if due.kind != "task" {
         return Ok(());
     }

@@ -1,31 +1,31 @@
 //! Running escalation rules when an SLA target is at risk or breached.
 
+use crate::app::changes::{record_change, Announce, Cause, Change, Triggers};
 use chrono::{DateTime, Utc};
 use kefu_events::catalogue::tickets::{TicketEscalated, TicketEscalationData};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
 use sea_orm::DatabaseTransaction;
 
+use crate::app::announce::{emit, ticket_data};
 use crate::domain::escalation::{fires, raised};
 use crate::domain::history::{changed_fields, text};
-use crate::events::{emit, ticket_data};
 use crate::store::decode_list;
 use crate::store::entities::ticket;
 use crate::store::escalation::EscalationStore;
 use crate::store::history::HistoryStore;
-use crate::store::tickets::TicketStore;
 
 /// Runs every rule for `trigger` (`at_risk` or `breached`) of `metric` on a ticket, in
 /// order; each firing changes the ticket, is recorded in its trail as `rule:<id>`, and
 /// emits `ticket.escalated`. The scanner calls this once per threshold crossed.
 pub async fn escalate(
     txn: &DatabaseTransaction,
+    tenant: TenantId,
     mut ticket: ticket::Model,
     trigger: &str,
     metric: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let tenant = TenantId(ticket.tenant_id);
     for rule in EscalationStore::new(txn, tenant).rules().await? {
         let metrics: Vec<String> = decode_list(&rule.metrics);
         let priorities: Vec<String> = decode_list(&rule.priorities);
@@ -48,7 +48,7 @@ pub async fn escalate(
         if let Some(team) = rule.reassign_team_id {
             after.team_id = Some(team);
             after.assignee_id = None;
-            crate::dispatching::assign_by_rule(txn, &mut after, now).await?;
+            crate::app::dispatch::assign_by_rule(txn, tenant, &mut after, now).await?;
         }
         let changes = changed_fields([
             (
@@ -66,12 +66,14 @@ pub async fn escalate(
         let saved = if changes.is_empty() {
             before.clone()
         } else {
-            let saved = TicketStore::new(txn, tenant).save(after, now).await?;
-            HistoryStore::new(txn, tenant)
-                .record(saved.id, None, &via, &changes, now)
-                .await?;
-            crate::clocks::on_changed(txn, &before, &saved, now).await?;
-            saved
+            // An escalation rule's change: no triggers (see `Triggers`), and the
+            // `ticket.escalated` below is its one event.
+            let change = Change {
+                triggers: Triggers::Skip,
+                announce: Announce::ByCaller,
+                ..Change::updated(&before, after, Cause::by(None, via.clone()))
+            };
+            record_change(txn, tenant, change, now).await?
         };
         let note = changed_fields([(
             "escalation",
@@ -94,7 +96,7 @@ pub async fn escalate(
         emit(txn, saved.tenant_id, None, TicketEscalated(data)).await?;
         if let Some(role) = &rule.notify_role {
             let why = format!("escalation \"{}\": {metric} {trigger}", rule.name);
-            crate::notify::role(txn, &saved, role, &why).await?;
+            crate::app::notify::role(txn, &saved, role, &why).await?;
         }
         ticket = saved;
     }

@@ -1,0 +1,37 @@
+//! The periodic work of tickets: the SLA scanner, the automations and auto-close, on
+//! one schedule (each a call of `app/`).
+
+use std::time::Duration;
+
+use kefu_platform::jobs::{every, Job};
+use sea_orm::DatabaseConnection;
+
+use crate::app;
+
+/// Starts the scanner: every `period`, SLA clocks, then automations, then auto-close.
+/// One failing does not keep the others from running.
+pub fn start(
+    db: DatabaseConnection,
+    outbox: kefu_events::Outbox,
+    clock: kefu_platform::clock::Clock,
+    period: Duration,
+) -> Job {
+    every("tickets.scanner", period, move || {
+        let (db, outbox, now) = (db.clone(), outbox.clone(), clock.now());
+        async move {
+            let sla = app::clocks::scan_once(&db, &outbox, now).await;
+            let automations = app::rules::run_automations_once(&db, &outbox, now).await;
+            let auto_close = app::auto_close::close_solved_once(&db, &outbox, now).await;
+            for (what, result) in [
+                ("SLA scan", sla.map(|_| ())),
+                ("automations", automations.map(|_| ())),
+                ("auto-close", auto_close.map(|_| ())),
+            ] {
+                if let Err(error) = result {
+                    tracing::warn!(%error, "{what} failed");
+                }
+            }
+            Ok(())
+        }
+    })
+}
