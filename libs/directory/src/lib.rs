@@ -99,6 +99,18 @@ pub async fn tenant_status<C: ConnectionTrait>(
         .map(|t| t.status))
 }
 
+/// A tenant's time zone as last announced, if it has one the zone database knows.
+pub async fn tenant_time_zone<C: ConnectionTrait>(
+    conn: &C,
+    tenant: Uuid,
+) -> Result<Option<String>, DbErr> {
+    Ok(directory_tenant::Entity::find_by_id(tenant)
+        .one(conn)
+        .await?
+        .map(|t| t.time_zone)
+        .filter(|z| z.parse::<chrono_tz::Tz>().is_ok()))
+}
+
 /// A user of `tenant`, if tickets has heard of them.
 pub async fn user<C: ConnectionTrait>(
     conn: &C,

@@ -2,9 +2,9 @@
 //! (PRODUCT.md §3.1). The only issuer of access tokens.
 
 pub mod api;
+pub mod app;
 pub mod domain;
-pub mod events;
-pub mod housekeeping;
+pub mod jobs;
 pub mod keys;
 mod migrations;
 pub mod settings;

@@ -26,6 +26,8 @@ pub struct AppState {
     pub outbox: kefu_events::Outbox,
     /// The relay shipping the outbox to the bus, once one is attached.
     pub relay: Option<std::sync::Arc<kefu_events::EventsRuntime>>,
+    /// The periodic work; it stops with the last clone.
+    pub jobs: Vec<kefu_platform::jobs::Job>,
 }
 
 impl AppState {
@@ -34,7 +36,7 @@ impl AppState {
         let keyring = Keyring::new(db.clone(), settings.master_key.clone(), settings.access_ttl);
         keyring.ensure_key().await?;
         let mailer = Mailer::start(db.clone(), settings.mail.clone());
-        crate::housekeeping::start(db.clone());
+        let housekeeping = crate::jobs::start(db.clone());
         Ok(Self {
             db,
             keyring,
@@ -42,6 +44,7 @@ impl AppState {
             mailer,
             outbox: kefu_events::Outbox::new(),
             relay: None,
+            jobs: vec![housekeeping],
         })
     }
 

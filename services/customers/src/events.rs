@@ -1,83 +1,76 @@
-//! The events customers emits (PRODUCT.md §4), always through the outbox of the change.
+//! The events customers consumes: accounts' tenants and users feed its directory, a new
+//! tenant gets its classification settings, tickets' and surveys' events feed the card
+//! and the interactions.
 
-use kefu_events::catalogue::customers::{
-    CustomerCreated, CustomerData, CustomerLifecycleChanged, CustomerUpdated,
+use kefu_events::catalogue::accounts::{TenantCreated, TenantDeleted};
+use kefu_events::catalogue::surveys::SurveyResponseSubmitted;
+use kefu_events::catalogue::tickets::{
+    TicketAssigned, TicketCancelled, TicketClosed, TicketCreated, TicketReopened, TicketReplied,
+    TicketSolved, TicketStatusChanged, TicketUpdated,
 };
-use kefu_platform::ApiError;
-use sea_orm::DatabaseTransaction;
-use uuid::Uuid;
+use kefu_events::Consumers;
 
-use crate::store::entities::customer;
+use crate::app::reactions;
+use crate::domain::interactions::TicketMoment;
 
-/// Appends `event` of `tenant_id`, caused by `actor`, to the change's transaction.
-pub async fn emit<E: kefu_events::Event>(
-    txn: &DatabaseTransaction,
-    tenant_id: Uuid,
-    actor: Option<Uuid>,
-    event: E,
-) -> Result<(), ApiError> {
-    kefu_events::append(txn, tenant_id, actor, &event).await?;
-    Ok(())
+use crate::store::settings;
+
+/// Registers, for each `Event => moment`, a handler recording the ticket and the
+/// interaction that moment leaves (at the time the event occurred).
+macro_rules! ticket_moments {
+    ($consumers:expr, { $($event:ty => $moment:expr),+ $(,)? }) => {{
+        let consumers = $consumers;
+        $(
+            let consumers = consumers.on::<$event, _>(|txn, envelope, event| {
+                let (tenant, actor, at) = (envelope.scope().tenant(), envelope.actor, envelope.occurred_at);
+                Box::pin(async move {
+                    Ok(reactions::ticket_moment(txn, tenant, &event.0, $moment, actor, at).await?)
+                })
+            });
+        )+
+        consumers
+    }};
 }
 
-/// A customer as events carry it.
-pub fn customer_data(c: &customer::Model) -> CustomerData {
-    CustomerData {
-        customer_id: c.id,
-        name: c.name.clone(),
-        tier: c.tier.clone(),
-        abc_class: c.abc_class.clone(),
-        owner_id: c.owner_id,
-        lifecycle: c.lifecycle.clone(),
-        service_level: c.service_level.clone(),
-    }
-}
-
-/// Which one event a customer's change is: a lifecycle move is the specific one,
-/// any other change a consumer can see is an update; `None` if none is visible.
-pub fn change_kind(before: &customer::Model, after: &customer::Model) -> Option<CustomerChange> {
-    if before.lifecycle != after.lifecycle {
-        Some(CustomerChange::Lifecycle)
-    } else if customer_data(before) != customer_data(after) {
-        Some(CustomerChange::Updated)
-    } else {
-        None
-    }
-}
-
-/// The kinds of customer change events carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerChange {
-    /// `customer.lifecycle_changed`.
-    Lifecycle,
-    /// `customer.updated`.
-    Updated,
-}
-
-/// Emits `customer.created`.
-pub async fn emit_created(
-    txn: &DatabaseTransaction,
-    actor: Option<Uuid>,
-    c: &customer::Model,
-) -> Result<(), ApiError> {
-    emit(txn, c.tenant_id, actor, CustomerCreated(customer_data(c))).await
-}
-
-/// Emits the one event of a customer's change, if consumers can see one.
-pub async fn emit_change(
-    txn: &DatabaseTransaction,
-    actor: Option<Uuid>,
-    before: &customer::Model,
-    after: &customer::Model,
-) -> Result<(), ApiError> {
-    let data = customer_data(after);
-    match change_kind(before, after) {
-        Some(CustomerChange::Lifecycle) => {
-            emit(txn, after.tenant_id, actor, CustomerLifecycleChanged(data)).await
-        }
-        Some(CustomerChange::Updated) => {
-            emit(txn, after.tenant_id, actor, CustomerUpdated(data)).await
-        }
-        None => Ok(()),
-    }
+/// Every handler of the customers service, as consumer group `customers`.
+pub fn consumers(clock: kefu_platform::clock::Clock) -> Consumers {
+    let consumers = kefu_directory::record_accounts_events(Consumers::new("customers"));
+    let consumers = consumers.on::<TenantCreated, _>(move |txn, _envelope, event| {
+        let now = clock.now();
+        Box::pin(async move {
+            kefu_directory::upsert_tenant(txn, &event.0).await?;
+            settings::seed(txn, event.0.tenant_id, now).await?;
+            Ok(())
+        })
+    });
+    let consumers = ticket_moments!(consumers, {
+        TicketCreated => Some(TicketMoment::Created),
+        TicketSolved => Some(TicketMoment::Solved),
+        TicketClosed => Some(TicketMoment::Closed),
+        TicketUpdated => None,
+        TicketAssigned => None,
+        TicketStatusChanged => None,
+        TicketReopened => None,
+        TicketCancelled => None,
+    });
+    let consumers = consumers
+        .on::<TicketReplied, _>(|txn, envelope, event| {
+            let (tenant, at) = (envelope.scope().tenant(), envelope.occurred_at);
+            Box::pin(async move { Ok(reactions::ticket_replied(txn, tenant, &event.0, at).await?) })
+        })
+        .on::<SurveyResponseSubmitted, _>(|txn, envelope, event| {
+            let (tenant, at) = (envelope.scope().tenant(), envelope.occurred_at);
+            Box::pin(
+                async move { Ok(reactions::response_submitted(txn, tenant, &event.0, at).await?) },
+            )
+        });
+    // A deleted tenant's customers go with it; the directory keeps the tombstone so its
+    // tokens stay refused.
+    consumers.on::<TenantDeleted, _>(|txn, _envelope, event| {
+        Box::pin(async move {
+            kefu_platform::purge::purge_tenant(txn, event.0.tenant_id).await?;
+            kefu_directory::upsert_tenant(txn, &event.0).await?;
+            Ok(())
+        })
+    })
 }

@@ -1,15 +1,11 @@
 //! Customers: who the customers are and what they are worth (PRODUCT.md §3.2).
 
-pub mod agreements;
 pub mod api;
-pub mod care;
-pub mod consumers;
+pub mod app;
 pub mod domain;
 pub mod events;
-pub mod merge;
+pub mod jobs;
 mod migrations;
-pub mod reactions;
-pub mod recompute;
 pub mod settings;
 pub mod state;
 pub mod store;

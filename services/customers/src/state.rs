@@ -19,6 +19,8 @@ pub struct AppState {
     pub relay: Option<Arc<kefu_events::EventsRuntime>>,
     /// Where handlers and consumers read the time.
     pub clock: kefu_platform::clock::Clock,
+    /// The periodic work, once a bus is attached; it stops with the last clone.
+    pub jobs: Vec<kefu_platform::jobs::Job>,
 }
 
 impl AppState {
@@ -30,21 +32,16 @@ impl AppState {
             settings,
             outbox: kefu_events::Outbox::new(),
             relay: None,
+            jobs: Vec::new(),
         }
     }
 
     /// Starts relaying this service's outbox to `bus` and consuming the events customers needs.
     pub async fn with_bus(mut self, bus: Arc<dyn kefu_events::EventBus>) -> anyhow::Result<Self> {
-        crate::consumers::consumers(self.clock.clone())
+        crate::events::consumers(self.clock.clone())
             .spawn(self.db.clone(), bus.clone())
             .await?;
-        crate::agreements::spawn_expiry(
-            self.db.clone(),
-            self.outbox.clone(),
-            self.clock.clone(),
-            std::time::Duration::from_secs(60),
-        );
-        crate::care::spawn_runs(
+        self.jobs = crate::jobs::start(
             self.db.clone(),
             self.outbox.clone(),
             self.clock.clone(),

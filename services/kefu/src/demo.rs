@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use base64::Engine;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use kefu_accounts::app::tenants::{create_tenant, NewOwnerBody, NewTenantBody, SignUpBody};
 
 /// Login details of the demo owner.
 pub struct DemoCredentials {
@@ -18,10 +18,7 @@ pub struct DemoCredentials {
 pub async fn seed_if_empty(
     state: &kefu_accounts::AppState,
 ) -> anyhow::Result<Option<DemoCredentials>> {
-    let tenants = kefu_accounts::store::entities::tenant::Entity::find()
-        .count(&state.db)
-        .await?;
-    if tenants > 0 {
+    if kefu_accounts::app::tenants::any_tenant(&state.db).await? {
         return Ok(None);
     }
     let mut bytes = [0u8; 18];
@@ -35,11 +32,20 @@ pub async fn seed_if_empty(
         email: "owner@demo.kefu.test".into(),
         password,
     };
-    let body: kefu_accounts::api::signup::SignUpBody = serde_json::from_value(serde_json::json!({
-        "tenant": {"name": "Demo Service Centre", "slug": credentials.tenant, "time_zone": "UTC", "locale": "en"},
-        "owner": {"name": "Demo Owner", "email": credentials.email, "password": credentials.password},
-    }))?;
-    kefu_accounts::api::signup::create_tenant(state, body, None)
+    let body = SignUpBody {
+        tenant: NewTenantBody {
+            name: "Demo Service Centre".into(),
+            slug: credentials.tenant.clone(),
+            time_zone: Some("UTC".into()),
+            locale: Some("en".into()),
+        },
+        owner: NewOwnerBody {
+            name: "Demo Owner".into(),
+            email: credentials.email.clone(),
+            password: credentials.password.clone(),
+        },
+    };
+    create_tenant(state, body, None)
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo tenant: {e}"))
         .context("demo tenant")?;

@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use kefu::{registry, Suite, SuiteConfig};
+use kefu_accounts::app::tenants::{create_tenant, NewOwnerBody, NewTenantBody, SignUpBody};
 use kefu_platform::config::{var, CommonSettings};
 
 #[derive(Parser)]
@@ -269,16 +270,25 @@ async fn tenant(command: TenantCommand) -> anyhow::Result<()> {
     } = command;
     let password = secret_input("KEFU_OWNER_PASSWORD")?;
     let state = kefu_accounts::build_state(kefu_accounts::Settings::from_env()?).await?;
-    let body = serde_json::from_value(serde_json::json!({
-        "tenant": {"name": name, "slug": slug, "time_zone": time_zone},
-        "owner": {"name": owner_name, "email": owner_email, "password": password},
-    }))?;
-    let created = kefu_accounts::api::signup::create_tenant(&state, body, None)
+    let body = SignUpBody {
+        tenant: NewTenantBody {
+            name,
+            slug,
+            time_zone: Some(time_zone),
+            locale: None,
+        },
+        owner: NewOwnerBody {
+            name: owner_name,
+            email: owner_email,
+            password,
+        },
+    };
+    let (tenant, owner) = create_tenant(&state, body, None)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
     println!(
         "created tenant {} ({}) with owner {}",
-        created.tenant.slug, created.tenant.id, created.owner.email
+        tenant.slug, tenant.id, owner.email
     );
     Ok(())
 }

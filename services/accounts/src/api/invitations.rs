@@ -17,10 +17,11 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::users::{create_user, CreatedUser, NewUser};
+use super::users::CreatedUser;
 use super::views::UserView;
+use crate::app::announce::{emit_user_change, user_data};
+use crate::app::users::{create_user, NewUser};
 use crate::domain::{opaque_token, password};
-use crate::events::{emit_user_change, user_data};
 use crate::state::AppState;
 use crate::store::invitations::{self, InvitationStore};
 use crate::store::{audit, users};
@@ -89,7 +90,7 @@ pub async fn invite_staff(
         contact_id: None,
     };
     let created = create_user(&state, &auth.ctx, new, super::client_ip(&req)).await?;
-    Ok(super::created_user(&created))
+    Ok(super::created_user(&CreatedUser::from(created)))
 }
 
 /// An invitation of a customer's contact to the portal.
@@ -149,7 +150,7 @@ pub async fn invite_portal_user(
     // would let staff log in as any customer.
     let mut created = created;
     created.invitation = None;
-    Ok(super::created_user(&created))
+    Ok(super::created_user(&CreatedUser::from(created)))
 }
 
 /// A pending invitation (never its token).

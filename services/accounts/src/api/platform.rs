@@ -17,8 +17,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::views::TenantView;
+use crate::app::announce::{emit_tenant_change, tenant_data};
 use crate::domain::status::TenantStatus;
-use crate::events::{emit_tenant_change, tenant_data};
 use crate::state::AppState;
 use crate::store::{audit, tenants};
 

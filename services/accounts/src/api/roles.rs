@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::signup::unique_as_conflict;
+use crate::app::unique_as_conflict;
 use crate::domain::roles::{invalid_scopes, is_valid_key};
 use crate::state::AppState;
 use crate::store::entities::role;

@@ -20,8 +20,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::signup::unique_as_conflict;
-use crate::events::{emit, emit_team_change, team_data};
+use crate::app::announce::{emit, emit_team_change, team_data};
+use crate::app::unique_as_conflict;
 use crate::state::AppState;
 use crate::store::audit;
 use crate::store::entities::{team, user};

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::signup::{check_locale, check_time_zone};
 use super::views::TenantView;
-use crate::events::{emit_tenant_change, tenant_data};
+use crate::app::announce::{emit_tenant_change, tenant_data};
+use crate::app::tenants::{check_locale, check_time_zone};
 use crate::state::AppState;
 use crate::store::{audit, tenants};
 

@@ -1,8 +1,6 @@
 //! `/api/v1/users`: list, create (with a password, or invited), read, update, disable.
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
-use kefu_events::catalogue::accounts::UserCreated;
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
 use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
@@ -11,7 +9,6 @@ use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
-use kefu_platform::TenantId;
 use kefu_platform::{ApiError, Authz};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -19,14 +16,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::signup::unique_as_conflict;
 use super::views::{UserPage, UserView};
-use crate::domain::plans::Plan;
-use crate::domain::{opaque_token, password};
-use crate::events::{emit, emit_user_change, user_data};
+use crate::app::announce::{emit_user_change, user_data};
+pub use crate::app::users::InvitationIssued;
+use crate::app::users::{
+    check_roles_grantable, check_teams, create_user, ensure_outranks, unique, Created, NewUser,
+};
+use crate::domain::password;
 use crate::state::AppState;
-use crate::store::entities::user;
-use crate::store::{audit, decode_list, encode_list, roles, teams, tenants, users};
+use crate::store::{audit, decode_list, encode_list, users};
 
 /// A new user. Without `password` the user is invited and must accept.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -80,16 +78,6 @@ impl Validate for NewUserBody {
     }
 }
 
-/// An invitation to accept, returned once when a user is invited.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"token": "ki_YtEeiH6wdm0Yd_jG7_JrUBCvMXfRYeeVh6dm7DDkA3Q", "expires_at": "2026-11-09T02:15:00Z"}))]
-pub struct InvitationIssued {
-    /// Single-use token for `POST /api/v1/user-invitations/accept`.
-    pub token: String,
-    /// When it stops working.
-    pub expires_at: DateTime<Utc>,
-}
-
 /// A created user, with the invitation when one was issued.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -120,243 +108,13 @@ pub struct CreatedUser {
     pub invitation: Option<InvitationIssued>,
 }
 
-/// What `create_user` needs besides the body.
-pub struct NewUser {
-    /// Email.
-    pub email: String,
-    /// Name.
-    pub name: String,
-    /// Phone.
-    pub phone: Option<String>,
-    /// Role keys.
-    pub roles: Vec<String>,
-    /// Teams.
-    pub team_ids: Vec<Uuid>,
-    /// Argon2 hash when a password was given.
-    pub password_hash: Option<String>,
-    /// Customer of a portal user.
-    pub customer_id: Option<Uuid>,
-    /// Contact of a portal user.
-    pub contact_id: Option<Uuid>,
-}
-
-/// Creates a user in one transaction: checks, quota, insert, teams, invitation, audit.
-pub async fn create_user(
-    state: &AppState,
-    ctx: &TenantContext,
-    new: NewUser,
-    ip: Option<String>,
-) -> Result<CreatedUser, ApiError> {
-    let ctx = ctx.clone();
-    let invitation_ttl =
-        Duration::from_std(state.settings.invitation_ttl).map_err(ApiError::internal)?;
-    let issuer = state.settings.issuer.clone();
-    let created = state
-        .db
-        .transaction::<_, CreatedUser, ApiError>(|txn| {
-            Box::pin(async move {
-                check_roles_grantable(txn, &ctx, &new.roles).await?;
-                let team_ids = unique(&new.team_ids);
-                check_teams(txn, &ctx, &team_ids).await?;
-                let store = users::UserStore::new(txn, ctx.tenant_id);
-                if store.find_by_email(&new.email).await?.is_some() {
-                    return Err(ApiError::conflict(
-                        "email_taken",
-                        "a user with this email exists in the tenant",
-                    ));
-                }
-                if new.customer_id.is_none() {
-                    let tenant = tenants::get(txn, ctx.tenant_id)
-                        .await?
-                        .ok_or(ApiError::NotFound)?;
-                    let plan = Plan::parse(&tenant.plan).unwrap_or(Plan::Free);
-                    if !plan.allows_another_user(store.count_staff().await?) {
-                        return Err(ApiError::QuotaExceeded {
-                            detail: format!(
-                                "the {} plan allows {:?} staff users",
-                                plan.as_str(),
-                                plan.quotas().max_users
-                            ),
-                        });
-                    }
-                }
-                let now = Utc::now();
-                let invited = new.password_hash.is_none();
-                let created = store
-                    .insert(user::Model {
-                        id: Uuid::now_v7(),
-                        tenant_id: ctx.tenant_id.uuid(),
-                        email: new.email.trim().to_string(),
-                        email_normalized: users::normalize_email(&new.email),
-                        name: new.name.trim().to_string(),
-                        phone: new.phone,
-                        password_hash: new.password_hash,
-                        status: if invited { "invited" } else { "active" }.into(),
-                        roles: encode_list(&new.roles),
-                        customer_id: new.customer_id,
-                        contact_id: new.contact_id,
-                        failed_logins: 0,
-                        failed_window_start: None,
-                        locked_until: None,
-                        last_login_at: None,
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    })
-                    .await
-                    .map_err(|e| {
-                        unique_as_conflict(
-                            e,
-                            "email_taken",
-                            "a user with this email exists in the tenant",
-                        )
-                    })?;
-                store.set_teams(created.id, &team_ids).await?;
-                let invitation = if invited {
-                    let issued =
-                        issue_invitation(txn, ctx.tenant_id, &created, now + invitation_ttl)
-                            .await?;
-                    kefu_platform::mail::queue(txn, invitation_email(&created, &issued, &issuer))
-                        .await?;
-                    Some(issued)
-                } else {
-                    None
-                };
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(ctx.tenant_id.uuid()),
-                        actor_id: Some(ctx.actor),
-                        action: "user.created",
-                        target_type: Some("user"),
-                        target_id: Some(created.id),
-                        ip,
-                        details: serde_json::json!({"roles": new.roles, "invited": invited}),
-                    },
-                )
-                .await?;
-                let team_ids = store.team_ids(created.id).await?;
-                let data = user_data(&created, team_ids.clone());
-                emit(
-                    txn,
-                    ctx.tenant_id.uuid(),
-                    Some(ctx.actor),
-                    UserCreated(data),
-                )
-                .await?;
-                Ok(CreatedUser {
-                    user: UserView::new(created, team_ids),
-                    invitation,
-                })
-            })
-        })
-        .await
-        .map_err(ApiError::from)?;
-    state.outbox.committed();
-    if created.invitation.is_some() {
-        state.mailer.wake();
+impl From<Created> for CreatedUser {
+    fn from(created: Created) -> Self {
+        CreatedUser {
+            user: UserView::new(created.user, created.team_ids),
+            invitation: created.invitation,
+        }
     }
-    Ok(created)
-}
-
-/// The invitation email with its single-use token.
-fn invitation_email(
-    user: &user::Model,
-    issued: &InvitationIssued,
-    issuer: &str,
-) -> kefu_platform::mail::Email {
-    kefu_platform::mail::Email {
-        to: user.email.clone(),
-        subject: "You are invited to Kefu".into(),
-        text: format!(
-            "Hello {},\n\nYou have been invited to a Kefu service centre. To accept, choose a \
-             password and send it with this token to\nPOST {issuer}/api/v1/user-invitations/accept \
-             before {}:\n\n{}\n",
-            user.name,
-            issued.expires_at.to_rfc3339(),
-            issued.token
-        ),
-    }
-}
-
-/// Stores a new invitation for `user` and returns its token (shown once).
-pub async fn issue_invitation(
-    txn: &DatabaseTransaction,
-    tenant: TenantId,
-    user: &user::Model,
-    expires_at: DateTime<Utc>,
-) -> Result<InvitationIssued, ApiError> {
-    let token = opaque_token::generate("ki_");
-    crate::store::invitations::InvitationStore::new(txn, tenant)
-        .insert(crate::store::invitations::new_row(
-            user.tenant_id,
-            user.id,
-            opaque_token::digest(&token),
-            expires_at,
-        ))
-        .await?;
-    Ok(InvitationIssued { token, expires_at })
-}
-
-/// Role keys must exist, and nobody grants scopes they do not hold themselves.
-async fn check_roles_grantable(
-    txn: &DatabaseTransaction,
-    ctx: &TenantContext,
-    keys: &[String],
-) -> Result<(), ApiError> {
-    let unknown = roles::unknown_keys(txn, ctx.tenant_id, keys).await?;
-    if let Some(first) = unknown.first() {
-        return Err(ApiError::field(
-            "roles",
-            format!("`{first}` is not a role of this tenant"),
-        ));
-    }
-    let granted = roles::scopes_for(txn, ctx.tenant_id, keys).await?;
-    if let Some(scope) = granted
-        .iter()
-        .find(|s| !ctx.has_scope(s) && s.as_str() != "portal")
-    {
-        return Err(ApiError::Forbidden(scope.clone()));
-    }
-    Ok(())
-}
-
-/// The caller must hold every scope of `role_keys` (portal aside) to change their holder.
-async fn ensure_outranks(
-    txn: &DatabaseTransaction,
-    ctx: &TenantContext,
-    role_keys: &[String],
-) -> Result<(), ApiError> {
-    let held = roles::scopes_for(txn, ctx.tenant_id, role_keys).await?;
-    match held
-        .iter()
-        .find(|s| s.as_str() != "portal" && !ctx.has_scope(s))
-    {
-        Some(missing) => Err(ApiError::Forbidden(missing.clone())),
-        None => Ok(()),
-    }
-}
-
-/// Ids in order of first appearance, without repeats.
-fn unique(ids: &[Uuid]) -> Vec<Uuid> {
-    let mut seen = std::collections::HashSet::new();
-    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
-}
-
-async fn check_teams(
-    txn: &DatabaseTransaction,
-    ctx: &TenantContext,
-    ids: &[Uuid],
-) -> Result<(), ApiError> {
-    let unknown = teams::unknown_ids(txn, ctx.tenant_id, ids).await?;
-    if let Some(first) = unknown.first() {
-        let index = ids.iter().position(|id| id == first).unwrap_or(0);
-        return Err(ApiError::field(
-            format!("team_ids[{index}]"),
-            "is not a team of this tenant",
-        ));
-    }
-    Ok(())
 }
 
 /// Creates a user; with `password` the user is active, otherwise invited.
@@ -402,7 +160,7 @@ pub async fn create(
         super::client_ip(&req),
     )
     .await?;
-    Ok(super::created_user(&created))
+    Ok(super::created_user(&CreatedUser::from(created)))
 }
 
 /// Filters of the user list.

@@ -1,6 +1,7 @@
 //! Persistence: sea-orm entities and tenant-scoped stores. Every store of
 //! tenant data is built with a `TenantId` and filters by it itself.
 
+pub mod all_tenants;
 pub mod api_clients;
 pub mod audit;
 pub mod entities;

@@ -4,8 +4,8 @@ use chrono::Utc;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -28,6 +28,11 @@ pub struct NewTenant {
     pub locale: String,
     /// Plan name.
     pub plan: String,
+}
+
+/// Whether any tenant exists.
+pub async fn any(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(tenant::Entity::find().count(conn).await? > 0)
 }
 
 /// Inserts a tenant and seeds the role catalogue; returns the tenant.

@@ -134,7 +134,7 @@ async fn housekeeping_purges_keys_older_than_a_day() {
         .expect(201);
     let rows = record::Entity::find().all(&app.state.db).await.unwrap();
     assert_eq!(rows.len(), 1);
-    kefu_accounts::housekeeping::run_once(&app.state.db)
+    kefu_accounts::jobs::housekeeping::run_once(&app.state.db)
         .await
         .unwrap();
     assert_eq!(
@@ -153,7 +153,7 @@ async fn housekeeping_purges_keys_older_than_a_day() {
         .exec(&app.state.db)
         .await
         .unwrap();
-    kefu_accounts::housekeeping::run_once(&app.state.db)
+    kefu_accounts::jobs::housekeeping::run_once(&app.state.db)
         .await
         .unwrap();
 

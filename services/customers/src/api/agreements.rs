@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::live_customer;
+use crate::app::customers::live_customer;
 use crate::domain::agreements::AgreementStatus;
 use crate::state::AppState;
 use crate::store::agreements::AgreementStore;
@@ -356,7 +356,7 @@ pub async fn update_agreement(
                 }
                 match patch.status {
                     Some(to) if to.as_str() != found.status => {
-                        crate::agreements::move_to(
+                        crate::app::agreements::move_to(
                             txn,
                             ctx.tenant_id,
                             found,

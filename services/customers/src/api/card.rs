@@ -13,10 +13,11 @@ use uuid::Uuid;
 
 use super::agreements::AgreementView;
 use super::contacts::ContactView;
-use super::customers::{live_customer, CustomerView};
+use super::customers::CustomerView;
 use super::interactions::InteractionView;
 use super::pain_points::PainPointView;
 use super::values::{analysis_of, ValueView};
+use crate::app::customers::live_customer;
 use crate::domain::value::Analysis;
 use crate::state::AppState;
 use crate::store::activity::ActivityStore;

@@ -12,14 +12,13 @@ use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{EntityTrait, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::live_customer;
-use crate::care::{materialize, parse_local};
+use crate::app::care::{parse_local, save_plan, start_plan};
+use crate::app::customers::live_customer;
 use crate::domain::fields::ContactChannel;
 use crate::domain::recurrence::parse_rule;
 use crate::state::AppState;
@@ -328,16 +327,6 @@ impl Validate for FollowUpPatch {
     }
 }
 
-async fn tenant_zone(state: &AppState, tenant: Uuid) -> Result<String, ApiError> {
-    use kefu_directory::entities::directory_tenant;
-    Ok(directory_tenant::Entity::find_by_id(tenant)
-        .one(&state.db)
-        .await?
-        .map(|t| t.time_zone)
-        .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
-        .unwrap_or_else(|| "UTC".into()))
-}
-
 /// Starts a care plan; its occurrences for the coming year are listed as follow-ups.
 #[utoipa::path(
     tag = "customers",
@@ -358,7 +347,9 @@ pub async fn create_care_plan(
         .map_err(|_| ApiError::field("customer_id", "is not a customer of this tenant"))?;
     let time_zone = match body.time_zone {
         Some(zone) => zone,
-        None => tenant_zone(&state, customer.tenant_id).await?,
+        None => kefu_directory::tenant_time_zone(&state.db, customer.tenant_id)
+            .await?
+            .unwrap_or_else(|| "UTC".into()),
     };
     let now = state.clock.now();
     let plan = care_plan::Model {
@@ -380,10 +371,7 @@ pub async fn create_care_plan(
         created_at: now,
         updated_at: now,
     };
-    care_plan::Entity::insert(care_plan::ActiveModel::from(plan.clone()))
-        .exec_without_returning(&state.db)
-        .await?;
-    materialize(&state.db, &plan, now).await?;
+    let plan = start_plan(&state.db, auth.tenant_id, plan, now).await?;
     Ok(created(
         format!("/api/v1/care-plans/{}", plan.id),
         plan.version,
@@ -458,15 +446,7 @@ pub async fn update_care_plan(
         plan.active = active;
     }
     plan.updated_at = now;
-    // One transaction: a stale If-Match (412) must leave the follow-ups as they were.
-    let txn = state.db.begin().await?;
-    let store = CareStore::new(&txn, auth.tenant_id);
-    let plan = store.save_plan(plan, &if_match).await?;
-    if stopped {
-        store.cancel_scheduled(plan.id).await?;
-    }
-    materialize(&txn, &plan, now).await?;
-    txn.commit().await?;
+    let plan = save_plan(&state.db, auth.tenant_id, plan, stopped, &if_match, now).await?;
     Ok(with_etag(plan.version, &CarePlanView::from(plan)))
 }
 

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::app::recompute::{bands_of, recompute, Outcome};
 use crate::domain::tiers::Bands;
-use crate::recompute::{bands_of, recompute, Outcome};
 use crate::state::AppState;
 use crate::store::entities::customer_settings;
 use crate::store::settings;

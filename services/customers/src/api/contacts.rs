@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::live_customer;
+use crate::app::customers::live_customer;
 use crate::domain::fields::ContactChannel;
 use crate::state::AppState;
 use crate::store::contacts::ContactStore;

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::{insert_customer, Background, Needs, NewCustomerBody};
+use crate::app::customers::{self, Background, Needs, NewCustomerBody};
 use crate::domain::fields::{
     ContactChannel, Kind, Lifecycle, ManagementClass, MarketingType, Position, RelationshipLevel,
 };
@@ -229,20 +229,20 @@ pub async fn import_customers(
                 continue;
             }
         };
-        let ctx = auth.ctx.clone();
+        let (scope, actor) = (auth.ctx.scope(), auth.actor);
         let now = state.clock.now();
         let imported = state
             .outbox
             .transaction::<_, (), ApiError>(&state.db, move |txn| {
                 Box::pin(async move {
-                    let saved = insert_customer(txn, &ctx, row.customer, now).await?;
+                    let saved = customers::create(txn, &scope, actor, row.customer, now).await?;
                     if let Some(mut first) = row.contact {
                         first.id = Uuid::now_v7();
                         first.tenant_id = saved.tenant_id;
                         first.customer_id = saved.id;
                         first.created_at = now;
                         first.updated_at = now;
-                        ContactStore::new(txn, ctx.tenant_id).insert(first).await?;
+                        ContactStore::new(txn, scope.tenant()).insert(first).await?;
                     }
                     Ok(())
                 })

@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::live_customer;
+use crate::app::customers::live_customer;
 use crate::domain::fields::{ContactChannel, Direction};
 use crate::state::AppState;
 use crate::store::activity::ActivityStore;

@@ -16,9 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::live_customer;
+use crate::app::announce::emit;
+use crate::app::customers::live_customer;
 use crate::domain::pain_points::{priority, PainStatus};
-use crate::events::emit;
 use crate::state::AppState;
 use crate::store::entities::pain_point;
 use crate::store::pain_points::PainPointStore;

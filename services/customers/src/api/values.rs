@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::customers::live_customer;
+use crate::app::customers::live_customer;
 use crate::domain::value::{analyse, Analysis, ValueRecord};
 use crate::state::AppState;
 use crate::store::entities::value_record;
@@ -264,7 +264,7 @@ pub async fn create_value(
                         updated_at: now,
                     })
                     .await?;
-                crate::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
+                crate::app::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
                 Ok(saved)
             })
         })
@@ -356,7 +356,7 @@ pub async fn update_value(
                 }
                 found.updated_at = now;
                 let saved = store.save(found).await?;
-                crate::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
+                crate::app::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
                 Ok(saved)
             })
         })
@@ -391,7 +391,7 @@ pub async fn delete_value(
                     .await?
                     .ok_or(ApiError::NotFound)?;
                 store.delete(found.id).await?;
-                crate::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
+                crate::app::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
                 Ok(())
             })
         })

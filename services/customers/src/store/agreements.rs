@@ -82,17 +82,3 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
             .await
     }
 }
-
-/// Active agreements of every tenant whose end date is before `today` (as text dates).
-pub async fn ended_before<C: ConnectionTrait>(
-    conn: &C,
-    today: &str,
-) -> Result<Vec<agreement::Model>, DbErr> {
-    agreement::Entity::find()
-        .filter(agreement::Column::Status.eq("active"))
-        .filter(agreement::Column::EndsOn.is_not_null())
-        .filter(agreement::Column::EndsOn.lt(today))
-        .limit(500)
-        .all(conn)
-        .await
-}

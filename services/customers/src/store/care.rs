@@ -1,11 +1,14 @@
 //! Care plans and their follow-ups of one tenant.
 
+use chrono::{DateTime, Utc};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
 use kefu_platform::store::TenantStore;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entities::{care_plan, follow_up};
@@ -43,6 +46,11 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
         TenantStore::<_, care_plan::Entity>::new(self.conn, self.tenant)
             .save(model, if_match)
             .await
+    }
+
+    /// Adds a new plan (of this tenant, whatever the model says).
+    pub async fn insert_plan(&self, model: care_plan::Model) -> Result<care_plan::Model, DbErr> {
+        self.plans_table().insert(model).await
     }
 
     /// Cancels the follow-ups of a plan that are still scheduled (a stopped plan).
@@ -127,5 +135,55 @@ impl<'c, C: ConnectionTrait> CareStore<'c, C> {
         if_match: &IfMatch,
     ) -> Result<follow_up::Model, DbErr> {
         self.follow_ups_table().save(model, if_match).await
+    }
+
+    /// Adds the scheduled follow-ups that are not there yet (one per plan and due time).
+    pub async fn add_follow_ups(&self, rows: Vec<follow_up::Model>) -> Result<(), DbErr> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let rows = rows.into_iter().map(|mut row| {
+            row.tenant_id = self.tenant.into();
+            follow_up::ActiveModel::from(row)
+        });
+        follow_up::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([follow_up::Column::PlanId, follow_up::Column::DueAt])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the plan's follow-ups exist up to `until`.
+    pub async fn set_materialized_until(
+        &self,
+        plan: Uuid,
+        until: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        self.plans_table()
+            .update_many()
+            .col_expr(care_plan::Column::MaterializedUntil, Expr::value(until))
+            .filter(care_plan::Column::Id.eq(plan))
+            .exec(self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Moves a scheduled follow-up to due; false when it was not scheduled any more
+    /// (another run announced it, or it was completed or cancelled).
+    pub async fn mark_due(&self, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+        let moved = self
+            .follow_ups_table()
+            .update_many()
+            .col_expr(follow_up::Column::Status, Expr::value("due"))
+            .col_expr(follow_up::Column::AnnouncedAt, Expr::value(now))
+            .filter(follow_up::Column::Id.eq(id))
+            .filter(follow_up::Column::Status.eq("scheduled"))
+            .exec(self.conn)
+            .await?;
+        Ok(moved.rows_affected > 0)
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod agreements;
+pub mod all_tenants;
 pub mod care;
 pub mod contacts;
 pub mod customers;

@@ -60,10 +60,13 @@ async fn an_agreement_goes_draft_to_active_grants_its_level_and_expires_after_it
     assert_eq!(data["customer_service_level"], "gold");
 
     // Its end date was yesterday: the expiry run ends it and the level goes.
-    let expired =
-        kefu_customers::agreements::expire_once(&app.state.db, &app.state.outbox, Utc::now())
-            .await
-            .unwrap();
+    let expired = kefu_customers::jobs::agreement_expiry::run_once(
+        &app.state.db,
+        &app.state.outbox,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(expired, 1);
     let ended = staff.get(&at).await.expect(200);
     assert_eq!(ended["status"], "expired");

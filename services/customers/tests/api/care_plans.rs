@@ -54,7 +54,7 @@ async fn a_quarterly_plan_comes_due_on_its_local_dates_and_is_announced_once_eac
 
     let run = async |at: &str| {
         clock.set(utc(at));
-        kefu_customers::care::run_once(&app.state.db, &app.state.outbox, clock.now())
+        kefu_customers::jobs::follow_ups::run_once(&app.state.db, &app.state.outbox, clock.now())
             .await
             .unwrap()
     };

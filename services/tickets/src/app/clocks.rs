@@ -9,8 +9,7 @@ use chrono_tz::Tz;
 use kefu_events::catalogue::tickets::{TicketSlaAtRisk, TicketSlaBreached, TicketSlaData};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
-use kefu_platform::TenantScope;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use uuid::Uuid;
 
 use crate::app::announce::{emit, ticket_data};
@@ -359,26 +358,9 @@ pub async fn on_replied(
     Ok(())
 }
 
-/// Checks every clock due or at risk by `now`; returns how many events it emitted.
-/// Each clock is re-read and updated under its own transaction, and only a clock not
-/// yet marked is marked, so a target is reported once even with several replicas.
-pub async fn scan_once(
-    db: &DatabaseConnection,
-    outbox: &kefu_events::Outbox,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    let mut emitted = 0;
-    for candidate in crate::store::sla::clocks_to_check(db, now, 500).await? {
-        let scope = TenantScope::for_worker(candidate.tenant_id, "SLA clock scanner");
-        let check = outbox.transaction::<_, usize, ApiError>(db, move |txn| {
-            Box::pin(async move { check_clock(txn, scope.tenant(), candidate.id, now).await })
-        });
-        emitted += scope.enter(check).await?;
-    }
-    Ok(emitted)
-}
-
-async fn check_clock(
+/// Checks one open clock against `now`: emits at-risk and breach once each, and
+/// escalates on a breach; returns how many events it emitted.
+pub async fn check_clock(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     id: Uuid,

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
-use kefu_platform::TenantScope;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use uuid::Uuid;
 
@@ -140,48 +139,35 @@ pub async fn run_triggers(
     Ok(current)
 }
 
-/// Evaluates every active automation against the tickets it may apply to; returns how
-/// many firings it made.
-pub async fn run_automations_once(
-    db: &DatabaseConnection,
-    outbox: &kefu_events::Outbox,
+/// Up to 200 tickets of the rule's tenant that `rule`, an automation, may apply to by
+/// `now` (its status and age conditions; the rest are judged when it fires).
+pub async fn automation_candidates(
+    conn: &DatabaseConnection,
+    tenant: TenantId,
+    rule: &business_rule::Model,
     now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    let mut fired = 0;
-    for rule in crate::store::all_tenants::active_automations(db).await? {
-        let conditions: RuleConditions = serde_json::from_str(&rule.conditions).unwrap_or_default();
-        let statuses = match conditions.status.is_empty() {
-            true => ["new", "open", "pending", "on_hold", "solved"]
-                .map(String::from)
-                .to_vec(),
-            false => conditions.status.clone(),
-        };
-        let scope = TenantScope::for_worker(rule.tenant_id, "automation runner");
-        let store = RuleStore::new(db, scope.tenant());
-        let candidates = store.automation_candidates(
+) -> Result<Vec<ticket::Model>, ApiError> {
+    let conditions: RuleConditions = serde_json::from_str(&rule.conditions).unwrap_or_default();
+    let statuses = match conditions.status.is_empty() {
+        true => ["new", "open", "pending", "on_hold", "solved"]
+            .map(String::from)
+            .to_vec(),
+        false => conditions.status.clone(),
+    };
+    let hours_ago = |hours: i64| now - chrono::Duration::hours(hours);
+    Ok(RuleStore::new(conn, tenant)
+        .automation_candidates(
             statuses,
-            conditions
-                .hours_since_updated
-                .map(|h| now - chrono::Duration::hours(h)),
-            conditions
-                .hours_since_created
-                .map(|h| now - chrono::Duration::hours(h)),
+            conditions.hours_since_updated.map(hours_ago),
+            conditions.hours_since_created.map(hours_ago),
             200,
-        );
-        for candidate in scope.enter(candidates).await? {
-            let rule = rule.clone();
-            let firing = outbox.transaction::<_, usize, ApiError>(db, move |txn| {
-                Box::pin(async move {
-                    fire_automation(txn, scope.tenant(), &rule, candidate.id, now).await
-                })
-            });
-            fired += scope.enter(firing).await?;
-        }
-    }
-    Ok(fired)
+        )
+        .await?)
 }
 
-async fn fire_automation(
+/// Fires `rule`, an automation, on the ticket once for its current state; returns how
+/// many tickets it changed, 0 or 1.
+pub async fn fire_automation(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     rule: &business_rule::Model,

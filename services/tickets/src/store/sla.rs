@@ -220,28 +220,3 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
             .await
     }
 }
-
-/// Open clocks of every tenant due (or at risk) by `now`, for the scanner.
-pub async fn clocks_to_check<C: ConnectionTrait>(
-    conn: &C,
-    now: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<ticket_sla::Model>, DbErr> {
-    use sea_orm::{Condition, QuerySelect};
-    ticket_sla::Entity::find()
-        .filter(ticket_sla::Column::StoppedAt.is_null())
-        .filter(ticket_sla::Column::BreachedAt.is_null())
-        .filter(
-            Condition::any()
-                .add(ticket_sla::Column::DueAt.lte(now))
-                .add(
-                    Condition::all()
-                        .add(ticket_sla::Column::AtRiskAt.lte(now))
-                        .add(ticket_sla::Column::AtRiskSentAt.is_null()),
-                ),
-        )
-        .order_by_asc(ticket_sla::Column::DueAt)
-        .limit(limit)
-        .all(conn)
-        .await
-}

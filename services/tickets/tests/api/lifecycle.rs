@@ -304,19 +304,19 @@ async fn a_solved_ticket_closes_by_itself_after_four_days() {
     let later = chrono::Utc::now() + chrono::Duration::days(5);
 
     assert_eq!(
-        kefu_tickets::app::auto_close::close_solved_once(&db, &outbox, soon)
+        kefu_tickets::jobs::auto_close::run_once(&db, &outbox, soon)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        kefu_tickets::app::auto_close::close_solved_once(&db, &outbox, later)
+        kefu_tickets::jobs::auto_close::run_once(&db, &outbox, later)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        kefu_tickets::app::auto_close::close_solved_once(&db, &outbox, later)
+        kefu_tickets::jobs::auto_close::run_once(&db, &outbox, later)
             .await
             .unwrap(),
         0

@@ -133,7 +133,7 @@ async fn an_automation_solves_pending_tickets_after_three_days_once() {
     let open = create(&agent, json!({"subject": "Being worked on"})).await;
     let outbox = app.state.outbox.clone();
 
-    let soon = kefu_tickets::app::rules::run_automations_once(
+    let soon = kefu_tickets::jobs::automations::run_once(
         &app.state.db,
         &outbox,
         Utc::now() + Duration::hours(24),
@@ -141,10 +141,10 @@ async fn an_automation_solves_pending_tickets_after_three_days_once() {
     .await
     .unwrap();
     let later = Utc::now() + Duration::hours(80);
-    let first = kefu_tickets::app::rules::run_automations_once(&app.state.db, &outbox, later)
+    let first = kefu_tickets::jobs::automations::run_once(&app.state.db, &outbox, later)
         .await
         .unwrap();
-    let again = kefu_tickets::app::rules::run_automations_once(&app.state.db, &outbox, later)
+    let again = kefu_tickets::jobs::automations::run_once(&app.state.db, &outbox, later)
         .await
         .unwrap();
 
@@ -210,7 +210,7 @@ async fn a_trigger_and_an_escalation_mail_the_staff_holding_a_role() {
     assert!(mail.contains(&format!("[#{}]", complaint["number"])));
 
     let outbox = app.state.outbox.clone();
-    kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, Utc::now() + Duration::days(30))
+    kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, Utc::now() + Duration::days(30))
         .await
         .unwrap();
     kefu_testkit::wait_for_mail_file(&app.state.settings.mail, "Breaches to the manager")

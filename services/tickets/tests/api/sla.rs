@@ -113,10 +113,10 @@ async fn a_breach_is_reported_once_with_the_exact_due_time() {
     let outbox = app.state.outbox.clone();
 
     let later = Utc::now() + Duration::days(30);
-    let fired = kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, later)
+    let fired = kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, later)
         .await
         .unwrap();
-    let again = kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, later)
+    let again = kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, later)
         .await
         .unwrap();
 
@@ -178,7 +178,7 @@ async fn at_risk_comes_before_the_breach_and_a_priority_change_rematches_the_pol
     // 50 of 60 minutes: past the 80 % threshold, not yet due.
     let outbox = app.state.outbox.clone();
     let soon = Utc::now() + Duration::minutes(50);
-    let fired = kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, soon)
+    let fired = kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, soon)
         .await
         .unwrap();
     assert_eq!(fired, 1);
@@ -188,7 +188,7 @@ async fn at_risk_comes_before_the_breach_and_a_priority_change_rematches_the_pol
         "{kinds_out:?}"
     );
     assert_eq!(
-        kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, soon)
+        kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, soon)
             .await
             .unwrap(),
         0
@@ -233,10 +233,10 @@ async fn a_breach_runs_the_escalation_rules_once() {
     let outbox = app.state.outbox.clone();
     let later = Utc::now() + Duration::days(30);
 
-    kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, later)
+    kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, later)
         .await
         .unwrap();
-    kefu_tickets::app::clocks::scan_once(&app.state.db, &outbox, later)
+    kefu_tickets::jobs::sla_scan::run_once(&app.state.db, &outbox, later)
         .await
         .unwrap();
 

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
 use uuid::Uuid;
 
-use crate::events::{customer_data, emit};
+use crate::app::announce::{customer_data, emit};
 use crate::store::customers::CustomerStore;
 use crate::store::entities::{
     agreement, care_plan, contact, customer, customer_score, customer_ticket, follow_up,
@@ -104,8 +104,8 @@ pub async fn merge(
     }
     kept.updated_at = now;
     store.save(kept).await?;
-    crate::agreements::refresh_level(txn, tenant, to, now).await?;
-    crate::recompute::recompute(txn, tenant, Some(actor), now).await?;
+    crate::app::agreements::refresh_level(txn, tenant, to, now).await?;
+    crate::app::recompute::recompute(txn, tenant, Some(actor), now).await?;
     let kept = store.get(to).await?.ok_or(ApiError::NotFound)?;
     let data = CustomerMergedData {
         customer_id: from,

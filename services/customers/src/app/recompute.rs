@@ -14,9 +14,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::app::announce::emit;
 use crate::domain::abc::{self, Shares};
 use crate::domain::tiers::{tier_of, Bands, TierBasis};
-use crate::events::emit;
 use crate::store::customers::CustomerStore;
 use crate::store::entities::customer_settings;
 use crate::store::settings;

@@ -1,21 +1,18 @@
 //! Moving agreements along their flow: the customer's service level follows the
 //! agreements in force, and activation, expiry and termination are announced.
 
-use std::time::Duration as StdDuration;
-
 use chrono::{DateTime, Utc};
 use kefu_events::catalogue::customers::{
     AgreementActivated, AgreementData, AgreementExpired, AgreementTerminated,
 };
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
-use kefu_platform::TenantScope;
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use crate::domain::agreements::{granted_level, has_expired, AgreementStatus, InForce};
-use crate::events::emit;
-use crate::store::agreements::{ended_before, AgreementStore};
+use crate::app::announce::emit;
+use crate::domain::agreements::{granted_level, AgreementStatus, InForce};
+use crate::store::agreements::AgreementStore;
 use crate::store::customers::CustomerStore;
 use crate::store::entities::agreement;
 
@@ -106,57 +103,4 @@ pub async fn move_to(
         _ => {}
     }
     Ok(saved)
-}
-
-/// Expires every active agreement whose end date has passed (in UTC days); how many.
-pub async fn expire_once(
-    db: &DatabaseConnection,
-    outbox: &kefu_events::Outbox,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    let today = now.date_naive();
-    let due: Vec<agreement::Model> = ended_before(db, &today.to_string())
-        .await?
-        .into_iter()
-        .filter(|a| has_expired(a.ends_on.as_deref().and_then(|d| d.parse().ok()), today))
-        .collect();
-    let count = due.len();
-    for found in due {
-        let scope = TenantScope::for_worker(found.tenant_id, "agreement expiry");
-        let expire = outbox.transaction::<_, (), ApiError>(db, move |txn| {
-            Box::pin(async move {
-                move_to(
-                    txn,
-                    scope.tenant(),
-                    found,
-                    AgreementStatus::Expired,
-                    None,
-                    now,
-                )
-                .await?;
-                Ok(())
-            })
-        });
-        scope.enter(expire).await?;
-    }
-    Ok(count)
-}
-
-/// Runs the expiry every `every` until the task is dropped.
-pub fn spawn_expiry(
-    db: DatabaseConnection,
-    outbox: kefu_events::Outbox,
-    clock: kefu_platform::clock::Clock,
-    every: StdDuration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(error) = expire_once(&db, &outbox, clock.now()).await {
-                tracing::warn!(%error, "expiring agreements failed");
-            }
-        }
-    })
 }

@@ -1,12 +1,15 @@
 //! The periodic work of tickets: the SLA scanner, the automations and auto-close, on
-//! one schedule (each a call of `app/`).
+//! one schedule. Each job finds its work across tenants (`store::all_tenants`), then
+//! acts for each tenant inside that tenant's scope through a call of `app/`.
+
+pub mod auto_close;
+pub mod automations;
+pub mod sla_scan;
 
 use std::time::Duration;
 
 use kefu_platform::jobs::{every, Job};
 use sea_orm::DatabaseConnection;
-
-use crate::app;
 
 /// Starts the scanner: every `period`, SLA clocks, then automations, then auto-close.
 /// One failing does not keep the others from running.
@@ -19,9 +22,9 @@ pub fn start(
     every("tickets.scanner", period, move || {
         let (db, outbox, now) = (db.clone(), outbox.clone(), clock.now());
         async move {
-            let sla = app::clocks::scan_once(&db, &outbox, now).await;
-            let automations = app::rules::run_automations_once(&db, &outbox, now).await;
-            let auto_close = app::auto_close::close_solved_once(&db, &outbox, now).await;
+            let sla = sla_scan::run_once(&db, &outbox, now).await;
+            let automations = automations::run_once(&db, &outbox, now).await;
+            let auto_close = auto_close::run_once(&db, &outbox, now).await;
             for (what, result) in [
                 ("SLA scan", sla.map(|_| ())),
                 ("automations", automations.map(|_| ())),
