@@ -172,6 +172,16 @@ impl ApiError {
         }
     }
 
+    /// The 409 `(code, detail)` when `err` is a unique-constraint violation (a name or
+    /// key taken, by a concurrent write too); any other database error as itself.
+    pub fn taken_or(err: sea_orm::DbErr, (code, detail): (&'static str, &str)) -> Self {
+        if crate::db::is_unique_violation(&err) {
+            Self::conflict(code, detail)
+        } else {
+            err.into()
+        }
+    }
+
     /// Wraps an unexpected failure.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         Self::Internal(err.into())

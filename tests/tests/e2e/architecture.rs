@@ -22,12 +22,7 @@ const API_USING_SEA_ORM: &[&str] = &[
     "services/accounts/src/api/token.rs",
     "services/accounts/src/api/users.rs",
     "services/tickets/src/api/business_rules.rs",
-    "services/tickets/src/api/calendars.rs",
-    "services/tickets/src/api/conversation.rs",
-    "services/tickets/src/api/kb.rs",
-    "services/tickets/src/api/macros.rs",
     "services/tickets/src/api/sla_policies.rs",
-    "services/tickets/src/api/tickets.rs",
 ];
 
 /// Files outside `store/` (and migrations) that still query entities themselves.

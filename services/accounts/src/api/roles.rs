@@ -17,7 +17,6 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::unique_as_conflict;
 use crate::domain::roles::{invalid_scopes, is_valid_key};
 use crate::state::AppState;
 use crate::store::entities::role;
@@ -347,7 +346,7 @@ pub async fn create_role(
     let created = store
         .insert(new)
         .await
-        .map_err(|e| unique_as_conflict(e, "role_key_taken", "a role with this key exists"))?;
+        .map_err(|e| ApiError::taken_or(e, ("role_key_taken", "a role with this key exists")))?;
     let details = serde_json::json!({"key": created.key, "scopes": scopes});
     audit_role(
         &txn,

@@ -21,7 +21,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::app::announce::{emit, emit_team_change, team_data};
-use crate::app::unique_as_conflict;
 use crate::state::AppState;
 use crate::store::audit;
 use crate::store::entities::{team, user};
@@ -201,13 +200,12 @@ pub fn member_errors(requested: &[Uuid], found: &[user::Model]) -> Vec<FieldErro
         .collect()
 }
 
-fn team_name_taken() -> ApiError {
-    ApiError::conflict("team_name_taken", "a team with this name exists")
-}
+/// A team name in use; a lost race on the unique name index is the same 409 as the
+/// check before it.
+const NAME_TAKEN: (&str, &str) = ("team_name_taken", "a team with this name exists");
 
-/// A lost race on the unique name index is the same 409 as the check before it.
-fn name_conflict(err: sea_orm::DbErr) -> ApiError {
-    unique_as_conflict(err, "team_name_taken", "a team with this name exists")
+fn team_name_taken() -> ApiError {
+    ApiError::conflict(NAME_TAKEN.0, NAME_TAKEN.1)
 }
 
 /// A trimmed description; empty means none.
@@ -305,7 +303,10 @@ pub async fn create_team(
         created_at: now,
         updated_at: now,
     };
-    let created = store.insert(new).await.map_err(name_conflict)?;
+    let created = store
+        .insert(new)
+        .await
+        .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     let tenant_id = auth.tenant_id.uuid();
     let data = team_data(&created, Vec::new());
     emit(&txn, tenant_id, Some(auth.actor), TeamCreated(data)).await?;
@@ -395,7 +396,10 @@ pub async fn update_team(
     if let Some(description) = patch.description {
         found.description = non_empty(Some(description));
     }
-    let saved = store.save(found, &if_match).await.map_err(name_conflict)?;
+    let saved = store
+        .save(found, &if_match)
+        .await
+        .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     let after = team_data(&saved, members.clone());
     emit_team_change(
         &txn,

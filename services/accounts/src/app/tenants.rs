@@ -141,7 +141,7 @@ pub async fn create_tenant(
                 )
                 .await
                 .map_err(|e| {
-                    super::unique_as_conflict(e, "slug_taken", "a tenant with this slug exists")
+                    ApiError::taken_or(e, ("slug_taken", "a tenant with this slug exists"))
                 })?;
                 let now = Utc::now();
                 let owner = users::UserStore::new(txn, tenant_id)

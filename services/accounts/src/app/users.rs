@@ -11,7 +11,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::unique_as_conflict;
 use crate::app::announce::{emit, user_data};
 use crate::domain::opaque_token;
 use crate::domain::plans::Plan;
@@ -124,10 +123,9 @@ pub async fn create_user(
                     })
                     .await
                     .map_err(|e| {
-                        unique_as_conflict(
+                        ApiError::taken_or(
                             e,
-                            "email_taken",
-                            "a user with this email exists in the tenant",
+                            ("email_taken", "a user with this email exists in the tenant"),
                         )
                     })?;
                 store.set_teams(created.id, &team_ids).await?;

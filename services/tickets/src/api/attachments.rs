@@ -17,8 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::tickets::visible_ticket;
+use crate::app::access::Caller;
+use crate::app::tickets::visible_ticket;
 use crate::attachments::{limit_for_plan, object_key, safe_filename, sniff};
 use crate::domain::history::changed_fields;
 use crate::state::AppState;

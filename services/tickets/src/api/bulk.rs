@@ -14,9 +14,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::tickets::{change_ticket, check_patch_allowed, TicketPatch};
+use super::tickets::{check_patch_allowed, TicketPatch};
 use super::views::TicketView;
+use crate::app::access::Caller;
+use crate::app::tickets::change_ticket;
 use crate::state::AppState;
 
 /// Most tickets one bulk update may touch.

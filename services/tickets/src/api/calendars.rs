@@ -327,7 +327,10 @@ pub async fn create_calendar(
             "a calendar with this name exists",
         ));
     }
-    let saved = store.insert_calendar(row).await.map_err(name_taken)?;
+    let saved = store
+        .insert_calendar(row)
+        .await
+        .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     Ok(created(
         format!("/api/v1/calendars/{}", saved.id),
         saved.version,
@@ -335,14 +338,8 @@ pub async fn create_calendar(
     ))
 }
 
-/// A 409 when a save collides with another calendar's name (a rename included).
-fn name_taken(err: sea_orm::DbErr) -> ApiError {
-    if kefu_platform::db::is_unique_violation(&err) {
-        ApiError::conflict("calendar_name_taken", "a calendar with this name exists")
-    } else {
-        err.into()
-    }
-}
+/// A 409 when a save collides with another's name (a rename included).
+const NAME_TAKEN: (&str, &str) = ("calendar_name_taken", "a calendar with this name exists");
 
 /// One calendar.
 #[utoipa::path(tag = "sla", params(("id" = Uuid, Path, description = "Calendar id")), responses((status = 200, description = "The calendar", body = CalendarView), ErrorResponses), security(("bearer" = ["tickets:read"])))]
@@ -380,7 +377,10 @@ pub async fn update_calendar(
         row.time_zone = zone;
     }
     set_hours(&mut row, patch.weekly.as_ref(), patch.holidays.as_deref())?;
-    let saved = store.save_calendar(row).await.map_err(name_taken)?;
+    let saved = store
+        .save_calendar(row)
+        .await
+        .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     Ok(with_etag(saved.version, &CalendarView::from(saved)))
 }
 

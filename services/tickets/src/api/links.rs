@@ -14,10 +14,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::tickets::visible_ticket;
 use super::views::TicketView;
+use crate::app::access::Caller;
 use crate::app::announce::{emit, ticket_data};
+use crate::app::tickets::visible_ticket;
 use crate::domain::history::changed_fields;
 use crate::domain::status::Status;
 use crate::state::AppState;

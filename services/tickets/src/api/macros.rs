@@ -13,10 +13,11 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::conversation::{reply, NewCommentBody};
-use super::tickets::{change_ticket, check_patch_allowed, TicketPatch};
+use super::tickets::{check_patch_allowed, TicketPatch};
 use super::views::TicketView;
+use crate::app::access::Caller;
+use crate::app::conversation::{reply, NewCommentBody};
+use crate::app::tickets::change_ticket;
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
 use crate::domain::status::Status;
 use crate::state::AppState;
@@ -177,13 +178,8 @@ async fn find(
         .ok_or(ApiError::NotFound)
 }
 
-fn name_taken(e: sea_orm::DbErr) -> ApiError {
-    if kefu_platform::db::is_unique_violation(&e) {
-        ApiError::conflict("macro_name_taken", "a macro with this name exists")
-    } else {
-        e.into()
-    }
-}
+/// A 409 when a save collides with another's name (a rename included).
+const NAME_TAKEN: (&str, &str) = ("macro_name_taken", "a macro with this name exists");
 
 /// Lists the macros by name.
 #[utoipa::path(tag = "tickets", responses((status = 200, description = "Macros", body = MacroList), ErrorResponses), security(("bearer" = ["tickets:read"])))]
@@ -220,7 +216,7 @@ pub async fn create_macro(
     let model = MacroStore::new(&state.db, auth.tenant_id)
         .insert(model)
         .await
-        .map_err(name_taken)?;
+        .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     Ok(created(
         format!("/api/v1/macros/{}", model.id),
         model.version,
@@ -262,7 +258,7 @@ pub async fn update_macro(
     let found = MacroStore::new(&state.db, auth.tenant_id)
         .save(found, &if_match)
         .await
-        .map_err(name_taken)?;
+        .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     Ok(with_etag(found.version, &MacroView::from(found)))
 }
 
@@ -301,7 +297,7 @@ pub async fn apply_macro(
         .transaction::<_, _, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
                 // The ticket is named in the body, so a stranger's id is bad input, not a 404.
-                let current = super::tickets::visible_ticket(txn, &ctx, caller, ticket_id)
+                let current = crate::app::tickets::visible_ticket(txn, &ctx, caller, ticket_id)
                     .await
                     .map_err(|e| match e {
                         ApiError::NotFound => {

@@ -1,7 +1,6 @@
 //! HTTP handlers and their request/response bodies. Thin: extract, call the
 //! store or domain, map the result.
 
-pub mod access;
 pub mod attachments;
 pub mod bulk;
 pub mod business_rules;

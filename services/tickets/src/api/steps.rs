@@ -14,8 +14,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::tickets::visible_ticket;
+use crate::app::access::Caller;
+use crate::app::tickets::visible_ticket;
 use crate::domain::history::changed_fields;
 use crate::state::AppState;
 use crate::store::entities::ticket_step;

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::tickets::visible_ticket;
+use crate::app::access::Caller;
 use crate::app::clocks::calendar_of;
+use crate::app::tickets::visible_ticket;
 use crate::domain::calendar::Calendar;
 use crate::domain::sla::{self, ClockState, Pause};
 use crate::state::AppState;

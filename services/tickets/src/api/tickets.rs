@@ -12,17 +12,17 @@ use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
 use super::views::{TicketPage, TicketView};
 use crate::app;
+use crate::app::access::Caller;
 use crate::app::changes::Cause;
 pub use crate::app::tickets::TicketPatch;
+use crate::app::tickets::{change_ticket, via, visible_ticket};
 use crate::domain::fields::{normalize_tags, Channel, Priority, TicketType, MAX_TAGS};
 use crate::domain::status::Status;
 use crate::state::AppState;
@@ -123,14 +123,6 @@ fn refuse_staff_fields(fields: &[(&'static str, bool)]) -> Result<(), ApiError> 
             "is set by staff, not in the portal",
         )),
         None => Ok(()),
-    }
-}
-
-/// How a caller's change is recorded in the trail.
-fn via(caller: Caller) -> &'static str {
-    match caller {
-        Caller::Staff { .. } => "user",
-        Caller::Portal { .. } => "portal",
     }
 }
 
@@ -342,20 +334,6 @@ pub async fn list_tickets(
     }))
 }
 
-/// The ticket `id` if the caller may see it (others are a 404).
-pub async fn visible_ticket<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    auth: &kefu_platform::auth::TenantContext,
-    caller: Caller,
-    id: Uuid,
-) -> Result<ticket::Model, ApiError> {
-    TicketStore::new(conn, auth.tenant_id)
-        .get(id)
-        .await?
-        .filter(|t| caller.sees(t))
-        .ok_or(ApiError::NotFound)
-}
-
 /// One ticket.
 #[utoipa::path(
     tag = "tickets",
@@ -400,22 +378,6 @@ pub fn check_patch_allowed(caller: Caller, patch: &TicketPatch) -> Result<(), Ap
         }
     }
     Ok(())
-}
-
-/// Applies `patch` to ticket `id` as `caller` sees it, if `if_match` allows its version.
-pub async fn change_ticket(
-    txn: &DatabaseTransaction,
-    ctx: &kefu_platform::auth::TenantContext,
-    caller: Caller,
-    id: Uuid,
-    patch: TicketPatch,
-    if_match: IfMatch,
-    now: DateTime<Utc>,
-) -> Result<ticket::Model, ApiError> {
-    let before = visible_ticket(txn, ctx, caller, id).await?;
-    if_match.check(before.version)?;
-    let cause = Cause::by(Some(ctx.actor), via(caller));
-    app::tickets::change(txn, ctx.tenant_id, &before, patch, cause, now).await
 }
 
 /// Changes a ticket (`If-Match` guards against lost updates). Portal users may only

@@ -5,14 +5,16 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::validation::MaxChars;
 use kefu_platform::ApiError;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::access::Caller;
 use super::changes::{record_change, trail, Cause, Change};
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
 use crate::domain::status::{self, Status};
@@ -312,6 +314,44 @@ pub async fn change(
     }
     let change = Change::updated(before, ticket, cause.assigned_by(rule));
     record_change(txn, tenant, change, now).await
+}
+
+/// The ticket `id` if the caller may see it (others are a 404).
+pub async fn visible_ticket<C: ConnectionTrait>(
+    conn: &C,
+    auth: &kefu_platform::auth::TenantContext,
+    caller: Caller,
+    id: Uuid,
+) -> Result<ticket::Model, ApiError> {
+    TicketStore::new(conn, auth.tenant_id)
+        .get(id)
+        .await?
+        .filter(|t| caller.sees(t))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Applies `patch` to ticket `id` as `caller` sees it, if `if_match` allows its version.
+pub async fn change_ticket(
+    txn: &DatabaseTransaction,
+    ctx: &kefu_platform::auth::TenantContext,
+    caller: Caller,
+    id: Uuid,
+    patch: TicketPatch,
+    if_match: IfMatch,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, ApiError> {
+    let before = visible_ticket(txn, ctx, caller, id).await?;
+    if_match.check(before.version)?;
+    let cause = Cause::by(Some(ctx.actor), via(caller));
+    change(txn, ctx.tenant_id, &before, patch, cause, now).await
+}
+
+/// How a caller's change is named in the trail.
+pub fn via(caller: Caller) -> &'static str {
+    match caller {
+        Caller::Staff { .. } => "user",
+        Caller::Portal { .. } => "portal",
+    }
 }
 
 #[cfg(test)]

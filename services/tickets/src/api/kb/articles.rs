@@ -1,12 +1,8 @@
-//! `/api/v1/kb`: the knowledge base — categories, articles (markdown, draft / published /
-//! archived, internal / public) with every revision kept, full-text search, and articles
-//! linked to tickets. Portal users read published public articles only.
+//! `/api/v1/kb/articles`: articles, their revisions, and their links to tickets.
 
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use kefu_events::catalogue::tickets::{ArticleArchived, ArticleData, ArticlePublished};
-use kefu_platform::auth::scopes::{AnyScope, KbRead, KbWrite, TicketsRead, TicketsWrite};
-use kefu_platform::auth::TenantContext;
+use kefu_platform::auth::scopes::{AnyScope, KbWrite, TicketsRead, TicketsWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
@@ -15,190 +11,16 @@ use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::access::Caller;
-use super::tickets::visible_ticket;
-use crate::app::announce::emit;
+use crate::app::access::Caller;
+use crate::app::kb::{announce, save_change};
+use crate::app::tickets::visible_ticket;
 use crate::state::AppState;
-use crate::store::entities::{kb_article, kb_category};
+use crate::store::entities::kb_article;
 use crate::store::kb::KbStore;
 
-/// Whether the caller reads as staff (`kb:read`) or through the portal (published public only).
-fn staff_reader(ctx: &TenantContext) -> Result<bool, ApiError> {
-    if ctx.has_scope("kb:read") {
-        Ok(true)
-    } else if ctx.has_scope("portal") {
-        Ok(false)
-    } else {
-        Err(ApiError::Forbidden("kb:read".into()))
-    }
-}
-
-fn readable(staff: bool, a: &kb_article::Model) -> bool {
-    staff || (a.status == "published" && a.visibility == "public")
-}
-
-/// A category.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "0193a0c4-f177-7f28-a85c-2cce39263059", "name": "Printers", "position": 0, "version": 1}))]
-pub struct CategoryView {
-    /// Id.
-    pub id: Uuid,
-    /// Name.
-    pub name: String,
-    /// Order.
-    pub position: i64,
-    /// Version.
-    pub version: i64,
-}
-
-impl From<kb_category::Model> for CategoryView {
-    fn from(c: kb_category::Model) -> Self {
-        Self {
-            id: c.id,
-            name: c.name,
-            position: c.position,
-            version: c.version,
-        }
-    }
-}
-
-/// Categories.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"items": []}))]
-pub struct CategoryList {
-    /// In order.
-    pub items: Vec<CategoryView>,
-}
-
-/// A category to create or rename.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Printers", "position": 0}))]
-pub struct CategoryBody {
-    /// Name (1–100 characters), unique in the tenant.
-    #[schema(max_length = 100)]
-    pub name: String,
-    /// Order.
-    pub position: Option<i64>,
-}
-
-impl Validate for CategoryBody {
-    fn validate(&self) -> Result<(), ApiError> {
-        let mut checks = Checks::new();
-        checks.length("name", self.name.trim(), 1, 100);
-        checks.finish()
-    }
-}
-
-fn name_taken(e: sea_orm::DbErr) -> ApiError {
-    if kefu_platform::db::is_unique_violation(&e) {
-        ApiError::conflict("category_name_taken", "a category with this name exists")
-    } else {
-        e.into()
-    }
-}
-
-/// Lists the categories.
-#[utoipa::path(tag = "kb", responses((status = 200, description = "Categories", body = CategoryList), ErrorResponses), security(("bearer" = ["kb:read"]), ("bearer" = ["portal"])))]
-#[get("/api/v1/kb/categories")]
-pub async fn list_categories(
-    state: web::Data<AppState>,
-    auth: Authz<AnyScope>,
-) -> Result<HttpResponse, ApiError> {
-    staff_reader(&auth)?;
-    let items = KbStore::new(&state.db, auth.tenant_id).categories().await?;
-    Ok(HttpResponse::Ok().json(CategoryList {
-        items: items.into_iter().map(CategoryView::from).collect(),
-    }))
-}
-
-/// Creates a category.
-#[utoipa::path(tag = "kb", request_body = CategoryBody, responses((status = 201, description = "Category created", body = CategoryView), ErrorResponses), security(("bearer" = ["kb:write"])))]
-#[post("/api/v1/kb/categories")]
-pub async fn create_category(
-    state: web::Data<AppState>,
-    auth: Authz<KbWrite>,
-    body: Json<CategoryBody>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let now = state.clock.now();
-    let store = KbStore::new(&state.db, auth.tenant_id);
-    let position = body
-        .position
-        .unwrap_or(store.categories().await?.len() as i64);
-    let model = kb_category::Model {
-        id: Uuid::now_v7(),
-        tenant_id: auth.tenant_id.uuid(),
-        name: body.name.trim().to_string(),
-        position,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    let saved = store.insert_category(model).await.map_err(name_taken)?;
-    Ok(created(
-        format!("/api/v1/kb/categories/{}", saved.id),
-        saved.version,
-        &CategoryView::from(saved),
-    ))
-}
-
-/// One category.
-#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id")), responses((status = 200, description = "The category", body = CategoryView, headers(("ETag" = String, description = "The category's version"))), ErrorResponses), security(("bearer" = ["kb:read"])))]
-#[get("/api/v1/kb/categories/{id}")]
-pub async fn get_category(
-    state: web::Data<AppState>,
-    auth: Authz<KbRead>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let category = KbStore::new(&state.db, auth.tenant_id)
-        .category(*id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(with_etag(category.version, &CategoryView::from(category)))
-}
-
-/// Renames or moves a category.
-#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id"), ("If-Match" = Option<String>, Header, description = "ETag of the version you read")), request_body = CategoryBody, responses((status = 200, description = "The category", body = CategoryView), ErrorResponses), security(("bearer" = ["kb:write"])))]
-#[patch("/api/v1/kb/categories/{id}")]
-pub async fn update_category(
-    state: web::Data<AppState>,
-    auth: Authz<KbWrite>,
-    id: web::Path<Uuid>,
-    if_match: IfMatch,
-    body: Json<CategoryBody>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let store = KbStore::new(&state.db, auth.tenant_id);
-    let mut category = store.category(*id).await?.ok_or(ApiError::NotFound)?;
-    category.name = body.name.trim().to_string();
-    if let Some(position) = body.position {
-        category.position = position;
-    }
-    category.updated_at = state.clock.now();
-    let saved = store
-        .save_category(category, &if_match)
-        .await
-        .map_err(name_taken)?;
-    Ok(with_etag(saved.version, &CategoryView::from(saved)))
-}
-
-/// Deletes a category; its articles stay, without a category.
-#[utoipa::path(tag = "kb", params(("id" = Uuid, Path, description = "Category id")), responses((status = 204, description = "Deleted"), ErrorResponses), security(("bearer" = ["kb:write"])))]
-#[delete("/api/v1/kb/categories/{id}")]
-pub async fn delete_category(
-    state: web::Data<AppState>,
-    auth: Authz<KbWrite>,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let store = KbStore::new(&state.db, auth.tenant_id);
-    let found = store.category(*id).await?.ok_or(ApiError::NotFound)?;
-    store.delete_category(found.id).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+use super::{readable, staff_reader};
 
 /// An article.
 #[derive(Debug, Serialize, ToSchema)]
@@ -375,48 +197,6 @@ impl Validate for ArticlePatch {
     }
 }
 
-fn data(a: &kb_article::Model) -> ArticleData {
-    ArticleData {
-        article_id: a.id,
-        title: a.title.clone(),
-        visibility: a.visibility.clone(),
-        revision: a.revision,
-    }
-}
-
-/// Emits the event of an article's change, if it is published or archived by it.
-async fn announce(
-    txn: &sea_orm::DatabaseTransaction,
-    actor: Uuid,
-    before: Option<&kb_article::Model>,
-    after: &kb_article::Model,
-) -> Result<(), ApiError> {
-    let was = before.map(|b| b.status.as_str()).unwrap_or("draft");
-    let republished = after.status == "published"
-        && before.is_some_and(|b| b.revision != after.revision || b.visibility != after.visibility);
-    match after.status.as_str() {
-        "published" if was != "published" || republished => {
-            emit(
-                txn,
-                after.tenant_id,
-                Some(actor),
-                ArticlePublished(data(after)),
-            )
-            .await
-        }
-        "archived" if was != "archived" => {
-            emit(
-                txn,
-                after.tenant_id,
-                Some(actor),
-                ArticleArchived(data(after)),
-            )
-            .await
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Lists or searches articles; portal users get published public ones only.
 #[utoipa::path(tag = "kb", params(ArticleQuery), responses((status = 200, description = "Articles", body = ArticleList), ErrorResponses), security(("bearer" = ["kb:read"]), ("bearer" = ["portal"])))]
 #[get("/api/v1/kb/articles")]
@@ -543,33 +323,6 @@ pub async fn get_article(
         .filter(|a| readable(staff, a))
         .ok_or(ApiError::NotFound)?;
     Ok(with_etag(found.version, &ArticleView::from(found)))
-}
-
-/// Saves `article` changed by `actor`: a new revision when its text changed, the event.
-async fn save_change(
-    txn: &sea_orm::DatabaseTransaction,
-    ctx: &kefu_platform::TenantContext,
-    before: &kb_article::Model,
-    mut after: kb_article::Model,
-    if_match: &IfMatch,
-    now: DateTime<Utc>,
-) -> Result<kb_article::Model, ApiError> {
-    let (store, actor) = (KbStore::new(txn, ctx.tenant_id), ctx.actor);
-    let text_changed = after.title != before.title || after.body != before.body;
-    if text_changed {
-        after.revision = before.revision + 1;
-        after.author_id = Some(actor);
-    }
-    if after.status == "published" && after.published_at.is_none() {
-        after.published_at = Some(now);
-    }
-    after.updated_at = now;
-    let saved = store.save_article(after, if_match).await?;
-    if text_changed {
-        store.add_revision(&saved).await?;
-    }
-    announce(txn, actor, Some(before), &saved).await?;
-    Ok(saved)
 }
 
 /// Edits, publishes or archives an article.
@@ -762,21 +515,4 @@ pub async fn ticket_articles(
     Ok(HttpResponse::Ok().json(ArticleList {
         items: items.into_iter().map(ArticleView::from).collect(),
     }))
-}
-
-/// Registers the knowledge-base routes.
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_categories)
-        .service(create_category)
-        .service(get_category)
-        .service(update_category)
-        .service(delete_category)
-        .service(list_articles)
-        .service(create_article)
-        .service(get_article)
-        .service(update_article)
-        .service(list_revisions)
-        .service(restore_revision)
-        .service(link_article)
-        .service(ticket_articles);
 }
