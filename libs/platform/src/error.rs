@@ -50,14 +50,70 @@ pub struct Problem {
     pub merged_into: Option<String>,
 }
 
+/// A public machine code: what a client matches on, with the status it comes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The stable code in the problem's `code` (and the end of its `type` URI).
+    pub code: &'static str,
+    /// The HTTP status it is answered with.
+    pub status: u16,
+    /// When a client gets it, for the published table.
+    pub meaning: &'static str,
+}
+
+/// Declares a crate's table of public error codes: a constant per code, and
+/// `ERROR_CODES` listing them all, so a code cannot be answered without being listed.
+#[macro_export]
+macro_rules! error_codes {
+    ($($name:ident = $status:literal $code:literal, $meaning:literal;)*) => {
+        $(
+            #[doc = $meaning]
+            pub const $name: $crate::error::ErrorCode =
+                $crate::error::ErrorCode { code: $code, status: $status, meaning: $meaning };
+        )*
+        /// Every public error code of this crate, as the table declares them.
+        pub const ERROR_CODES: &[$crate::error::ErrorCode] = &[$($name),*];
+    };
+}
+
+/// The codes every service answers with, whatever it owns.
+pub mod codes {
+    crate::error_codes! {
+        MALFORMED_JSON = 400 "malformed_json", "the body is not valid JSON, or not of the expected shape";
+        MALFORMED_FORM = 400 "malformed_form", "a form body (`application/x-www-form-urlencoded`) could not be read";
+        MALFORMED_BODY = 400 "malformed_body", "the body could not be read";
+        UNSUPPORTED_MEDIA_TYPE = 400 "unsupported_media_type", "a JSON operation got a body that is not `application/json`";
+        UNAUTHENTICATED = 401 "unauthenticated", "no bearer token, or one that is invalid, expired or revoked";
+        INSUFFICIENT_SCOPE = 403 "insufficient_scope", "the token lacks the scope the operation needs";
+        QUOTA_EXCEEDED = 403 "quota_exceeded", "a quota of the tenant's plan is used up";
+        NOT_FOUND = 404 "not_found", "no such resource in the caller's tenant";
+        MERGED = 404 "merged", "the record was merged into another; `merged_into` is its path";
+        METHOD_NOT_ALLOWED = 405 "method_not_allowed", "the path does not answer this method; `Allow` lists those it does";
+        DUPLICATE = 409 "duplicate", "a record with these unique values already exists";
+        ILLEGAL_TRANSITION = 409 "illegal_transition", "the state machine refuses the change; `allowed` lists the next states";
+        IDEMPOTENCY_IN_PROGRESS = 409 "idempotency_in_progress", "the first request with this `Idempotency-Key` is still running";
+        IDEMPOTENCY_NOT_REPLAYABLE = 409 "idempotency_not_replayable", "the first request with this `Idempotency-Key` answered a secret, which is not kept";
+        VERSION_MISMATCH = 412 "version_mismatch", "`If-Match` names a version that is no longer current";
+        PAYLOAD_TOO_LARGE = 413 "payload_too_large", "the body is larger than the operation allows";
+        VALIDATION_FAILED = 422 "validation_failed", "well-formed input breaks a rule; `errors` names each field";
+        IDEMPOTENCY_KEY_REUSED = 422 "idempotency_key_reused", "the `Idempotency-Key` was used with a different body";
+        ACCOUNT_LOCKED = 423 "account_locked", "too many failed logins; `Retry-After` says when to try again";
+        RATE_LIMITED = 429 "rate_limited", "too many requests; `Retry-After` says when to try again";
+        INTERNAL_ERROR = 500 "internal_error", "an unexpected failure, logged with its cause";
+        BAD_GATEWAY = 502 "bad_gateway", "a service behind the gateway answered badly";
+        SERVICE_UNAVAILABLE = 503 "service_unavailable", "a dependency is down; retry after `Retry-After`";
+        GATEWAY_TIMEOUT = 504 "gateway_timeout", "a service behind the gateway did not answer in time";
+    }
+}
+
 /// Every error a Kefu API can answer with. Internal causes are logged, never sent.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The body is not valid JSON or not a JSON object of the expected shape.
     #[error("malformed request: {detail}")]
     BadRequest {
-        /// Machine code, e.g. `malformed_json`.
-        code: &'static str,
+        /// Machine code from a table, e.g. `malformed_json`.
+        code: ErrorCode,
         /// Human explanation.
         detail: String,
         /// The offending fields, if known.
@@ -86,8 +142,8 @@ pub enum ApiError {
     /// A uniqueness or state conflict.
     #[error("conflict: {detail}")]
     Conflict {
-        /// Machine code, e.g. `email_taken`.
-        code: &'static str,
+        /// Machine code from a table, e.g. `email_taken`.
+        code: ErrorCode,
         /// Human explanation.
         detail: String,
     },
@@ -155,8 +211,9 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
-    /// A 400 with a code and detail.
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+    /// A 400 with a code of a table and a detail.
+    pub fn bad_request(code: ErrorCode, detail: impl Into<String>) -> Self {
+        debug_assert_eq!(code.status, 400, "{} is not a 400", code.code);
         Self::BadRequest {
             code,
             detail: detail.into(),
@@ -164,8 +221,9 @@ impl ApiError {
         }
     }
 
-    /// A 409 with a code and detail.
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+    /// A 409 with a code of a table and a detail.
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
+        debug_assert_eq!(code.status, 409, "{} is not a 409", code.code);
         Self::Conflict {
             code,
             detail: detail.into(),
@@ -174,11 +232,20 @@ impl ApiError {
 
     /// The 409 `(code, detail)` when `err` is a unique-constraint violation (a name or
     /// key taken, by a concurrent write too); any other database error as itself.
-    pub fn taken_or(err: sea_orm::DbErr, (code, detail): (&'static str, &str)) -> Self {
+    pub fn taken_or(err: sea_orm::DbErr, (code, detail): (ErrorCode, &str)) -> Self {
         if crate::db::is_unique_violation(&err) {
             Self::conflict(code, detail)
         } else {
             err.into()
+        }
+    }
+
+    /// A failure of mixed causes: a database error as [`From<DbErr>`] maps it (a 503
+    /// when the database is down), anything else internal.
+    pub fn from_failure(err: anyhow::Error) -> Self {
+        match err.downcast::<sea_orm::DbErr>() {
+            Ok(db) => db.into(),
+            Err(err) => Self::internal(err),
         }
     }
 
@@ -189,27 +256,32 @@ impl ApiError {
 
     /// The stable machine code of this error.
     pub fn code(&self) -> &'static str {
+        self.error_code().code
+    }
+
+    /// The table entry of this error's code: the platform's own, or the service's.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => code,
-            Self::Validation(_) => "validation_failed",
-            Self::Unauthenticated => "unauthenticated",
-            Self::Forbidden(_) => "insufficient_scope",
-            Self::NotFound => "not_found",
-            Self::MergedInto { .. } => "merged",
-            Self::IllegalTransition { .. } => "illegal_transition",
-            Self::PreconditionFailed => "version_mismatch",
-            Self::IdempotencyMismatch => "idempotency_key_reused",
-            Self::IdempotencyInProgress => "idempotency_in_progress",
-            Self::IdempotencyNotReplayable => "idempotency_not_replayable",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::QuotaExceeded { .. } => "quota_exceeded",
-            Self::Locked { .. } => "account_locked",
-            Self::Unavailable(_) => "service_unavailable",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::BadGateway(_) => "bad_gateway",
-            Self::GatewayTimeout => "gateway_timeout",
-            Self::Internal(_) => "internal_error",
+            Self::BadRequest { code, .. } | Self::Conflict { code, .. } => *code,
+            Self::Validation(_) => codes::VALIDATION_FAILED,
+            Self::Unauthenticated => codes::UNAUTHENTICATED,
+            Self::Forbidden(_) => codes::INSUFFICIENT_SCOPE,
+            Self::NotFound => codes::NOT_FOUND,
+            Self::MergedInto { .. } => codes::MERGED,
+            Self::IllegalTransition { .. } => codes::ILLEGAL_TRANSITION,
+            Self::PreconditionFailed => codes::VERSION_MISMATCH,
+            Self::IdempotencyMismatch => codes::IDEMPOTENCY_KEY_REUSED,
+            Self::IdempotencyInProgress => codes::IDEMPOTENCY_IN_PROGRESS,
+            Self::IdempotencyNotReplayable => codes::IDEMPOTENCY_NOT_REPLAYABLE,
+            Self::PayloadTooLarge => codes::PAYLOAD_TOO_LARGE,
+            Self::RateLimited { .. } => codes::RATE_LIMITED,
+            Self::QuotaExceeded { .. } => codes::QUOTA_EXCEEDED,
+            Self::Locked { .. } => codes::ACCOUNT_LOCKED,
+            Self::Unavailable(_) => codes::SERVICE_UNAVAILABLE,
+            Self::MethodNotAllowed(_) => codes::METHOD_NOT_ALLOWED,
+            Self::BadGateway(_) => codes::BAD_GATEWAY,
+            Self::GatewayTimeout => codes::GATEWAY_TIMEOUT,
+            Self::Internal(_) => codes::INTERNAL_ERROR,
         }
     }
 
@@ -326,7 +398,10 @@ impl From<sea_orm::DbErr> for ApiError {
         // a duplicate, which is a conflict, not a server fault.
         if crate::db::is_unique_violation(&err) {
             tracing::warn!(error = %err, "unique constraint violated");
-            return Self::conflict("duplicate", "a record with these values already exists");
+            return Self::conflict(
+                codes::DUPLICATE,
+                "a record with these values already exists",
+            );
         }
         Self::Internal(err.into())
     }
@@ -406,6 +481,57 @@ mod tests {
         assert_eq!(problem.code, "validation_failed");
         assert_eq!(problem.errors[0].field, "owner.email");
         assert!(problem.detail.contains("owner.email"));
+    }
+
+    /// Every variant answers with the status its table entry publishes.
+    #[test]
+    fn every_error_answers_the_status_of_its_table_entry() {
+        let samples = [
+            ApiError::bad_request(codes::MALFORMED_JSON, "x"),
+            ApiError::field("f", "x"),
+            ApiError::Unauthenticated,
+            ApiError::Forbidden("s".into()),
+            ApiError::NotFound,
+            ApiError::MergedInto {
+                into: uuid::Uuid::nil(),
+                location: "/x".into(),
+            },
+            ApiError::conflict(codes::DUPLICATE, "x"),
+            ApiError::IllegalTransition {
+                detail: "x".into(),
+                allowed: Vec::new(),
+            },
+            ApiError::PreconditionFailed,
+            ApiError::IdempotencyMismatch,
+            ApiError::IdempotencyInProgress,
+            ApiError::IdempotencyNotReplayable,
+            ApiError::PayloadTooLarge,
+            ApiError::RateLimited { retry_after: 1 },
+            ApiError::QuotaExceeded { detail: "x".into() },
+            ApiError::Locked { retry_after: 1 },
+            ApiError::Unavailable("x".into()),
+            ApiError::MethodNotAllowed(Vec::new()),
+            ApiError::BadGateway("x".into()),
+            ApiError::GatewayTimeout,
+            ApiError::internal(anyhow::anyhow!("x")),
+        ];
+        for err in &samples {
+            let code = err.error_code();
+            assert_eq!(err.status_code().as_u16(), code.status, "{}", code.code);
+            assert!(
+                codes::ERROR_CODES.contains(&code),
+                "{} is not in the table",
+                code.code
+            );
+        }
+        let mut names: Vec<_> = codes::ERROR_CODES.iter().map(|c| c.code).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(
+            names.len(),
+            codes::ERROR_CODES.len(),
+            "a code is listed twice"
+        );
     }
 
     #[test]

@@ -62,11 +62,9 @@ pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
             .to_string();
         ApiError::field("query", message).into()
     }))
-    .app_data(
-        web::FormConfig::default().error_handler(|err, _| {
-            ApiError::bad_request("malformed_form", err.to_string()).into()
-        }),
-    )
+    .app_data(web::FormConfig::default().error_handler(|err, _| {
+        ApiError::bad_request(crate::error::codes::MALFORMED_FORM, err.to_string()).into()
+    }))
     .app_data(web::PayloadConfig::new(crate::json::MAX_JSON_BODY));
 }
 

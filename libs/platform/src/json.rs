@@ -9,7 +9,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{codes, ApiError, FieldError};
 use crate::validation::{contains_nul, Validate, NUL_MESSAGE};
 
 /// Largest JSON body a service accepts (the gateway enforces its own limit first).
@@ -43,7 +43,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => {
             de.end().map_err(|e| {
-                ApiError::bad_request("malformed_json", format!("invalid JSON: {e}"))
+                ApiError::bad_request(codes::MALFORMED_JSON, format!("invalid JSON: {e}"))
             })?;
             Ok(value)
         }
@@ -58,7 +58,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             let message = describe_serde_error(&inner);
             if inner.is_syntax() || inner.is_eof() {
                 Err(ApiError::BadRequest {
-                    code: "malformed_json",
+                    code: codes::MALFORMED_JSON,
                     detail: format!("the body is not valid JSON: {inner}"),
                     errors: vec![FieldError::new(field, message)],
                 })
@@ -191,7 +191,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             if !content_type_ok {
                 return Err(ApiError::BadRequest {
-                    code: "unsupported_media_type",
+                    code: codes::UNSUPPORTED_MEDIA_TYPE,
                     detail: "the body must be JSON (Content-Type: application/json)".into(),
                     errors: vec![FieldError::new("body", "expected application/json")],
                 });
@@ -200,7 +200,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for Json<T> {
                 if e.to_string().contains("overflow") {
                     ApiError::PayloadTooLarge
                 } else {
-                    ApiError::bad_request("malformed_body", "the body could not be read")
+                    ApiError::bad_request(codes::MALFORMED_BODY, "the body could not be read")
                 }
             })?;
             // Serde reads a struct from an array of its fields in order; every Kefu body

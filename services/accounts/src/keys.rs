@@ -15,13 +15,10 @@ use kefu_platform::config::Secret;
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::signature::{Ed25519KeyPair, KeyPair};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::DatabaseConnection;
 use tokio::sync::RwLock;
 
-use crate::store::entities::signing_key;
+use crate::store::signing_keys;
 
 /// The key new tokens are signed with.
 #[derive(Clone)]
@@ -60,11 +57,7 @@ impl Keyring {
 
     /// Creates the first key if there is none.
     pub async fn ensure_key(&self) -> anyhow::Result<()> {
-        let existing = signing_key::Entity::find()
-            .filter(signing_key::Column::Status.eq("active"))
-            .one(&self.db)
-            .await?;
-        if existing.is_none() {
+        if signing_keys::active(&self.db).await?.is_none() {
             self.rotate().await?;
         }
         Ok(())
@@ -80,30 +73,12 @@ impl Keyring {
         let kid = format!("k{}", uuid::Uuid::now_v7().simple());
         let sealed = self.seal(pkcs8.as_ref())?;
         let now = Utc::now();
-        let txn = self.db.begin().await?;
-        signing_key::Entity::update_many()
-            .col_expr(
-                signing_key::Column::Status,
-                sea_orm::sea_query::Expr::value("retired"),
-            )
-            .col_expr(
-                signing_key::Column::RetiredAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .filter(signing_key::Column::Status.eq("active"))
-            .exec(&txn)
-            .await?;
-        signing_key::Entity::insert(signing_key::ActiveModel {
-            kid: Set(kid.clone()),
-            private_key_sealed: Set(sealed),
-            public_x: Set(URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())),
-            status: Set("active".into()),
-            created_at: Set(now),
-            retired_at: Set(None),
-        })
-        .exec(&txn)
-        .await?;
-        txn.commit().await?;
+        let key = signing_keys::NewKey {
+            kid: kid.clone(),
+            sealed,
+            public_x: URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+        };
+        signing_keys::rotate(&self.db, key, now).await?;
         *self.active.write().await = None;
         tracing::info!(kid = %kid, "signing key rotated");
         Ok(kid)
@@ -116,10 +91,7 @@ impl Keyring {
                 return Ok(key.clone());
             }
         }
-        let row = signing_key::Entity::find()
-            .filter(signing_key::Column::Status.eq("active"))
-            .order_by_desc(signing_key::Column::CreatedAt)
-            .one(&self.db)
+        let row = signing_keys::active(&self.db)
             .await?
             .ok_or_else(|| anyhow::anyhow!("no active signing key"))?;
         let pkcs8 = self.open(&row.private_key_sealed)?;
@@ -134,15 +106,7 @@ impl Keyring {
     /// The public keys that verify tokens now: the active key and recently retired ones.
     pub async fn jwks(&self) -> anyhow::Result<JwkSet> {
         let cutoff = Utc::now() - self.grace;
-        let rows = signing_key::Entity::find()
-            .filter(
-                signing_key::Column::Status
-                    .eq("active")
-                    .or(signing_key::Column::RetiredAt.gt(cutoff)),
-            )
-            .order_by_desc(signing_key::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
+        let rows = signing_keys::verifying(&self.db, cutoff).await?;
         let keys: Vec<serde_json::Value> = rows
             .iter()
             .map(|row| {

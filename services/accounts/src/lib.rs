@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod domain;
+pub mod error_codes;
 pub mod jobs;
 pub mod keys;
 mod migrations;

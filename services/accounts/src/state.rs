@@ -5,11 +5,11 @@ use chrono::Utc;
 use kefu_platform::auth::{Claims, PrincipalGuard};
 use kefu_platform::mail::Mailer;
 use kefu_platform::ApiError;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::keys::Keyring;
 use crate::settings::Settings;
-use crate::store::entities::{api_client, operator, session, tenant, user};
+use crate::store::principals;
 
 /// Shared by handlers as `web::Data<AppState>`.
 #[derive(Clone)]
@@ -75,45 +75,10 @@ impl StatusGuard {
 #[async_trait]
 impl PrincipalGuard for StatusGuard {
     async fn check(&self, claims: &Claims) -> Result<(), ApiError> {
-        if let Some(tid) = claims.tid {
-            let tenant = tenant::Entity::find_by_id(tid).one(&self.db).await?;
-            if tenant.is_none_or(|t| t.status != "active") {
-                return Err(ApiError::Unauthenticated);
-            }
+        if principals::is_live(&self.db, claims, Utc::now()).await? {
+            Ok(())
+        } else {
+            Err(ApiError::Unauthenticated)
         }
-        match claims.sid {
-            Some(sid) => {
-                let session = session::Entity::find_by_id(sid).one(&self.db).await?;
-                let live = session.is_some_and(|s| {
-                    s.revoked_at.is_none()
-                        && s.subject_id == claims.sub
-                        && s.expires_at > Utc::now()
-                });
-                if !live {
-                    return Err(ApiError::Unauthenticated);
-                }
-                if claims.tid.is_some() {
-                    let user = user::Entity::find_by_id(claims.sub).one(&self.db).await?;
-                    if user.is_none_or(|u| u.status != "active") {
-                        return Err(ApiError::Unauthenticated);
-                    }
-                } else if operator::Entity::find_by_id(claims.sub)
-                    .one(&self.db)
-                    .await?
-                    .is_none()
-                {
-                    return Err(ApiError::Unauthenticated);
-                }
-            }
-            None => {
-                let client = api_client::Entity::find_by_id(claims.sub)
-                    .one(&self.db)
-                    .await?;
-                if client.is_none_or(|c| c.status != "active") {
-                    return Err(ApiError::Unauthenticated);
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod app;
 pub mod domain;
+pub mod error_codes;
 pub mod events;
 pub mod jobs;
 mod migrations;

@@ -8,6 +8,8 @@ use actix_web::middleware::{Condition, Next};
 use actix_web::ResponseError;
 use kefu_platform::error::ApiError;
 
+use crate::error_codes;
+
 /// Headers a browser client may send.
 const ALLOWED_HEADERS: &[&str] = &[
     "authorization",
@@ -85,7 +87,7 @@ pub async fn problems(
         return Ok(response);
     }
     let error = ApiError::bad_request(
-        "cors_rejected",
+        error_codes::CORS_REJECTED,
         "the origin, method or headers are not allowed by the CORS policy",
     );
     let (req, _) = response.into_parts();

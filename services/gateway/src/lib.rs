@@ -6,6 +6,7 @@ mod access;
 pub mod client_ip;
 mod cors;
 mod docs;
+pub mod error_codes;
 mod health;
 pub mod openapi;
 pub mod openapi_contract;

@@ -12,6 +12,7 @@ use kefu_platform::error::ApiError;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::client_ip::{client_ip, IpRange};
+use crate::error_codes;
 use crate::routes::Upstream;
 use crate::{trace_context, Gateway};
 
@@ -100,7 +101,7 @@ async fn read_body(
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|error| {
             ApiError::bad_request(
-                "unreadable_body",
+                error_codes::UNREADABLE_BODY,
                 format!("the request body could not be read: {error}"),
             )
         })?;

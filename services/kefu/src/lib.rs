@@ -2,6 +2,7 @@
 //! service on its own loopback port, the gateway in front), or one service alone.
 
 pub mod demo;
+pub mod error_codes;
 pub mod openapi;
 pub mod registry;
 

@@ -10,6 +10,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use kefu_events::EventBus;
 use kefu_platform::clock::Clock;
+use kefu_platform::error::ErrorCode;
 use kefu_platform::http::ServiceSpec;
 
 /// One service of the suite.
@@ -21,6 +22,8 @@ pub struct ServiceEntry {
     pub port: u16,
     /// Its OpenAPI document.
     pub openapi: fn() -> utoipa::openapi::OpenApi,
+    /// Its public error codes, beside the platform's own (`docs/error-codes.md`).
+    pub error_codes: &'static [ErrorCode],
     /// Its settings from the environment.
     pub from_env: fn() -> anyhow::Result<Box<dyn Launch>>,
     /// Its settings for a test: a database, the public URL, the clock it reads.
@@ -45,6 +48,7 @@ pub const SERVICES: &[ServiceEntry] = &[
         name: "accounts",
         port: 8081,
         openapi: kefu_accounts::openapi,
+        error_codes: kefu_accounts::error_codes::ERROR_CODES,
         from_env: || Ok(Box::new(kefu_accounts::Settings::from_env()?)),
         for_tests: |database, public_url, _clock| {
             Box::new(kefu_accounts::Settings::for_tests(database, public_url))
@@ -54,6 +58,7 @@ pub const SERVICES: &[ServiceEntry] = &[
         name: "customers",
         port: 8082,
         openapi: kefu_customers::openapi,
+        error_codes: kefu_customers::error_codes::ERROR_CODES,
         from_env: || Ok(Box::new(kefu_customers::Settings::from_env()?)),
         for_tests: |database, public_url, clock| {
             let mut settings = kefu_customers::Settings::for_tests(database, public_url);
@@ -65,6 +70,7 @@ pub const SERVICES: &[ServiceEntry] = &[
         name: "tickets",
         port: 8083,
         openapi: kefu_tickets::openapi,
+        error_codes: kefu_tickets::error_codes::ERROR_CODES,
         from_env: || Ok(Box::new(kefu_tickets::Settings::from_env()?)),
         for_tests: |database, public_url, clock| {
             let mut settings = kefu_tickets::Settings::for_tests(database, public_url);

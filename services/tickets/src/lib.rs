@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod attachments;
 pub mod domain;
+pub mod error_codes;
 pub mod events;
 pub mod jobs;
 mod migrations;

@@ -1,39 +1,8 @@
 //! QUALITY 12: the layer rules of ARCHITECTURE.md, read from the services' sources.
 //!
-//! Strict rules fail on any file. Two rules are still ratchets while issue 15 moves the
-//! code into `app/`: the files that break them today are listed, a new file that
-//! breaks them fails, and a listed file that no longer does fails too, so that the list
-//! can only shrink and is removed once empty.
+//! Every rule fails on any file that breaks it; none keeps a list of exceptions.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// `api/` files that still use sea-orm themselves (they should call `app/`).
-const API_USING_SEA_ORM: &[&str] = &[
-    "services/accounts/src/api/api_clients.rs",
-    "services/accounts/src/api/invitations.rs",
-    "services/accounts/src/api/me.rs",
-    "services/accounts/src/api/password_resets.rs",
-    "services/accounts/src/api/platform.rs",
-    "services/accounts/src/api/roles.rs",
-    "services/accounts/src/api/teams.rs",
-    "services/accounts/src/api/tenant.rs",
-    "services/accounts/src/api/tenant_plans.rs",
-    "services/accounts/src/api/token.rs",
-    "services/accounts/src/api/users.rs",
-    "services/tickets/src/api/business_rules.rs",
-    "services/tickets/src/api/sla_policies.rs",
-];
-
-/// Files outside `store/` (and migrations) that still query entities themselves.
-const ENTITY_QUERIES_OUTSIDE_STORE: &[&str] = &[
-    "services/accounts/src/api/password_resets.rs",
-    "services/accounts/src/api/token.rs",
-    "services/accounts/src/keys.rs",
-    "services/accounts/src/state.rs",
-    "services/customers/src/app/merge.rs",
-    "services/tickets/src/app/defaults.rs",
-];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -162,47 +131,30 @@ fn domain_is_pure_and_nothing_inward_imports_an_outer_layer() {
 }
 
 #[test]
-fn api_files_leave_the_database_to_the_layers_below_except_the_listed_ones() {
-    let offending: BTreeSet<String> = sources()
+fn api_files_leave_the_database_to_the_layers_below() {
+    let offending: Vec<String> = sources()
         .into_iter()
         .filter(|(path, text)| layer(path) == Some("api") && !uses(text, &["sea_orm"]).is_empty())
         .map(|(path, _)| path)
         .collect();
-    let listed: BTreeSet<String> = API_USING_SEA_ORM.iter().map(|s| s.to_string()).collect();
-    let new: Vec<&String> = offending.difference(&listed).collect();
-    let fixed: Vec<&String> = listed.difference(&offending).collect();
     assert!(
-        new.is_empty(),
-        "api/ files using sea-orm (call app/ or a store instead): {new:?}"
-    );
-    assert!(
-        fixed.is_empty(),
-        "no longer using sea-orm, remove from API_USING_SEA_ORM: {fixed:?}"
+        offending.is_empty(),
+        "api/ files using sea-orm (call app/ or a store instead): {offending:?}"
     );
 }
 
 #[test]
-fn entities_are_queried_only_in_store_except_the_listed_files() {
-    let offending: BTreeSet<String> = sources()
+fn entities_are_queried_only_in_store() {
+    let offending: Vec<String> = sources()
         .into_iter()
         .filter(|(path, text)| {
             !matches!(layer(path), Some("store") | Some("migrations")) && queries_entities(text)
         })
         .map(|(path, _)| path)
         .collect();
-    let listed: BTreeSet<String> = ENTITY_QUERIES_OUTSIDE_STORE
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let new: Vec<&String> = offending.difference(&listed).collect();
-    let fixed: Vec<&String> = listed.difference(&offending).collect();
     assert!(
-        new.is_empty(),
-        "entity queries outside store/ (move them into a store): {new:?}"
-    );
-    assert!(
-        fixed.is_empty(),
-        "no longer querying entities, remove from ENTITY_QUERIES_OUTSIDE_STORE: {fixed:?}"
+        offending.is_empty(),
+        "entity queries outside store/ (move them into a store): {offending:?}"
     );
 }
 
@@ -241,4 +193,32 @@ fn the_rule_readers_see_what_they_look_for() {
     assert!(uses("kefu_sea_orm_like::x", &["sea_orm"]).is_empty());
     assert!(uses("use crate::apisomething;", &["crate::api"]).is_empty());
     assert!(queries_entities("ticket::Entity::find()"));
+}
+
+/// A service's `error_codes.rs` is its published table: every code in it is answered
+/// somewhere, and (by the type of `ApiError`'s code) nothing answers a code outside one.
+#[test]
+fn every_listed_error_code_is_answered_by_its_service() {
+    let files = sources();
+    let mut unused = Vec::new();
+    for (path, table) in files
+        .iter()
+        .filter(|(p, _)| p.ends_with("/src/error_codes.rs"))
+    {
+        let service = path.trim_end_matches("error_codes.rs");
+        let names = table.lines().filter_map(|line| {
+            let (name, rest) = line.trim().split_once(" = ")?;
+            rest.chars().next()?.is_ascii_digit().then_some(name)
+        });
+        for name in names {
+            let needle = format!("error_codes::{name}");
+            let answered = files
+                .iter()
+                .any(|(p, text)| p.starts_with(service) && p != path && text.contains(&needle));
+            if !answered {
+                unused.push(format!("{path}: {name}"));
+            }
+        }
+    }
+    assert!(unused.is_empty(), "listed but never answered: {unused:?}");
 }

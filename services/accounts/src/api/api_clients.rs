@@ -10,36 +10,17 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
-use kefu_platform::validation::{Checks, MaxChars, Validate};
-use kefu_platform::{ApiError, Authz, TenantContext};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use kefu_platform::{ApiError, Authz};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::roles::{check_scopes, normalize_scopes};
-use crate::domain::opaque_token;
+use crate::app::api_clients::{create, revoke, rotate_secret, NewApiClientBody, ACTIVE, REVOKED};
 use crate::state::AppState;
 use crate::store::api_clients::ApiClientStore;
+use crate::store::decode_list;
 use crate::store::entities::api_client;
-use crate::store::{audit, decode_list, encode_list};
-
-/// Status of a client that can get tokens.
-const ACTIVE: &str = "active";
-/// Status of a client whose tokens and secret no longer work.
-const REVOKED: &str = "revoked";
-/// Random characters of a client id after `kc_` (22 base64url chars ≈ 132 bits).
-const CLIENT_ID_RANDOM_CHARS: usize = 22;
-
-/// A new public client id: `kc_` and 22 random base64url characters.
-pub fn new_client_id() -> String {
-    // A client id is public, so it need not be as long as a secret; it only must not collide.
-    opaque_token::generate("kc_")
-        .chars()
-        .take(3 + CLIENT_ID_RANDOM_CHARS)
-        .collect()
-}
 
 /// An API client as clients see it (never the secret).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -161,32 +142,6 @@ pub struct ApiClientListQuery {
     pub cursor: Option<String>,
 }
 
-/// A new API client.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "ERP sync", "scopes": ["customers:read", "tickets:read"]}))]
-pub struct NewApiClientBody {
-    /// Display name (1–100 characters).
-    #[schema(max_length = 100)]
-    pub name: String,
-    /// Scopes the client may request (1–100; not `portal` or `platform:admin`).
-    #[schema(value_type = Vec<MaxChars<64>>, inline, max_items = 100)]
-    pub scopes: Vec<String>,
-}
-
-impl Validate for NewApiClientBody {
-    fn validate(&self) -> Result<(), ApiError> {
-        let mut checks = Checks::new();
-        checks.length("name", &self.name, 1, 100).ensure(
-            !self.scopes.is_empty(),
-            "scopes",
-            "must list at least one scope",
-        );
-        check_scopes(&mut checks, "scopes", &self.scopes, false);
-        checks.finish()
-    }
-}
-
 /// An answer carrying a secret: never cached.
 fn secret_response(
     mut builder: actix_web::HttpResponseBuilder,
@@ -196,26 +151,6 @@ fn secret_response(
         .insert_header(("ETag", etag(body.client.version)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
-}
-
-/// Records an action of the caller on an API client, in the caller's transaction.
-async fn audit_client(
-    txn: &DatabaseTransaction,
-    ctx: &TenantContext,
-    action: &'static str,
-    client: &api_client::Model,
-    ip: Option<String>,
-) -> Result<(), ApiError> {
-    let entry = audit::AuditRecord {
-        tenant_id: Some(ctx.tenant_id.uuid()),
-        actor_id: Some(ctx.actor),
-        action,
-        target_type: Some("api_client"),
-        target_id: Some(client.id),
-        ip,
-        details: serde_json::json!({"client_id": client.client_id, "scopes": decode_list(&client.scopes)}),
-    };
-    Ok(audit::record(txn, entry).await?)
 }
 
 /// Lists the tenant's API clients, oldest first.
@@ -266,36 +201,8 @@ pub async fn create_api_client(
     req: HttpRequest,
     body: Json<NewApiClientBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    super::roles::ensure_grantable(&auth.ctx, &body.scopes)?;
-    let client_secret = opaque_token::generate("ks_");
-    let now = Utc::now();
-    let new = api_client::Model {
-        id: Uuid::now_v7(),
-        tenant_id: auth.tenant_id.uuid(),
-        name: body.name.trim().to_string(),
-        client_id: new_client_id(),
-        secret_hash: opaque_token::digest(&client_secret),
-        scopes: encode_list(&normalize_scopes(&body.scopes)),
-        status: ACTIVE.into(),
-        last_used_at: None,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    let txn = state.db.begin().await?;
-    let created = ApiClientStore::new(&txn, auth.tenant_id)
-        .insert(new)
-        .await?;
-    audit_client(
-        &txn,
-        &auth,
-        "client.created",
-        &created,
-        super::client_ip(&req),
-    )
-    .await?;
-    txn.commit().await?;
+    let (created, client_secret) =
+        create(&state, &auth.ctx, body.into_inner(), super::client_ip(&req)).await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((
         header::LOCATION,
@@ -343,25 +250,7 @@ pub async fn revoke_api_client(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
-    let store = ApiClientStore::new(&txn, auth.tenant_id);
-    let mut found = store
-        .get(id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if found.status != REVOKED {
-        found.status = REVOKED.into();
-        let saved = store.save(found).await?;
-        audit_client(
-            &txn,
-            &auth,
-            "client.revoked",
-            &saved,
-            super::client_ip(&req),
-        )
-        .await?;
-        txn.commit().await?;
-    }
+    revoke(&state, &auth.ctx, id.into_inner(), super::client_ip(&req)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -380,28 +269,8 @@ pub async fn rotate_api_client_secret(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let txn = state.db.begin().await?;
-    let store = ApiClientStore::new(&txn, auth.tenant_id);
-    let mut found = store
-        .get(id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if found.status != ACTIVE {
-        let detail = "a revoked client cannot get a new secret";
-        return Err(ApiError::conflict("client_revoked", detail));
-    }
-    let client_secret = opaque_token::generate("ks_");
-    found.secret_hash = opaque_token::digest(&client_secret);
-    let saved = store.save(found).await?;
-    audit_client(
-        &txn,
-        &auth,
-        "client.secret_rotated",
-        &saved,
-        super::client_ip(&req),
-    )
-    .await?;
-    txn.commit().await?;
+    let (saved, client_secret) =
+        rotate_secret(&state, &auth.ctx, id.into_inner(), super::client_ip(&req)).await?;
     let body = ApiClientWithSecret {
         client: saved.into(),
         client_secret,
@@ -416,38 +285,4 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_api_client)
         .service(revoke_api_client)
         .service(rotate_api_client_secret);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn client_ids_are_short_prefixed_and_distinct() {
-        let (a, b) = (new_client_id(), new_client_id());
-        assert!(a.starts_with("kc_"));
-        assert_eq!(a.len(), 3 + CLIENT_ID_RANDOM_CHARS);
-        assert_ne!(a, b);
-    }
-
-    #[test]
-    fn portal_is_not_a_client_scope() {
-        let body = NewApiClientBody {
-            name: "ERP".into(),
-            scopes: vec!["portal".into()],
-        };
-        assert_eq!(
-            body.validate()
-                .expect_err("portal refused")
-                .problem()
-                .errors[0]
-                .field,
-            "scopes"
-        );
-        let empty = NewApiClientBody {
-            name: "ERP".into(),
-            scopes: Vec::new(),
-        };
-        assert!(empty.validate().is_err());
-    }
 }

@@ -3,15 +3,12 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite, CustomersWrite};
-use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
-use kefu_platform::TenantScope;
 use kefu_platform::{ApiError, Authz};
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -19,12 +16,10 @@ use uuid::Uuid;
 
 use super::users::CreatedUser;
 use super::views::UserView;
-use crate::app::announce::{emit_user_change, user_data};
-use crate::app::users::{create_user, NewUser};
-use crate::domain::{opaque_token, password};
+use crate::app::users::{accept_invitation, create_user, NewUser};
+use crate::domain::password;
 use crate::state::AppState;
-use crate::store::invitations::{self, InvitationStore};
-use crate::store::{audit, users};
+use crate::store::invitations::InvitationStore;
 
 /// An invitation of a staff user.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,7 +47,7 @@ impl Validate for StaffInvitationBody {
             .email("email", &self.email)
             .length("name", &self.name, 1, 200);
         if let Some(roles) = &self.roles {
-            super::roles::check_role_keys(&mut checks, "roles", roles);
+            crate::app::roles::check_role_keys(&mut checks, "roles", roles);
             checks.ensure(
                 !roles.iter().any(|r| r == "customer"),
                 "roles",
@@ -263,65 +258,10 @@ pub async fn accept(
     body: Json<AcceptBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let digest = opaque_token::digest(&body.token);
-    // Check the token before paying for argon2: a public route must not hash for strangers.
-    let pending = invitations::by_token_digest(&state.db, &digest)
-        .await?
-        .is_some_and(|i| i.accepted_at.is_none() && i.expires_at > Utc::now());
-    if !pending {
-        return Err(ApiError::NotFound);
-    }
-    let hash = super::hash_password(body.password.clone()).await?;
     let ip = super::client_ip(&req);
-    let view = state
-        .db
-        .transaction::<_, UserView, ApiError>(|txn| {
-            Box::pin(async move {
-                let found = invitations::by_token_digest(txn, &digest)
-                    .await?
-                    .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
-                    .ok_or(ApiError::NotFound)?;
-                let store = users::UserStore::new(
-                    txn,
-                    TenantScope::by_credential(found.tenant_id, "invitation token").tenant(),
-                );
-                let mut user = store.get(found.user_id).await?.ok_or(ApiError::NotFound)?;
-                if user.status != "invited" {
-                    return Err(ApiError::NotFound);
-                }
-                let before = user_data(&user, store.team_ids(user.id).await?);
-                if let Err(rule) = password::check_policy(&body.password, &user.email) {
-                    return Err(ApiError::field("password", rule));
-                }
-                user.password_hash = Some(hash);
-                user.status = "active".into();
-                if let Some(name) = body.name {
-                    user.name = name.trim().to_string();
-                }
-                let saved = store.save(user, &IfMatch::Absent).await?;
-                invitations::mark_accepted(txn, &found, Utc::now()).await?;
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(saved.tenant_id),
-                        actor_id: Some(saved.id),
-                        action: "invitation.accepted",
-                        target_type: Some("user"),
-                        target_id: Some(saved.id),
-                        ip,
-                        details: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                let team_ids = store.team_ids(saved.id).await?;
-                let after = user_data(&saved, team_ids.clone());
-                emit_user_change(txn, saved.tenant_id, Some(saved.id), &before, after).await?;
-                Ok(UserView::new(saved, team_ids))
-            })
-        })
-        .await?;
-    state.outbox.committed();
-    Ok(HttpResponse::Ok().json(view))
+    let (user, team_ids) =
+        accept_invitation(&state, &body.token, body.password, body.name, ip).await?;
+    Ok(HttpResponse::Ok().json(UserView::new(user, team_ids)))
 }
 
 /// Registers the invitation routes.

@@ -3,21 +3,18 @@
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use kefu_platform::auth::scopes::AnyScope;
-use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
-use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::TransactionTrait;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::views::UserView;
-use crate::domain::password;
+use crate::app::passwords::{change_own_password, PasswordChange};
 use crate::state::AppState;
-use crate::store::{audit, sessions, users};
+use crate::store::{sessions, users};
 
 /// The caller's own user (404 for API-client tokens, which are not users).
 #[utoipa::path(
@@ -40,35 +37,6 @@ pub async fn me(
     ))
 }
 
-/// A password change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"current_password": "a long and unusual passphrase", "new_password": "an even longer unusual passphrase"}))]
-pub struct PasswordChange {
-    /// The password now.
-    #[schema(max_length = 256)]
-    pub current_password: String,
-    /// The new password (10–256 characters, not common).
-    #[schema(max_length = 256)]
-    pub new_password: String,
-}
-
-impl Validate for PasswordChange {
-    fn validate(&self) -> Result<(), ApiError> {
-        let mut checks = Checks::new();
-        checks.length(
-            "current_password",
-            &self.current_password,
-            1,
-            password::MAX_LENGTH,
-        );
-        if let Err(rule) = password::check_policy(&self.new_password, "") {
-            checks.fail("new_password", rule);
-        }
-        checks.finish()
-    }
-}
-
 /// Changes the caller's password; every other session is logged out.
 #[utoipa::path(
     tag = "users",
@@ -84,66 +52,9 @@ pub async fn change_password(
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id().ok_or(ApiError::NotFound)?.uuid();
-    let store = users::UserStore::new(&state.db, auth.tenant_id);
-    let mut found = store.get(user_id).await?.ok_or(ApiError::NotFound)?;
-    // The current-password check counts toward the same lock-out as logins, so a
-    // stolen access token is no unlimited password oracle.
-    let now = chrono::Utc::now();
-    let counters = crate::domain::lockout::Counters {
-        failures: found.failed_logins,
-        window_start: found.failed_window_start,
-        locked_until: found.locked_until,
-    };
-    if let Some(retry_after) = state.settings.lockout.locked_for(&counters, now) {
-        return Err(ApiError::Locked { retry_after });
-    }
-    if !super::verify_password(body.current_password.clone(), found.password_hash.clone()).await {
-        crate::store::login_counters::user_failed(
-            &state.db,
-            &state.settings.lockout,
-            found.id,
-            now,
-        )
-        .await?;
-        return Err(ApiError::field(
-            "current_password",
-            "is not your current password",
-        ));
-    }
-    if let Err(rule) = password::check_policy(&body.new_password, &found.email) {
-        return Err(ApiError::field("new_password", rule));
-    }
-    found.password_hash = Some(super::hash_password(body.new_password.clone()).await?);
-    let ctx = auth.ctx.clone();
+    let change = body.into_inner();
     let ip = super::client_ip(&req);
-    state
-        .db
-        .transaction::<_, (), ApiError>(|txn| {
-            Box::pin(async move {
-                let store = users::UserStore::new(txn, ctx.tenant_id);
-                let saved = store.save(found, &IfMatch::Absent).await?;
-                for session in sessions::list_live(txn, ctx.tenant_id.uuid(), saved.id).await? {
-                    if Some(session.id) != ctx.session_id {
-                        sessions::revoke(txn, session.id, "password_changed").await?;
-                    }
-                }
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(ctx.tenant_id.uuid()),
-                        actor_id: Some(saved.id),
-                        action: "password.changed",
-                        target_type: Some("user"),
-                        target_id: Some(saved.id),
-                        ip,
-                        details: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .await?;
+    change_own_password(&state, &auth.ctx, user_id, change, ip).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

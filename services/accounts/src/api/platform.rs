@@ -3,21 +3,20 @@
 //! Operators see tenant records only, never a tenant's data.
 
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use kefu_platform::auth::Operator;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::ApiError;
 use kefu_platform::TenantScope;
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::views::TenantView;
-use crate::app::announce::{emit_tenant_change, tenant_data};
+use crate::app::tenants::change_status;
+use crate::domain::status::TenantAction;
 use crate::domain::status::TenantStatus;
 use crate::state::AppState;
 use crate::store::{audit, tenants};
@@ -83,90 +82,6 @@ pub struct TenantListQuery {
 pub struct RotatedKey {
     /// Key id of the new signing key; the previous key keeps verifying until its tokens expire.
     pub kid: String,
-}
-
-/// What an operator asks of a tenant's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TenantAction {
-    /// Stop every token of the tenant.
-    Suspend,
-    /// Let a suspended tenant work again.
-    Restore,
-    /// Delete the tenant for good.
-    Delete,
-}
-
-impl TenantAction {
-    fn audit_action(self) -> &'static str {
-        match self {
-            Self::Suspend => "tenant.suspended",
-            Self::Restore => "tenant.restored",
-            Self::Delete => "tenant.deleted",
-        }
-    }
-}
-
-/// The status after `action`: `Ok(None)` when the tenant is already there (a retry is
-/// harmless), 409 `illegal_transition` when a deleted tenant would come back.
-pub fn next_status(
-    current: TenantStatus,
-    action: TenantAction,
-) -> Result<Option<TenantStatus>, ApiError> {
-    use TenantAction as A;
-    use TenantStatus as S;
-    match (current, action) {
-        (S::Suspended, A::Suspend) | (S::Active, A::Restore) | (S::Deleted, A::Delete) => Ok(None),
-        (S::Active, A::Suspend) => Ok(Some(S::Suspended)),
-        (S::Suspended, A::Restore) => Ok(Some(S::Active)),
-        (S::Active | S::Suspended, A::Delete) => Ok(Some(S::Deleted)),
-        (S::Deleted, A::Suspend | A::Restore) => Err(ApiError::IllegalTransition {
-            detail: "the tenant is deleted".into(),
-            allowed: Vec::new(),
-        }),
-    }
-}
-
-/// Applies `action` to a tenant in one transaction, with its audit entry.
-async fn change_status(
-    state: &AppState,
-    operator: &Operator,
-    id: Uuid,
-    action: TenantAction,
-    ip: Option<String>,
-) -> Result<TenantView, ApiError> {
-    let operator_id = operator.operator_id;
-    let saved = state
-        .db
-        .transaction::<_, _, ApiError>(|txn| {
-            Box::pin(async move {
-                let mut tenant = tenants::get(txn, TenantScope::by_credential(id, "operator token").tenant()).await?.ok_or(ApiError::NotFound)?;
-                let current = TenantStatus::parse(&tenant.status)
-                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("tenant {id} has unknown status {}", tenant.status)))?;
-                let Some(next) = next_status(current, action)? else {
-                    return Ok(tenant);
-                };
-                let before = tenant_data(&tenant);
-                tenant.status = next.as_str().into();
-                let mut details = serde_json::json!({"by": "platform_operator", "from": current.as_str(), "to": next.as_str()});
-                if next == TenantStatus::Deleted {
-                    tenant.deleted_at = Some(Utc::now());
-                    details["rows_purged"] = crate::store::tenant_purge::purge(txn, id).await?.into();
-                }
-                let saved = tenants::save(txn, tenant).await?;
-                emit_tenant_change(txn, Some(operator_id), &before, tenant_data(&saved)).await?;
-                // Recorded in the tenant's own log so its owner can see what the platform did;
-                // after a purge it is the one entry left, the record of the deletion.
-                audit::record(txn, audit::AuditRecord {
-                    tenant_id: Some(saved.id), actor_id: Some(operator_id), action: action.audit_action(),
-                    target_type: Some("tenant"), target_id: Some(saved.id), ip,
-                    details,
-                }).await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    state.outbox.committed();
-    Ok(TenantView::from(saved))
 }
 
 /// Lists every tenant, oldest first.
@@ -237,13 +152,13 @@ pub async fn suspend_tenant(
 ) -> Result<HttpResponse, ApiError> {
     let view = change_status(
         &state,
-        &operator,
+        operator.operator_id,
         id.into_inner(),
         TenantAction::Suspend,
         super::client_ip(&req),
     )
     .await?;
-    Ok(super::with_etag(view.version, &view))
+    Ok(super::with_etag(view.version, &TenantView::from(view)))
 }
 
 /// Restores a suspended tenant. Restoring an active tenant changes nothing; a deleted
@@ -263,13 +178,13 @@ pub async fn restore_tenant(
 ) -> Result<HttpResponse, ApiError> {
     let view = change_status(
         &state,
-        &operator,
+        operator.operator_id,
         id.into_inner(),
         TenantAction::Restore,
         super::client_ip(&req),
     )
     .await?;
-    Ok(super::with_etag(view.version, &view))
+    Ok(super::with_etag(view.version, &TenantView::from(view)))
 }
 
 /// Deletes a tenant: status `deleted` with `deleted_at` set, every token of it refused
@@ -291,7 +206,7 @@ pub async fn delete_tenant(
 ) -> Result<HttpResponse, ApiError> {
     change_status(
         &state,
-        &operator,
+        operator.operator_id,
         id.into_inner(),
         TenantAction::Delete,
         super::client_ip(&req),
@@ -338,41 +253,4 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(suspend_tenant)
         .service(restore_tenant)
         .service(delete_tenant);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use TenantAction as A;
-    use TenantStatus as S;
-
-    #[test]
-    fn transitions_and_harmless_retries() {
-        assert_eq!(
-            next_status(S::Active, A::Suspend).ok(),
-            Some(Some(S::Suspended))
-        );
-        assert_eq!(
-            next_status(S::Suspended, A::Restore).ok(),
-            Some(Some(S::Active))
-        );
-        assert_eq!(
-            next_status(S::Suspended, A::Delete).ok(),
-            Some(Some(S::Deleted))
-        );
-        assert_eq!(next_status(S::Suspended, A::Suspend).ok(), Some(None));
-        assert_eq!(next_status(S::Deleted, A::Delete).ok(), Some(None));
-    }
-
-    #[test]
-    fn a_deleted_tenant_stays_deleted() {
-        assert!(matches!(
-            next_status(S::Deleted, A::Restore),
-            Err(ApiError::IllegalTransition { .. })
-        ));
-        assert!(matches!(
-            next_status(S::Deleted, A::Suspend),
-            Err(ApiError::IllegalTransition { .. })
-        ));
-    }
 }

@@ -9,18 +9,15 @@ use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
 use kefu_platform::validation::Validate;
 use kefu_platform::ApiError;
-use kefu_platform::TenantScope;
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::views::TenantView;
-use crate::app::announce::{emit_tenant_change, tenant_data};
+use crate::app::tenants::change_plan_of;
 use crate::domain::plans::Plan;
 use crate::state::AppState;
-use crate::store::{audit, tenants};
 
 /// What an operator may change on a tenant.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -53,49 +50,15 @@ pub async fn change_plan(
     req: HttpRequest,
     body: Json<TenantPlanPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let plan = body.into_inner().plan;
-    let id = id.into_inner();
-    let ip = super::client_ip(&req);
-    let saved = state
-        .db
-        .transaction::<_, _, ApiError>(|txn| {
-            Box::pin(async move {
-                let mut tenant = tenants::get(
-                    txn,
-                    TenantScope::by_credential(id, "operator token").tenant(),
-                )
-                .await?
-                .ok_or(ApiError::NotFound)?;
-                if_match.check(tenant.version)?;
-                if tenant.status == "deleted" {
-                    return Err(ApiError::conflict(
-                        "tenant_deleted",
-                        "a deleted tenant has no plan to change",
-                    ));
-                }
-                let before = tenant_data(&tenant);
-                tenant.plan = plan.as_str().into();
-                let saved = tenants::save(txn, tenant).await?;
-                let actor = Some(operator.operator_id);
-                emit_tenant_change(txn, actor, &before, tenant_data(&saved)).await?;
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(saved.id),
-                        actor_id: Some(operator.operator_id),
-                        action: "tenant.plan_changed",
-                        target_type: Some("tenant"),
-                        target_id: Some(saved.id),
-                        ip,
-                        details: serde_json::json!({"from": before.plan, "to": saved.plan}),
-                    },
-                )
-                .await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    state.outbox.committed();
+    let saved = change_plan_of(
+        &state,
+        operator.operator_id,
+        id.into_inner(),
+        if_match,
+        body.into_inner().plan,
+        super::client_ip(&req),
+    )
+    .await?;
     Ok(super::with_etag(saved.version, &TenantView::from(saved)))
 }
 

@@ -7,7 +7,6 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{Duration, Utc};
 use kefu_platform::TenantScope;
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,9 +14,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::domain::lockout::Counters;
 use crate::domain::opaque_token;
 use crate::state::AppState;
-use crate::store::entities::{operator, tenant};
+use crate::store::entities::tenant;
 use crate::store::{
-    api_clients, audit, decode_list, login_counters, roles, sessions, tenants, users,
+    api_clients, audit, decode_list, login_counters, operators, roles, sessions, tenants, users,
 };
 use crate::tokens::{self, Principal, TokenResponse};
 
@@ -334,11 +333,7 @@ async fn operator_login(
     ip: Option<String>,
     user_agent: Option<String>,
 ) -> anyhow::Result<HttpResponse> {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let found = operator::Entity::find()
-        .filter(operator::Column::Email.eq(users::normalize_email(email)))
-        .one(&state.db)
-        .await?;
+    let found = operators::find_by_email(&state.db, email).await?;
     let Some(found) = found else {
         super::verify_password(secret.to_string(), None).await;
         return Ok(invalid_grant());
@@ -567,15 +562,11 @@ async fn client_credentials_grant(
 #[get("/.well-known/jwks.json")]
 pub async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, kefu_platform::ApiError> {
     // The database down is a 503 the key set's readers retry, not a 500.
-    let set =
-        state
-            .keyring
-            .jwks()
-            .await
-            .map_err(|error| match error.downcast::<sea_orm::DbErr>() {
-                Ok(db) => kefu_platform::ApiError::from(db),
-                Err(error) => kefu_platform::ApiError::internal(error),
-            })?;
+    let set = state
+        .keyring
+        .jwks()
+        .await
+        .map_err(kefu_platform::ApiError::from_failure)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(set))

@@ -2,7 +2,6 @@
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
-use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
 use kefu_platform::json::Json;
@@ -10,21 +9,17 @@ use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, Authz};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::views::{UserPage, UserView};
-use crate::app::announce::{emit_user_change, user_data};
 pub use crate::app::users::InvitationIssued;
-use crate::app::users::{
-    check_roles_grantable, check_teams, create_user, ensure_outranks, unique, Created, NewUser,
-};
+use crate::app::users::{create_user, update_user, Created, NewUser, UserPatch};
 use crate::domain::password;
 use crate::state::AppState;
-use crate::store::{audit, decode_list, encode_list, users};
+use crate::store::users;
 
 /// A new user. Without `password` the user is invited and must accept.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -62,7 +57,7 @@ impl Validate for NewUserBody {
         if let Some(roles) = &self.roles {
             checks.ensure(!roles.is_empty(), "roles", "must name at least one role");
             checks.ensure(roles.len() <= 20, "roles", "must name at most 20 roles");
-            super::roles::check_role_key_lengths(&mut checks, "roles", roles);
+            crate::app::roles::check_role_key_lengths(&mut checks, "roles", roles);
         }
         checks.ensure(
             self.team_ids.len() <= 50,
@@ -220,7 +215,7 @@ pub async fn list(
             "role",
             query.role.as_deref(),
             0,
-            super::roles::MAX_ROLE_KEY_LEN,
+            crate::app::roles::MAX_ROLE_KEY_LEN,
         )
         .length_opt("email", query.email.as_deref(), 0, 254)
         .finish()?;
@@ -275,48 +270,6 @@ pub async fn get_one(
     ))
 }
 
-/// A status an administrator can set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SettableStatus {
-    /// Can log in again.
-    Active,
-    /// Cannot log in; live sessions are revoked.
-    Disabled,
-}
-
-/// Changes to a user; absent fields stay as they are.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"roles": ["agent", "engineer"], "status": "active"}))]
-pub struct UserPatch {
-    /// Full name (1–200 characters).
-    #[schema(max_length = 200)]
-    pub name: Option<String>,
-    /// Phone number (3–40 characters).
-    #[schema(max_length = 40)]
-    pub phone: Option<String>,
-    /// Role keys, 1–20 (replaces the list).
-    #[schema(value_type = Option<Vec<MaxChars<40>>>, inline, min_items = 1, max_items = 20)]
-    pub roles: Option<Vec<String>>,
-    /// Teams (replaces the list).
-    pub team_ids: Option<Vec<Uuid>>,
-    /// `active` or `disabled`.
-    pub status: Option<SettableStatus>,
-}
-
-impl Validate for UserPatch {
-    fn validate(&self) -> Result<(), ApiError> {
-        let mut checks = Checks::new();
-        checks.length_opt("name", self.name.as_deref(), 1, 200);
-        checks.length_opt("phone", self.phone.as_deref(), 3, 40);
-        if let Some(roles) = &self.roles {
-            super::roles::check_role_keys(&mut checks, "roles", roles);
-        }
-        checks.finish()
-    }
-}
-
 /// Updates a user: name, phone, roles, teams, status (`If-Match` guards against lost updates).
 #[utoipa::path(
     tag = "users",
@@ -334,103 +287,17 @@ pub async fn update(
     req: HttpRequest,
     body: Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let patch = body.into_inner();
-    let ctx = auth.ctx.clone();
-    let id = *id;
-    let ip = super::client_ip(&req);
-    let view = state
-        .db
-        .transaction::<_, UserView, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = users::UserStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                let before = user_data(&found, store.team_ids(found.id).await?);
-                let old_roles = decode_list(&found.roles);
-                if let Some(name) = patch.name {
-                    found.name = name.trim().to_string();
-                }
-                if let Some(phone) = patch.phone {
-                    found.phone = Some(phone).filter(|p| !p.is_empty());
-                }
-                if patch.roles.is_some() || patch.status.is_some() {
-                    // Changing someone's roles or status needs every scope they hold now.
-                    ensure_outranks(txn, &ctx, &old_roles).await?;
-                }
-                if let Some(new_roles) = &patch.roles {
-                    if found.customer_id.is_some() || new_roles.iter().any(|r| r == "customer") {
-                        return Err(ApiError::field("roles", "portal users keep exactly the `customer` role"));
-                    }
-                    check_roles_grantable(txn, &ctx, new_roles).await?;
-                    found.roles = encode_list(new_roles);
-                }
-                let mut disabled = false;
-                if let Some(status) = patch.status {
-                    if status == SettableStatus::Disabled && found.id == ctx.actor {
-                        return Err(ApiError::conflict("cannot_disable_self", "you cannot disable your own account"));
-                    }
-                    match (status, found.status.as_str()) {
-                        (SettableStatus::Disabled, s) if s != "disabled" => {
-                            found.status = "disabled".into();
-                            disabled = true;
-                        }
-                        (SettableStatus::Active, "disabled") => {
-                            found.status = if found.password_hash.is_some() { "active" } else { "invited" }.into();
-                        }
-                        _ => {}
-                    }
-                }
-                let roles_changed = decode_list(&found.roles) != old_roles;
-                if (roles_changed || disabled) && old_roles.iter().any(|r| r == "owner") {
-                    let still_owner = decode_list(&found.roles).iter().any(|r| r == "owner") && !disabled;
-                    if !still_owner && active_owners(txn, &ctx).await? <= 1 {
-                        return Err(ApiError::conflict("last_owner", "the tenant must keep at least one active owner"));
-                    }
-                }
-                if let Some(team_ids) = &patch.team_ids {
-                    if found.customer_id.is_some() && !team_ids.is_empty() {
-                        return Err(ApiError::field("team_ids", "portal users do not join teams"));
-                    }
-                    let team_ids = unique(team_ids);
-                    check_teams(txn, &ctx, &team_ids).await?;
-                    store.set_teams(found.id, &team_ids).await?;
-                }
-                let saved = store.save(found, &if_match).await?;
-                if disabled {
-                    store.revoke_sessions(saved.id, "user_disabled").await?;
-                }
-                let action = if disabled { Some("user.disabled") } else if roles_changed { Some("user.roles_changed") } else { None };
-                if let Some(action) = action {
-                    audit::record(txn, audit::AuditRecord {
-                        tenant_id: Some(ctx.tenant_id.uuid()), actor_id: Some(ctx.actor), action,
-                        target_type: Some("user"), target_id: Some(saved.id), ip,
-                        details: serde_json::json!({"old_roles": old_roles, "roles": decode_list(&saved.roles)}),
-                    }).await?;
-                }
-                let team_ids = store.team_ids(saved.id).await?;
-                let after = user_data(&saved, team_ids.clone());
-                emit_user_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
-                Ok(UserView::new(saved, team_ids))
-            })
-        })
-        .await?;
-    state.outbox.committed();
+    let (saved, team_ids) = update_user(
+        &state,
+        &auth.ctx,
+        *id,
+        &if_match,
+        body.into_inner(),
+        super::client_ip(&req),
+    )
+    .await?;
+    let view = UserView::new(saved, team_ids);
     Ok(super::with_etag(view.version, &view))
-}
-
-async fn active_owners(txn: &DatabaseTransaction, ctx: &TenantContext) -> Result<usize, ApiError> {
-    let page = kefu_platform::pagination::PageRequest {
-        limit: 1000,
-        after: None,
-    };
-    let filter = users::UserFilter {
-        status: Some("active".into()),
-        role: Some("owner".into()),
-        ..Default::default()
-    };
-    Ok(users::UserStore::new(txn, ctx.tenant_id)
-        .list(&filter, page)
-        .await?
-        .len())
 }
 
 /// Registers the user routes (after `/users/me…`, which must win over `/users/{id}`).

@@ -2,6 +2,9 @@
 //! nothing here knows about HTTP.
 
 pub mod announce;
+pub mod api_clients;
 pub mod passwords;
+pub mod roles;
+pub mod teams;
 pub mod tenants;
 pub mod users;

@@ -4,19 +4,22 @@
 use chrono::{DateTime, Duration, Utc};
 use kefu_events::catalogue::accounts::UserCreated;
 use kefu_platform::auth::TenantContext;
+use kefu_platform::concurrency::IfMatch;
+use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::ApiError;
-use kefu_platform::TenantId;
+use kefu_platform::{TenantId, TenantScope};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::app::announce::{emit, user_data};
-use crate::domain::opaque_token;
+use crate::app::announce::{emit, emit_user_change, user_data};
 use crate::domain::plans::Plan;
+use crate::domain::{opaque_token, password};
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::entities::user;
-use crate::store::{audit, encode_list, roles, teams, tenants, users};
+use crate::store::{audit, decode_list, encode_list, invitations, roles, teams, tenants, users};
 
 /// An invitation to accept, returned once when a user is invited.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -79,7 +82,7 @@ pub async fn create_user(
                 let store = users::UserStore::new(txn, ctx.tenant_id);
                 if store.find_by_email(&new.email).await?.is_some() {
                     return Err(ApiError::conflict(
-                        "email_taken",
+                        error_codes::EMAIL_TAKEN,
                         "a user with this email exists in the tenant",
                     ));
                 }
@@ -125,7 +128,10 @@ pub async fn create_user(
                     .map_err(|e| {
                         ApiError::taken_or(
                             e,
-                            ("email_taken", "a user with this email exists in the tenant"),
+                            (
+                                error_codes::EMAIL_TAKEN,
+                                "a user with this email exists in the tenant",
+                            ),
                         )
                     })?;
                 store.set_teams(created.id, &team_ids).await?;
@@ -276,4 +282,222 @@ pub async fn check_teams(
         ));
     }
     Ok(())
+}
+
+/// Accepts an invitation by its token: sets the password and activates the user. Single use.
+pub async fn accept_invitation(
+    state: &AppState,
+    token: &str,
+    password: String,
+    name: Option<String>,
+    ip: Option<String>,
+) -> Result<(user::Model, Vec<Uuid>), ApiError> {
+    let digest = opaque_token::digest(token);
+    // Check the token before paying for argon2: a public route must not hash for strangers.
+    let pending = invitations::by_token_digest(&state.db, &digest)
+        .await?
+        .is_some_and(|i| i.accepted_at.is_none() && i.expires_at > Utc::now());
+    if !pending {
+        return Err(ApiError::NotFound);
+    }
+    let hash = super::passwords::hash_password(password.clone()).await?;
+    let accepted = state
+        .db
+        .transaction::<_, _, ApiError>(|txn| {
+            Box::pin(async move {
+                let found = invitations::by_token_digest(txn, &digest)
+                    .await?
+                    .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
+                    .ok_or(ApiError::NotFound)?;
+                let store = users::UserStore::new(
+                    txn,
+                    TenantScope::by_credential(found.tenant_id, "invitation token").tenant(),
+                );
+                let mut user = store.get(found.user_id).await?.ok_or(ApiError::NotFound)?;
+                if user.status != "invited" {
+                    return Err(ApiError::NotFound);
+                }
+                let before = user_data(&user, store.team_ids(user.id).await?);
+                if let Err(rule) = password::check_policy(&password, &user.email) {
+                    return Err(ApiError::field("password", rule));
+                }
+                user.password_hash = Some(hash);
+                user.status = "active".into();
+                if let Some(name) = name {
+                    user.name = name.trim().to_string();
+                }
+                let saved = store.save(user, &IfMatch::Absent).await?;
+                invitations::mark_accepted(txn, &found, Utc::now()).await?;
+                audit::record(
+                    txn,
+                    audit::AuditRecord {
+                        tenant_id: Some(saved.tenant_id),
+                        actor_id: Some(saved.id),
+                        action: "invitation.accepted",
+                        target_type: Some("user"),
+                        target_id: Some(saved.id),
+                        ip,
+                        details: serde_json::json!({}),
+                    },
+                )
+                .await?;
+                let team_ids = store.team_ids(saved.id).await?;
+                let after = user_data(&saved, team_ids.clone());
+                emit_user_change(txn, saved.tenant_id, Some(saved.id), &before, after).await?;
+                Ok((saved, team_ids))
+            })
+        })
+        .await?;
+    state.outbox.committed();
+    Ok(accepted)
+}
+
+/// A status an administrator can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SettableStatus {
+    /// Can log in again.
+    Active,
+    /// Cannot log in; live sessions are revoked.
+    Disabled,
+}
+
+/// Changes to a user; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"roles": ["agent", "engineer"], "status": "active"}))]
+pub struct UserPatch {
+    /// Full name (1–200 characters).
+    #[schema(max_length = 200)]
+    pub name: Option<String>,
+    /// Phone number (3–40 characters).
+    #[schema(max_length = 40)]
+    pub phone: Option<String>,
+    /// Role keys, 1–20 (replaces the list).
+    #[schema(value_type = Option<Vec<MaxChars<40>>>, inline, min_items = 1, max_items = 20)]
+    pub roles: Option<Vec<String>>,
+    /// Teams (replaces the list).
+    pub team_ids: Option<Vec<Uuid>>,
+    /// `active` or `disabled`.
+    pub status: Option<SettableStatus>,
+}
+
+impl Validate for UserPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.length_opt("name", self.name.as_deref(), 1, 200);
+        checks.length_opt("phone", self.phone.as_deref(), 3, 40);
+        if let Some(roles) = &self.roles {
+            crate::app::roles::check_role_keys(&mut checks, "roles", roles);
+        }
+        checks.finish()
+    }
+}
+
+/// Changes a user's name, phone, roles, teams or status in one transaction. The caller
+/// must outrank the user to change roles or status; the tenant keeps an active owner.
+pub async fn update_user(
+    state: &AppState,
+    ctx: &TenantContext,
+    id: Uuid,
+    if_match: &IfMatch,
+    patch: UserPatch,
+    ip: Option<String>,
+) -> Result<(user::Model, Vec<Uuid>), ApiError> {
+    let ctx = ctx.clone();
+    let if_match = if_match.clone();
+    let updated = state
+        .db
+        .transaction::<_, _, ApiError>(|txn| {
+            Box::pin(async move {
+                let store = users::UserStore::new(txn, ctx.tenant_id);
+                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+                let before = user_data(&found, store.team_ids(found.id).await?);
+                let old_roles = decode_list(&found.roles);
+                if let Some(name) = patch.name {
+                    found.name = name.trim().to_string();
+                }
+                if let Some(phone) = patch.phone {
+                    found.phone = Some(phone).filter(|p| !p.is_empty());
+                }
+                if patch.roles.is_some() || patch.status.is_some() {
+                    // Changing someone's roles or status needs every scope they hold now.
+                    ensure_outranks(txn, &ctx, &old_roles).await?;
+                }
+                if let Some(new_roles) = &patch.roles {
+                    if found.customer_id.is_some() || new_roles.iter().any(|r| r == "customer") {
+                        return Err(ApiError::field("roles", "portal users keep exactly the `customer` role"));
+                    }
+                    check_roles_grantable(txn, &ctx, new_roles).await?;
+                    found.roles = encode_list(new_roles);
+                }
+                let mut disabled = false;
+                if let Some(status) = patch.status {
+                    if status == SettableStatus::Disabled && found.id == ctx.actor {
+                        return Err(ApiError::conflict(error_codes::CANNOT_DISABLE_SELF, "you cannot disable your own account"));
+                    }
+                    match (status, found.status.as_str()) {
+                        (SettableStatus::Disabled, s) if s != "disabled" => {
+                            found.status = "disabled".into();
+                            disabled = true;
+                        }
+                        (SettableStatus::Active, "disabled") => {
+                            found.status = if found.password_hash.is_some() { "active" } else { "invited" }.into();
+                        }
+                        _ => {}
+                    }
+                }
+                let roles_changed = decode_list(&found.roles) != old_roles;
+                if (roles_changed || disabled) && old_roles.iter().any(|r| r == "owner") {
+                    let still_owner = decode_list(&found.roles).iter().any(|r| r == "owner") && !disabled;
+                    if !still_owner && active_owners(txn, &ctx).await? <= 1 {
+                        return Err(ApiError::conflict(error_codes::LAST_OWNER, "the tenant must keep at least one active owner"));
+                    }
+                }
+                if let Some(team_ids) = &patch.team_ids {
+                    if found.customer_id.is_some() && !team_ids.is_empty() {
+                        return Err(ApiError::field("team_ids", "portal users do not join teams"));
+                    }
+                    let team_ids = unique(team_ids);
+                    check_teams(txn, &ctx, &team_ids).await?;
+                    store.set_teams(found.id, &team_ids).await?;
+                }
+                let saved = store.save(found, &if_match).await?;
+                if disabled {
+                    store.revoke_sessions(saved.id, "user_disabled").await?;
+                }
+                let action = if disabled { Some("user.disabled") } else if roles_changed { Some("user.roles_changed") } else { None };
+                if let Some(action) = action {
+                    audit::record(txn, audit::AuditRecord {
+                        tenant_id: Some(ctx.tenant_id.uuid()), actor_id: Some(ctx.actor), action,
+                        target_type: Some("user"), target_id: Some(saved.id), ip,
+                        details: serde_json::json!({"old_roles": old_roles, "roles": decode_list(&saved.roles)}),
+                    }).await?;
+                }
+                let team_ids = store.team_ids(saved.id).await?;
+                let after = user_data(&saved, team_ids.clone());
+                emit_user_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
+                Ok((saved, team_ids))
+            })
+        })
+        .await?;
+    state.outbox.committed();
+    Ok(updated)
+}
+
+/// How many active owners the tenant has (up to 1000: one more than one is all it asks).
+async fn active_owners(txn: &DatabaseTransaction, ctx: &TenantContext) -> Result<usize, ApiError> {
+    let page = kefu_platform::pagination::PageRequest {
+        limit: 1000,
+        after: None,
+    };
+    let filter = users::UserFilter {
+        status: Some("active".into()),
+        role: Some("owner".into()),
+        ..Default::default()
+    };
+    Ok(users::UserStore::new(txn, ctx.tenant_id)
+        .list(&filter, page)
+        .await?
+        .len())
 }

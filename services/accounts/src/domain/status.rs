@@ -44,3 +44,82 @@ macro_rules! str_enum {
 
 str_enum!(TenantStatus { Active => "active", Suspended => "suspended", Deleted => "deleted" });
 str_enum!(UserStatus { Invited => "invited", Active => "active", Disabled => "disabled" });
+
+/// What an operator asks of a tenant's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantAction {
+    /// Stop every token of the tenant.
+    Suspend,
+    /// Let a suspended tenant work again.
+    Restore,
+    /// Delete the tenant for good.
+    Delete,
+}
+
+impl TenantAction {
+    /// The audit action that records it.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            Self::Suspend => "tenant.suspended",
+            Self::Restore => "tenant.restored",
+            Self::Delete => "tenant.deleted",
+        }
+    }
+}
+
+/// The status after `action`: `Ok(None)` when the tenant is already there (a retry is
+/// harmless), 409 `illegal_transition` when a deleted tenant would come back.
+pub fn next_status(
+    current: TenantStatus,
+    action: TenantAction,
+) -> Result<Option<TenantStatus>, kefu_platform::ApiError> {
+    use TenantAction as A;
+    use TenantStatus as S;
+    match (current, action) {
+        (S::Suspended, A::Suspend) | (S::Active, A::Restore) | (S::Deleted, A::Delete) => Ok(None),
+        (S::Active, A::Suspend) => Ok(Some(S::Suspended)),
+        (S::Suspended, A::Restore) => Ok(Some(S::Active)),
+        (S::Active | S::Suspended, A::Delete) => Ok(Some(S::Deleted)),
+        (S::Deleted, A::Suspend | A::Restore) => Err(kefu_platform::ApiError::IllegalTransition {
+            detail: "the tenant is deleted".into(),
+            allowed: Vec::new(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TenantAction as A;
+    use TenantStatus as S;
+
+    #[test]
+    fn transitions_and_harmless_retries() {
+        assert_eq!(
+            next_status(S::Active, A::Suspend).ok(),
+            Some(Some(S::Suspended))
+        );
+        assert_eq!(
+            next_status(S::Suspended, A::Restore).ok(),
+            Some(Some(S::Active))
+        );
+        assert_eq!(
+            next_status(S::Suspended, A::Delete).ok(),
+            Some(Some(S::Deleted))
+        );
+        assert_eq!(next_status(S::Suspended, A::Suspend).ok(), Some(None));
+        assert_eq!(next_status(S::Deleted, A::Delete).ok(), Some(None));
+    }
+
+    #[test]
+    fn a_deleted_tenant_stays_deleted() {
+        assert!(matches!(
+            next_status(S::Deleted, A::Restore),
+            Err(kefu_platform::ApiError::IllegalTransition { .. })
+        ));
+        assert!(matches!(
+            next_status(S::Deleted, A::Suspend),
+            Err(kefu_platform::ApiError::IllegalTransition { .. })
+        ));
+    }
+}

@@ -1,7 +1,7 @@
 //! Platform operators (no tenant), created with `kefu operator create`.
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::entities::operator;
@@ -30,4 +30,15 @@ pub async fn create(
         .exec(conn)
         .await?;
     Ok(model)
+}
+
+/// The operator with `email` (compared normalized), if any.
+pub async fn find_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<operator::Model>, DbErr> {
+    operator::Entity::find()
+        .filter(operator::Column::Email.eq(normalize_email(email)))
+        .one(conn)
+        .await
 }

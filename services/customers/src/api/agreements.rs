@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::app::customers::live_customer;
 use crate::domain::agreements::AgreementStatus;
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::agreements::AgreementStore;
 use crate::store::entities::agreement;
@@ -326,7 +327,7 @@ pub async fn update_agreement(
                 if edits {
                     if !status.editable() {
                         return Err(ApiError::conflict(
-                            "agreement_not_editable",
+                            error_codes::AGREEMENT_NOT_EDITABLE,
                             format!("a {} agreement's terms are fixed", status.as_str()),
                         ));
                     }

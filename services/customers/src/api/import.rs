@@ -16,6 +16,7 @@ use crate::app::customers::{self, Background, Needs, NewCustomerBody};
 use crate::domain::fields::{
     ContactChannel, Kind, Lifecycle, ManagementClass, MarketingType, Position, RelationshipLevel,
 };
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::contacts::ContactStore;
 use crate::store::entities::contact;
@@ -195,7 +196,12 @@ pub async fn import_customers(
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ApiError::bad_request("malformed_csv", format!("unreadable header: {e}")))?
+        .map_err(|e| {
+            ApiError::bad_request(
+                error_codes::MALFORMED_CSV,
+                format!("unreadable header: {e}"),
+            )
+        })?
         .clone();
     for required in ["external_id", "kind", "name"] {
         if !headers.iter().any(|h| h == required) {
@@ -253,7 +259,7 @@ pub async fn import_customers(
         match imported {
             Ok(()) => report.created += 1,
             Err(ApiError::Conflict {
-                code: "external_id_taken",
+                code: error_codes::EXTERNAL_ID_TAKEN,
                 ..
             }) => report.already_imported += 1,
             Err(other) => return Err(other),

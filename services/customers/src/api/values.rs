@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::app::customers::live_customer;
 use crate::domain::value::{analyse, Analysis, ValueRecord};
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::entities::value_record;
 use crate::store::settings;
@@ -233,7 +234,7 @@ pub async fn create_value(
                 let store = ValueStore::new(txn, ctx.tenant_id);
                 let taken = || {
                     ApiError::conflict(
-                        "value_year_taken",
+                        error_codes::VALUE_YEAR_TAKEN,
                         "the customer has a value record for this year; change that one",
                     )
                 };

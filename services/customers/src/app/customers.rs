@@ -16,6 +16,7 @@ use crate::app::announce::{emit_change, emit_created};
 use crate::domain::fields::{
     normalize_tag, Kind, Lifecycle, ManagementClass, MarketingType, Position, RelationshipLevel,
 };
+use crate::error_codes;
 use crate::store::customers::CustomerStore;
 use crate::store::encode_list;
 use crate::store::entities::{customer, lifecycle_change};
@@ -333,7 +334,7 @@ pub async fn create(
     if let Some(external) = &body.external_id {
         if store.by_external_id(external).await?.is_some() {
             return Err(ApiError::conflict(
-                "external_id_taken",
+                error_codes::EXTERNAL_ID_TAKEN,
                 "a customer with this external id exists",
             ));
         }

@@ -5,30 +5,15 @@ use chrono::{DateTime, Utc};
 use kefu_events::catalogue::customers::{CustomerMerged, CustomerMergedData};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter};
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use crate::app::announce::{customer_data, emit};
+use crate::store::belongings;
 use crate::store::customers::CustomerStore;
-use crate::store::entities::{
-    agreement, care_plan, contact, customer, customer_score, customer_ticket, follow_up,
-    interaction, pain_point,
-};
+use crate::store::entities::customer;
 use crate::store::values::ValueStore;
 use crate::store::{decode_list, encode_list};
-
-/// Re-points every row of `table`'s customer column from `from` to `to`.
-macro_rules! repoint {
-    ($txn:expr, $tenant:expr, $entity:ident, $from:expr, $to:expr) => {
-        kefu_platform::store::TenantStore::<_, $entity::Entity>::new($txn, $tenant)
-            .update_many()
-            .col_expr($entity::Column::CustomerId, Expr::value($to))
-            .filter($entity::Column::CustomerId.eq($from))
-            .exec($txn)
-            .await?
-    };
-}
 
 /// Value records of the merged-away customer join the survivor's: a year both have is
 /// added into the survivor's record (the business was split across the two records).
@@ -76,14 +61,7 @@ pub async fn merge(
 ) -> Result<customer::Model, ApiError> {
     let t = tenant.uuid();
     let (from, to) = (merged.id, survivor.id);
-    repoint!(txn, tenant, contact, from, to);
-    repoint!(txn, tenant, interaction, from, to);
-    repoint!(txn, tenant, agreement, from, to);
-    repoint!(txn, tenant, pain_point, from, to);
-    repoint!(txn, tenant, customer_ticket, from, to);
-    repoint!(txn, tenant, customer_score, from, to);
-    repoint!(txn, tenant, care_plan, from, to);
-    repoint!(txn, tenant, follow_up, from, to);
+    belongings::move_to(txn, tenant, from, to).await?;
     merge_values(txn, tenant, from, to, now).await?;
 
     let store = CustomerStore::new(txn, tenant);

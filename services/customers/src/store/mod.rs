@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod agreements;
 pub mod all_tenants;
+pub mod belongings;
 pub mod care;
 pub mod contacts;
 pub mod customers;

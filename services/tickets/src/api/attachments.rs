@@ -21,6 +21,7 @@ use crate::app::access::Caller;
 use crate::app::tickets::visible_ticket;
 use crate::attachments::{limit_for_plan, object_key, safe_filename, sniff};
 use crate::domain::history::changed_fields;
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::attachments::AttachmentStore;
 use crate::store::comments::CommentStore;
@@ -129,7 +130,7 @@ pub async fn upload_attachment(
     }
     if body.is_empty() {
         return Err(ApiError::bad_request(
-            "empty_file",
+            error_codes::EMPTY_FILE,
             "the request body is the file; it was empty",
         ));
     }

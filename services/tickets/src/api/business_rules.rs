@@ -238,7 +238,7 @@ pub struct RuleList {
 }
 
 async fn list(state: &AppState, tenant: TenantId, kind: &str) -> Result<HttpResponse, ApiError> {
-    let items = rules_of(state, tenant).of_kind(kind).await?;
+    let items = RuleStore::new(&state.db, tenant).of_kind(kind).await?;
     Ok(HttpResponse::Ok().json(RuleList {
         items: items.into_iter().map(RuleView::from).collect(),
     }))
@@ -250,14 +250,10 @@ async fn find(
     kind: &str,
     id: Uuid,
 ) -> Result<business_rule::Model, ApiError> {
-    rules_of(state, tenant)
+    RuleStore::new(&state.db, tenant)
         .get(kind, id)
         .await?
         .ok_or(ApiError::NotFound)
-}
-
-fn rules_of(state: &AppState, tenant: TenantId) -> RuleStore<'_, sea_orm::DatabaseConnection> {
-    RuleStore::new(&state.db, tenant)
 }
 
 async fn create(
@@ -272,7 +268,7 @@ async fn create(
         "time".into()
     };
     check_rule(kind, &event, &body.conditions, &body.actions)?;
-    let last = rules_of(state, tenant)
+    let last = RuleStore::new(&state.db, tenant)
         .of_kind(kind)
         .await?
         .iter()
@@ -294,7 +290,7 @@ async fn create(
         created_at: now,
         updated_at: now,
     };
-    let model = rules_of(state, tenant).insert(model).await?;
+    let model = RuleStore::new(&state.db, tenant).insert(model).await?;
     let path = if kind == "trigger" {
         "triggers"
     } else {
@@ -340,7 +336,9 @@ async fn update(
         rule.active = active;
     }
     rule.updated_at = state.clock.now();
-    let rule = rules_of(state, tenant).save(rule, &if_match).await?;
+    let rule = RuleStore::new(&state.db, tenant)
+        .save(rule, &if_match)
+        .await?;
     Ok(with_etag(rule.version, &RuleView::from(rule)))
 }
 
@@ -351,7 +349,7 @@ async fn remove(
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
     let rule = find(state, tenant, kind, id).await?;
-    rules_of(state, tenant).delete(rule.id).await?;
+    RuleStore::new(&state.db, tenant).delete(rule.id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

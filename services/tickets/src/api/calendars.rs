@@ -4,6 +4,7 @@ use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{NaiveDate, NaiveTime};
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead};
 use kefu_platform::concurrency::IfMatch;
+use kefu_platform::error::ErrorCode;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 use crate::app::clocks::calendar_of;
 use crate::domain::calendar::OpeningHours;
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::entities::calendar;
 use crate::store::sla::SlaStore;
@@ -323,7 +325,7 @@ pub async fn create_calendar(
     let store = SlaStore::new(&state.db, auth.tenant_id);
     if store.calendars().await?.iter().any(|c| c.name == row.name) {
         return Err(ApiError::conflict(
-            "calendar_name_taken",
+            error_codes::CALENDAR_NAME_TAKEN,
             "a calendar with this name exists",
         ));
     }
@@ -339,7 +341,10 @@ pub async fn create_calendar(
 }
 
 /// A 409 when a save collides with another's name (a rename included).
-const NAME_TAKEN: (&str, &str) = ("calendar_name_taken", "a calendar with this name exists");
+const NAME_TAKEN: (ErrorCode, &str) = (
+    error_codes::CALENDAR_NAME_TAKEN,
+    "a calendar with this name exists",
+);
 
 /// One calendar.
 #[utoipa::path(tag = "sla", params(("id" = Uuid, Path, description = "Calendar id")), responses((status = 200, description = "The calendar", body = CalendarView), ErrorResponses), security(("bearer" = ["tickets:read"])))]
@@ -396,7 +401,7 @@ pub async fn delete_calendar(
     let found = store.calendar(*id).await?.ok_or(ApiError::NotFound)?;
     if store.calendar_in_use(found.id).await? {
         return Err(ApiError::conflict(
-            "calendar_in_use",
+            error_codes::CALENDAR_IN_USE,
             "an SLA policy uses this calendar; point it elsewhere first",
         ));
     }

@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::domain::custom_fields::FieldType;
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::custom_fields::CustomFieldStore;
 use crate::store::entities::custom_field;
@@ -180,7 +181,12 @@ pub async fn create_field(
     let body = body.into_inner();
     let store = CustomFieldStore::new(&state.db, auth.tenant_id);
     let existing = store.all().await?;
-    let taken = || ApiError::conflict("field_key_taken", "a custom field with this key exists");
+    let taken = || {
+        ApiError::conflict(
+            error_codes::FIELD_KEY_TAKEN,
+            "a custom field with this key exists",
+        )
+    };
     if existing.iter().any(|f| f.key == body.key) {
         return Err(taken());
     }

@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::domain::dispatch::Strategy;
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::dispatch::DispatchStore;
 use crate::store::entities::dispatch_rule;
@@ -132,7 +133,7 @@ pub async fn create_rule(
     let store = DispatchStore::new(&state.db, auth.tenant_id);
     let taken = || {
         ApiError::conflict(
-            "team_has_rule",
+            error_codes::TEAM_HAS_RULE,
             "the team has a dispatch rule; change that one",
         )
     };

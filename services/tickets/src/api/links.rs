@@ -2,6 +2,7 @@
 //! duplicate into its survivor, and who follows a ticket.
 
 use crate::app::changes::{record_change, Announce, Cause, Change};
+use crate::error_codes;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use kefu_events::catalogue::tickets::{TicketMergeData, TicketMerged};
 use kefu_platform::auth::scopes::{TicketsRead, TicketsWrite};
@@ -148,7 +149,7 @@ pub async fn add_link(
         .any(|l| (l.source_id == other.id || l.target_id == other.id) && l.kind != "merged_into")
     {
         return Err(ApiError::conflict(
-            "already_linked",
+            error_codes::ALREADY_LINKED,
             "the tickets are linked already",
         ));
     }
@@ -159,7 +160,7 @@ pub async fn add_link(
             .any(|l| l.kind == "parent_of" && l.target_id == target)
         {
             return Err(ApiError::conflict(
-                "has_parent",
+                error_codes::HAS_PARENT,
                 "the child ticket has a parent already",
             ));
         }
@@ -169,7 +170,7 @@ pub async fn add_link(
             .any(|l| l.kind == "parent_of" && l.target_id == source && l.source_id == target)
         {
             return Err(ApiError::conflict(
-                "link_cycle",
+                error_codes::LINK_CYCLE,
                 "a ticket cannot be its own parent's parent",
             ));
         }
@@ -271,7 +272,7 @@ pub async fn merge(
                 for (field, ticket) in [("id", &duplicate), ("into", &survivor)] {
                     if Status::parse(&ticket.status).is_some_and(Status::is_final) {
                         return Err(ApiError::conflict(
-                            "ticket_final",
+                            error_codes::TICKET_FINAL,
                             format!("ticket `{field}` is {}", ticket.status),
                         ));
                     }

@@ -3,6 +3,7 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use kefu_platform::auth::scopes::{TicketsAdmin, TicketsRead, TicketsWrite};
 use kefu_platform::concurrency::IfMatch;
+use kefu_platform::error::ErrorCode;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::ids::TenantId;
 use kefu_platform::json::Json;
@@ -20,6 +21,7 @@ use crate::app::conversation::{reply, NewCommentBody};
 use crate::app::tickets::change_ticket;
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
 use crate::domain::status::Status;
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::decode_list;
 use crate::store::entities::ticket_macro;
@@ -179,7 +181,10 @@ async fn find(
 }
 
 /// A 409 when a save collides with another's name (a rename included).
-const NAME_TAKEN: (&str, &str) = ("macro_name_taken", "a macro with this name exists");
+const NAME_TAKEN: (ErrorCode, &str) = (
+    error_codes::MACRO_NAME_TAKEN,
+    "a macro with this name exists",
+);
 
 /// Lists the macros by name.
 #[utoipa::path(tag = "tickets", responses((status = 200, description = "Macros", body = MacroList), ErrorResponses), security(("bearer" = ["tickets:read"])))]

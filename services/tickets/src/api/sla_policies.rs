@@ -16,7 +16,7 @@ use crate::domain::fields::{Priority, TicketType};
 use crate::domain::policy::{Conditions, Targets};
 use crate::domain::status::Status;
 use crate::state::AppState;
-use crate::store::entities::sla_policy;
+use crate::store::entities::{calendar, sla_policy};
 use crate::store::sla::SlaStore;
 use crate::store::{decode_list, encode_list};
 
@@ -220,12 +220,9 @@ fn statuses(list: &[Status]) -> String {
     )
 }
 
-/// The calendar a policy names, which must be the tenant's; else its default calendar.
-async fn calendar_for(
-    store: &SlaStore<'_, sea_orm::DatabaseConnection>,
-    wanted: Option<Uuid>,
-) -> Result<Uuid, ApiError> {
-    let calendars = store.calendars().await?;
+/// The calendar a policy names, which must be one of the tenant's `calendars`; else its
+/// default calendar.
+fn calendar_for(calendars: &[calendar::Model], wanted: Option<Uuid>) -> Result<Uuid, ApiError> {
     match wanted {
         Some(id) if calendars.iter().any(|c| c.id == id) => Ok(id),
         Some(_) => Err(ApiError::field(
@@ -269,7 +266,7 @@ pub async fn create_policy(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let store = SlaStore::new(&state.db, auth.tenant_id);
-    let calendar_id = calendar_for(&store, body.calendar_id).await?;
+    let calendar_id = calendar_for(&store.calendars().await?, body.calendar_id)?;
     let last = store
         .policies()
         .await?
@@ -347,7 +344,7 @@ pub async fn update_policy(
         row.targets = serde_json::to_string(&targets).map_err(ApiError::internal)?;
     }
     if patch.calendar_id.is_some() {
-        row.calendar_id = calendar_for(&store, patch.calendar_id).await?;
+        row.calendar_id = calendar_for(&store.calendars().await?, patch.calendar_id)?;
     }
     if let Some(list) = patch.pause_statuses {
         row.pause_statuses = statuses(&list);

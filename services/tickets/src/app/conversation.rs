@@ -16,6 +16,7 @@ use super::announce::{emit, ticket_data};
 use super::changes::{record_change, Announce, Cause, Change};
 use super::tickets::visible_ticket;
 use crate::domain::status::{self, Status};
+use crate::error_codes;
 use crate::store::comments::CommentStore;
 use crate::store::entities::ticket_comment;
 
@@ -88,7 +89,7 @@ pub async fn reply(
     let current = Status::parse(&before.status).unwrap_or(Status::Open);
     if current.is_final() {
         return Err(ApiError::conflict(
-            "ticket_final",
+            error_codes::TICKET_FINAL,
             format!("the ticket is {}; open a new one", current.as_str()),
         ));
     }

@@ -5,7 +5,7 @@
 use chrono::{NaiveTime, Utc};
 use kefu_events::catalogue::accounts::TenantData;
 use kefu_platform::ids::TenantId;
-use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
+use sea_orm::{DatabaseTransaction, DbErr};
 use uuid::Uuid;
 
 use crate::domain::calendar::OpeningHours;
@@ -13,6 +13,7 @@ use crate::domain::policy;
 use crate::domain::rules::{RuleActions, RuleConditions};
 use crate::store::encode_list;
 use crate::store::entities::{business_rule, calendar, sla_policy};
+use crate::store::rules::RuleStore;
 use crate::store::sla::SlaStore;
 
 /// Monday to Friday, 09:00–18:00.
@@ -81,10 +82,9 @@ pub async fn seed(
             })
             .await?;
     }
+    let rules = RuleStore::new(txn, scope);
     for rule in default_rules(tenant.tenant_id, now) {
-        business_rule::Entity::insert(business_rule::ActiveModel::from(rule))
-            .exec_without_returning(txn)
-            .await?;
+        rules.insert(rule).await?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use super::access::Caller;
 use super::changes::{record_change, trail, Cause, Change};
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
 use crate::domain::status::{self, Status};
+use crate::error_codes;
 use crate::store::encode_list;
 use crate::store::entities::ticket;
 use crate::store::tickets::TicketStore;
@@ -126,7 +127,7 @@ pub async fn ensure_children_solved(
         Ok(())
     } else {
         Err(ApiError::conflict(
-            "open_children",
+            error_codes::OPEN_CHILDREN,
             format!("solve the child tickets first: {}", open.join(", ")),
         ))
     }

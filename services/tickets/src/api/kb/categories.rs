@@ -3,6 +3,7 @@
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use kefu_platform::auth::scopes::{AnyScope, KbRead, KbWrite};
 use kefu_platform::concurrency::IfMatch;
+use kefu_platform::error::ErrorCode;
 use kefu_platform::http::{created, with_etag, ErrorResponses};
 use kefu_platform::json::Json;
 use kefu_platform::validation::{Checks, Validate};
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::error_codes;
 use crate::state::AppState;
 use crate::store::entities::kb_category;
 use crate::store::kb::KbStore;
@@ -71,7 +73,10 @@ impl Validate for CategoryBody {
 }
 
 /// A 409 when a save collides with another's name (a rename included).
-const NAME_TAKEN: (&str, &str) = ("category_name_taken", "a category with this name exists");
+const NAME_TAKEN: (ErrorCode, &str) = (
+    error_codes::CATEGORY_NAME_TAKEN,
+    "a category with this name exists",
+);
 
 /// Lists the categories.
 #[utoipa::path(tag = "kb", responses((status = 200, description = "Categories", body = CategoryList), ErrorResponses), security(("bearer" = ["kb:read"]), ("bearer" = ["portal"])))]
