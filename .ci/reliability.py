@@ -47,6 +47,7 @@ from suite_procs import (
     request,
     services,
     sign_up,
+    use_binary,
 )
 
 WORKERS = 6
@@ -595,6 +596,7 @@ def database_outage(suite, token):
 
 def main():
     binary, postgres, tansu, logs = sys.argv[1:5]
+    use_binary(binary)
     postgres = postgres.rstrip("/")
     started = time.monotonic()
     broker = suite = None

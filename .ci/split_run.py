@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from suite_procs import ROOT, Suite, call, eventually, expect, fail, services, sign_up
+from suite_procs import ROOT, Suite, call, eventually, expect, fail, services, sign_up, use_binary
 
 
 def run_e2e(split, brokers):
@@ -92,6 +92,7 @@ def outage(split):
 
 def main():
     binary, postgres, brokers, logs = sys.argv[1:5]
+    use_binary(binary)
     split = Suite(binary, postgres.rstrip("/"), brokers, logs, prefix="kefu_split")
     started = time.monotonic()
     try:

@@ -28,13 +28,22 @@ PASSWORD = "correct horse battery staple 42"
 Response = namedtuple("Response", "status kind body headers")
 
 
+_REGISTRY = []
+
+
 def services():
-    """Every service of the workspace: `services/*` but the binary and the gateway."""
-    return sorted(
-        p.name
-        for p in (ROOT / "services").iterdir()
-        if (p / "Cargo.toml").exists() and p.name not in ("kefu", "gateway")
-    )
+    """Every service of the registry (`kefu services`), in start order, without the
+    gateway; the binary is the one a script was given (`use_binary`)."""
+    if not _REGISTRY:
+        fail("suite_procs.use_binary(path) was not called before services()")
+    return list(_REGISTRY)
+
+
+def use_binary(binary):
+    """Reads the service registry from `binary` for `services()`."""
+    listing = subprocess.run([binary, "services"], capture_output=True, text=True, check=True)
+    names = [line.split()[0] for line in listing.stdout.splitlines() if line.strip()]
+    _REGISTRY[:] = [name for name in names if name != "gateway"]
 
 
 def free_port():
@@ -135,6 +144,7 @@ class Suite:
 
     def __init__(self, binary, postgres, brokers, logs, prefix, log_level="info", extra_env=None):
         self.binary = binary
+        use_binary(binary)
         self.postgres = postgres
         self.logs = pathlib.Path(logs)
         self.logs.mkdir(parents=True, exist_ok=True)

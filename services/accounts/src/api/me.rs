@@ -29,7 +29,7 @@ pub async fn me(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id().ok_or(ApiError::NotFound)?;
     let store = users::UserStore::new(&state.db, auth.tenant_id);
-    let found = store.get(user_id.uuid()).await?.ok_or(ApiError::NotFound)?;
+    let found = store.get(user_id).await?.ok_or(ApiError::NotFound)?;
     let team_ids = store.team_ids(found.id).await?;
     Ok(super::with_etag(
         found.version,
@@ -51,7 +51,7 @@ pub async fn change_password(
     req: HttpRequest,
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = auth.user_id().ok_or(ApiError::NotFound)?.uuid();
+    let user_id = auth.user_id().ok_or(ApiError::NotFound)?;
     let change = body.into_inner();
     let ip = super::client_ip(&req);
     change_own_password(&state, &auth.ctx, user_id, change, ip).await?;

@@ -6,6 +6,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{Duration, Utc};
+use kefu_platform::ids::UserId;
 use kefu_platform::TenantScope;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -423,7 +424,7 @@ async fn refresh_grant(state: &AppState, form: &TokenForm) -> anyhow::Result<Htt
             let scope = TenantScope::by_credential(tenant_id, "refresh token");
             let tenant = tenants::get(&state.db, scope.tenant()).await?;
             let found = users::UserStore::new(&state.db, scope.tenant())
-                .get(session.subject_id)
+                .get(UserId::from(session.subject_id))
                 .await?;
             let (Some(tenant), Some(found)) = (tenant, found) else {
                 return Ok(invalid_grant());

@@ -4,6 +4,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use kefu_platform::auth::scopes::{AccountsRead, AccountsWrite};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::http::ErrorResponses;
+use kefu_platform::ids::UserId;
 use kefu_platform::json::Json;
 use kefu_platform::pagination::{Page, PageQuery};
 use kefu_platform::query::Query;
@@ -262,7 +263,10 @@ pub async fn get_one(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let store = users::UserStore::new(&state.db, auth.tenant_id);
-    let found = store.get(*id).await?.ok_or(ApiError::NotFound)?;
+    let found = store
+        .get(UserId::from(*id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let team_ids = store.team_ids(found.id).await?;
     Ok(super::with_etag(
         found.version,
@@ -290,7 +294,7 @@ pub async fn update(
     let (saved, team_ids) = update_user(
         &state,
         &auth.ctx,
-        *id,
+        UserId::from(*id),
         &if_match,
         body.into_inner(),
         super::client_ip(&req),

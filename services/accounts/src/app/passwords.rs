@@ -3,13 +3,13 @@
 use chrono::{Duration, Utc};
 use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
+use kefu_platform::ids::UserId;
 use kefu_platform::mail::{self, Email};
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, TenantScope};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use crate::domain::{opaque_token, password};
 use crate::state::AppState;
@@ -72,7 +72,7 @@ impl Validate for PasswordChange {
 pub async fn change_own_password(
     state: &AppState,
     ctx: &TenantContext,
-    user_id: Uuid,
+    user_id: UserId,
     change: PasswordChange,
     ip: Option<String>,
 ) -> Result<(), ApiError> {
@@ -256,7 +256,7 @@ pub async fn reset_password(
                     TenantScope::by_credential(reset.tenant_id, "password reset token").tenant(),
                 );
                 let mut user = store
-                    .get(reset.user_id)
+                    .get(UserId::from(reset.user_id))
                     .await?
                     .filter(|u| u.status == "active")
                     .ok_or_else(invalid)?;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use kefu_events::catalogue::accounts::UserCreated;
 use kefu_platform::auth::TenantContext;
 use kefu_platform::concurrency::IfMatch;
+use kefu_platform::ids::UserId;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::ApiError;
 use kefu_platform::{TenantId, TenantScope};
@@ -313,7 +314,10 @@ pub async fn accept_invitation(
                     txn,
                     TenantScope::by_credential(found.tenant_id, "invitation token").tenant(),
                 );
-                let mut user = store.get(found.user_id).await?.ok_or(ApiError::NotFound)?;
+                let mut user = store
+                    .get(UserId::from(found.user_id))
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
                 if user.status != "invited" {
                     return Err(ApiError::NotFound);
                 }
@@ -399,7 +403,7 @@ impl Validate for UserPatch {
 pub async fn update_user(
     state: &AppState,
     ctx: &TenantContext,
-    id: Uuid,
+    id: UserId,
     if_match: &IfMatch,
     patch: UserPatch,
     ip: Option<String>,

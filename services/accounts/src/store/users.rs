@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use kefu_platform::concurrency::IfMatch;
-use kefu_platform::ids::TenantId;
+use kefu_platform::ids::{TenantId, UserId};
 use kefu_platform::pagination::PageRequest;
 use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::Expr;
@@ -45,8 +45,8 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
     }
 
     /// One user of the tenant.
-    pub async fn get(&self, id: Uuid) -> Result<Option<user::Model>, DbErr> {
-        user::Entity::find_by_id(id)
+    pub async fn get(&self, id: UserId) -> Result<Option<user::Model>, DbErr> {
+        user::Entity::find_by_id(id.uuid())
             .filter(user::Column::TenantId.eq(self.tenant))
             .one(self.conn)
             .await

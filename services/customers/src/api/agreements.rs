@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::app::customers::live_customer;
 use crate::domain::agreements::AgreementStatus;
+use crate::domain::ids::CustomerId;
 use crate::error_codes;
 use crate::state::AppState;
 use crate::store::agreements::AgreementStore;
@@ -212,9 +213,13 @@ pub async fn create_agreement(
     body: Json<NewAgreementBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let customer = live_customer(&state.db, auth.tenant_id, body.customer_id)
-        .await
-        .map_err(|_| ApiError::field("customer_id", "is not a customer of this tenant"))?;
+    let customer = live_customer(
+        &state.db,
+        auth.tenant_id,
+        CustomerId::from(body.customer_id),
+    )
+    .await
+    .map_err(|_| ApiError::field("customer_id", "is not a customer of this tenant"))?;
     let now = state.clock.now();
     let saved = AgreementStore::new(&state.db, auth.tenant_id)
         .insert(agreement::Model {

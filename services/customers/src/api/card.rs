@@ -18,6 +18,7 @@ use super::interactions::InteractionView;
 use super::pain_points::PainPointView;
 use super::values::{analysis_of, ValueView};
 use crate::app::customers::live_customer;
+use crate::domain::ids::CustomerId;
 use crate::domain::value::Analysis;
 use crate::state::AppState;
 use crate::store::activity::ActivityStore;
@@ -165,7 +166,7 @@ pub async fn customer_card(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = auth.tenant_id;
-    let customer = live_customer(&state.db, tenant, *id).await?;
+    let customer = live_customer(&state.db, tenant, CustomerId::from(*id)).await?;
     let now = state.clock.now();
     let config = settings::get(&state.db, tenant.uuid(), now).await?;
     let contacts = ContactStore::new(&state.db, tenant)

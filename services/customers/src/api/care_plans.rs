@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::app::care::{parse_local, save_plan, start_plan};
 use crate::app::customers::live_customer;
 use crate::domain::fields::ContactChannel;
+use crate::domain::ids::CustomerId;
 use crate::domain::recurrence::parse_rule;
 use crate::state::AppState;
 use crate::store::care::{CareStore, FollowUpFilter};
@@ -342,9 +343,13 @@ pub async fn create_care_plan(
     body: Json<NewCarePlanBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let customer = live_customer(&state.db, auth.tenant_id, body.customer_id)
-        .await
-        .map_err(|_| ApiError::field("customer_id", "is not a customer of this tenant"))?;
+    let customer = live_customer(
+        &state.db,
+        auth.tenant_id,
+        CustomerId::from(body.customer_id),
+    )
+    .await
+    .map_err(|_| ApiError::field("customer_id", "is not a customer of this tenant"))?;
     let time_zone = match body.time_zone {
         Some(zone) => zone,
         None => kefu_directory::tenant_time_zone(&state.db, customer.tenant_id)

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::app::customers::live_customer;
 use crate::domain::fields::ContactChannel;
+use crate::domain::ids::CustomerId;
 use crate::state::AppState;
 use crate::store::contacts::ContactStore;
 use crate::store::entities::contact;
@@ -186,7 +187,7 @@ pub async fn create_contact(
     body: Json<NewContactBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let customer = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let customer = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     let now = state.clock.now();
     let saved = ContactStore::new(&state.db, auth.tenant_id)
         .insert(contact::Model {
@@ -224,7 +225,7 @@ pub async fn list_contacts(
     auth: Authz<CustomersRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let customer = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     let items = ContactStore::new(&state.db, auth.tenant_id)
         .of_customer(customer.id)
         .await?;
@@ -239,7 +240,7 @@ async fn found_contact(
     customer: Uuid,
     id: Uuid,
 ) -> Result<contact::Model, ApiError> {
-    let customer = live_customer(&state.db, tenant, customer).await?;
+    let customer = live_customer(&state.db, tenant, CustomerId::from(customer)).await?;
     ContactStore::new(&state.db, tenant)
         .get(customer.id, id)
         .await?

@@ -22,6 +22,7 @@ use crate::domain::abc::AbcClass;
 use crate::domain::fields::{
     normalize_tag, Kind, Lifecycle, ManagementClass, MarketingType, Position, RelationshipLevel,
 };
+use crate::domain::ids::CustomerId;
 use crate::domain::tiers::Tier;
 use crate::state::AppState;
 use crate::store::customers::{CustomerFilter, CustomerStore};
@@ -225,7 +226,17 @@ pub async fn merge_customer(
     let survivor = state
         .outbox
         .transaction::<_, customer::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move { customers::merge(txn, &scope, actor, id, into, now).await })
+            Box::pin(async move {
+                customers::merge(
+                    txn,
+                    &scope,
+                    actor,
+                    CustomerId::from(id),
+                    CustomerId::from(into),
+                    now,
+                )
+                .await
+            })
         })
         .await?;
     Ok(with_etag(survivor.version, &CustomerView::from(survivor)))
@@ -325,7 +336,7 @@ pub async fn get_customer(
     auth: Authz<CustomersRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let found = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     Ok(with_etag(found.version, &CustomerView::from(found)))
 }
 
@@ -353,7 +364,16 @@ pub async fn update_customer(
         .outbox
         .transaction::<_, customer::Model, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                customers::change(txn, &scope, actor, id, &if_match, patch, now).await
+                customers::change(
+                    txn,
+                    &scope,
+                    actor,
+                    CustomerId::from(id),
+                    &if_match,
+                    patch,
+                    now,
+                )
+                .await
             })
         })
         .await?;
@@ -378,7 +398,7 @@ pub async fn delete_customer(
     state
         .outbox
         .transaction::<_, (), ApiError>(&state.db, move |txn| {
-            Box::pin(async move { customers::delete(txn, &scope, id, now).await })
+            Box::pin(async move { customers::delete(txn, &scope, CustomerId::from(id), now).await })
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -397,7 +417,7 @@ pub async fn lifecycle_changes(
     auth: Authz<CustomersRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let found = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     let items = CustomerStore::new(&state.db, auth.tenant_id)
         .lifecycle_changes(found.id)
         .await?

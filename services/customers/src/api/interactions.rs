@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::app::customers::live_customer;
 use crate::domain::fields::{ContactChannel, Direction};
+use crate::domain::ids::CustomerId;
 use crate::state::AppState;
 use crate::store::activity::ActivityStore;
 use crate::store::entities::interaction;
@@ -130,7 +131,7 @@ pub async fn create_interaction(
     body: Json<NewInteractionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let customer = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let customer = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     let now = state.clock.now();
     let at = body.at.unwrap_or(now);
     if at > now {
@@ -173,7 +174,7 @@ pub async fn list_interactions(
     id: web::Path<Uuid>,
     query: Query<InteractionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let customer = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     let page = PageQuery {
         limit: query.0.limit,
         cursor: query.0.cursor.clone(),

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::app::announce::emit;
 use crate::app::customers::live_customer;
+use crate::domain::ids::CustomerId;
 use crate::domain::pain_points::{priority, PainStatus};
 use crate::state::AppState;
 use crate::store::entities::pain_point;
@@ -233,11 +234,12 @@ pub async fn create_pain_point(
         .outbox
         .transaction::<_, pain_point::Model, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                let customer = live_customer(txn, ctx.tenant_id, body.customer_id)
-                    .await
-                    .map_err(|_| {
-                        ApiError::field("customer_id", "is not a customer of this tenant")
-                    })?;
+                let customer =
+                    live_customer(txn, ctx.tenant_id, CustomerId::from(body.customer_id))
+                        .await
+                        .map_err(|_| {
+                            ApiError::field("customer_id", "is not a customer of this tenant")
+                        })?;
                 let mut model = pain_point::Model {
                     id: Uuid::now_v7(),
                     tenant_id: customer.tenant_id,

@@ -15,6 +15,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::app::customers::live_customer;
+use crate::domain::ids::CustomerId;
 use crate::domain::value::{analyse, Analysis, ValueRecord};
 use crate::error_codes;
 use crate::state::AppState;
@@ -230,7 +231,7 @@ pub async fn create_value(
         .outbox
         .transaction::<_, value_record::Model, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                let customer = live_customer(txn, ctx.tenant_id, id).await?;
+                let customer = live_customer(txn, ctx.tenant_id, CustomerId::from(id)).await?;
                 let store = ValueStore::new(txn, ctx.tenant_id);
                 let taken = || {
                     ApiError::conflict(
@@ -293,7 +294,7 @@ pub async fn list_values(
     auth: Authz<CustomersRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer = live_customer(&state.db, auth.tenant_id, *id).await?;
+    let customer = live_customer(&state.db, auth.tenant_id, CustomerId::from(*id)).await?;
     let records = ValueStore::new(&state.db, auth.tenant_id)
         .of_customer(customer.id)
         .await?;
@@ -336,7 +337,8 @@ pub async fn update_value(
         .outbox
         .transaction::<_, value_record::Model, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                let customer = live_customer(txn, ctx.tenant_id, customer).await?;
+                let customer =
+                    live_customer(txn, ctx.tenant_id, CustomerId::from(customer)).await?;
                 let store = ValueStore::new(txn, ctx.tenant_id);
                 let mut found = store
                     .get(customer.id, id)
@@ -385,7 +387,8 @@ pub async fn delete_value(
         .outbox
         .transaction::<_, (), ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                let customer = live_customer(txn, ctx.tenant_id, customer).await?;
+                let customer =
+                    live_customer(txn, ctx.tenant_id, CustomerId::from(customer)).await?;
                 let store = ValueStore::new(txn, ctx.tenant_id);
                 let found = store
                     .get(customer.id, id)

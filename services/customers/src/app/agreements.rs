@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::app::announce::emit;
 use crate::domain::agreements::{granted_level, AgreementStatus, InForce};
+use crate::domain::ids::CustomerId;
 use crate::store::agreements::AgreementStore;
 use crate::store::customers::CustomerStore;
 use crate::store::entities::agreement;
@@ -34,7 +35,7 @@ pub async fn refresh_level(
             .collect::<Vec<_>>(),
     );
     let store = CustomerStore::new(txn, tenant);
-    if let Some(mut found) = store.get(customer).await? {
+    if let Some(mut found) = store.get(CustomerId::from(customer)).await? {
         if found.service_level != level {
             found.service_level = level.clone();
             found.updated_at = now;

@@ -9,6 +9,7 @@ use kefu_platform::ApiError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 use crate::app::announce::emit;
+use crate::domain::ids::CustomerId;
 use crate::domain::recurrence::occurrences;
 use crate::store::care::CareStore;
 use crate::store::customers::CustomerStore;
@@ -81,7 +82,7 @@ pub async fn announce_due(
         return Ok(false);
     };
     let owner = CustomerStore::new(txn, tenant)
-        .get(due.customer_id)
+        .get(CustomerId::from(due.customer_id))
         .await?
         .and_then(|c| c.owner_id);
     let data = FollowupDueData {

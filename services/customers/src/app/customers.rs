@@ -16,6 +16,7 @@ use crate::app::announce::{emit_change, emit_created};
 use crate::domain::fields::{
     normalize_tag, Kind, Lifecycle, ManagementClass, MarketingType, Position, RelationshipLevel,
 };
+use crate::domain::ids::CustomerId;
 use crate::error_codes;
 use crate::store::customers::CustomerStore;
 use crate::store::encode_list;
@@ -286,7 +287,7 @@ fn tags_of(tags: &[String]) -> String {
 pub async fn live_customer<C: ConnectionTrait>(
     conn: &C,
     tenant: TenantId,
-    id: Uuid,
+    id: CustomerId,
 ) -> Result<customer::Model, ApiError> {
     let found = CustomerStore::new(conn, tenant)
         .get(id)
@@ -448,7 +449,7 @@ pub async fn change(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
     actor: Uuid,
-    id: Uuid,
+    id: CustomerId,
     if_match: &IfMatch,
     patch: CustomerPatch,
     now: DateTime<Utc>,
@@ -484,7 +485,7 @@ pub async fn change(
 pub async fn delete(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
-    id: Uuid,
+    id: CustomerId,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let mut found = live_customer(txn, scope.tenant(), id).await?;
@@ -500,8 +501,8 @@ pub async fn merge(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
     actor: Uuid,
-    id: Uuid,
-    into: Uuid,
+    id: CustomerId,
+    into: CustomerId,
     now: DateTime<Utc>,
 ) -> Result<customer::Model, ApiError> {
     if id == into {

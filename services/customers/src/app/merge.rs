@@ -9,6 +9,7 @@ use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use crate::app::announce::{customer_data, emit};
+use crate::domain::ids::CustomerId;
 use crate::store::belongings;
 use crate::store::customers::CustomerStore;
 use crate::store::entities::customer;
@@ -84,7 +85,10 @@ pub async fn merge(
     store.save(kept).await?;
     crate::app::agreements::refresh_level(txn, tenant, to, now).await?;
     crate::app::recompute::recompute(txn, tenant, Some(actor), now).await?;
-    let kept = store.get(to).await?.ok_or(ApiError::NotFound)?;
+    let kept = store
+        .get(CustomerId::from(to))
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let data = CustomerMergedData {
         customer_id: from,
         survivor_id: to,

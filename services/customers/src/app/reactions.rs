@@ -8,6 +8,7 @@ use kefu_platform::ids::TenantId;
 use sea_orm::{DatabaseTransaction, DbErr};
 use uuid::Uuid;
 
+use crate::domain::ids::CustomerId;
 use crate::domain::interactions::{interaction_of, TicketMoment};
 use crate::store::activity::ActivityStore;
 use crate::store::customers::CustomerStore;
@@ -23,7 +24,7 @@ async fn current_customer(
     let mut id = id;
     // A chain of merges is short; the bound guards against a cycle in bad data.
     for _ in 0..8 {
-        match store.get(id).await? {
+        match store.get(CustomerId::from(id)).await? {
             Some(c) if c.deleted_at.is_some() => return Ok(None),
             Some(c) => match c.merged_into {
                 Some(survivor) => id = survivor,

@@ -3,6 +3,7 @@
 pub mod abc;
 pub mod agreements;
 pub mod fields;
+pub mod ids;
 pub mod interactions;
 pub mod pain_points;
 pub mod recurrence;

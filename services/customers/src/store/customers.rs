@@ -12,6 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{customer, customer_tag, lifecycle_change};
+use crate::domain::ids::CustomerId;
 
 /// What a customer list is narrowed by; every field optional.
 #[derive(Debug, Default, Clone)]
@@ -63,8 +64,8 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
     }
 
     /// One customer of the tenant, merged-away and deleted ones included.
-    pub async fn get(&self, id: Uuid) -> Result<Option<customer::Model>, DbErr> {
-        customer::Entity::find_by_id(id)
+    pub async fn get(&self, id: CustomerId) -> Result<Option<customer::Model>, DbErr> {
+        customer::Entity::find_by_id(id.uuid())
             .filter(customer::Column::TenantId.eq(self.tenant))
             .one(self.conn)
             .await

@@ -21,6 +21,7 @@ use crate::app::access::Caller;
 use crate::app::tickets::visible_ticket;
 use crate::attachments::{limit_for_plan, object_key, safe_filename, sniff};
 use crate::domain::history::changed_fields;
+use crate::domain::ids::TicketId;
 use crate::error_codes;
 use crate::state::AppState;
 use crate::store::attachments::AttachmentStore;
@@ -119,7 +120,7 @@ pub async fn upload_attachment(
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::writer(&auth)?;
     let query = query.0;
-    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let ticket = visible_ticket(&state.db, &auth, caller, TicketId::from(*id)).await?;
     let plan = req
         .extensions()
         .get::<Claims>()
@@ -206,7 +207,7 @@ pub async fn list_attachments(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::reader(&auth)?;
-    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let ticket = visible_ticket(&state.db, &auth, caller, TicketId::from(*id)).await?;
     let hidden = if caller.sees_internal() {
         Vec::new()
     } else {
@@ -232,7 +233,7 @@ pub async fn download_attachment(
 ) -> Result<HttpResponse, ApiError> {
     let (ticket_id, attachment_id) = ids.into_inner();
     let caller = Caller::reader(&auth)?;
-    let ticket = visible_ticket(&state.db, &auth, caller, ticket_id).await?;
+    let ticket = visible_ticket(&state.db, &auth, caller, TicketId::from(ticket_id)).await?;
     let found = AttachmentStore::new(&state.db, auth.tenant_id)
         .of_ticket_by_id(ticket.id, attachment_id)
         .await?

@@ -18,6 +18,7 @@ use super::tickets::{check_patch_allowed, TicketPatch};
 use super::views::TicketView;
 use crate::app::access::Caller;
 use crate::app::tickets::change_ticket;
+use crate::domain::ids::TicketId;
 use crate::state::AppState;
 
 /// Most tickets one bulk update may touch.
@@ -98,7 +99,16 @@ pub async fn bulk_update(
             .outbox
             .transaction::<_, _, ApiError>(&state.db, move |txn| {
                 Box::pin(async move {
-                    change_ticket(txn, &ctx, caller, id, patch, IfMatch::Absent, now).await
+                    change_ticket(
+                        txn,
+                        &ctx,
+                        caller,
+                        TicketId::from(id),
+                        patch,
+                        IfMatch::Absent,
+                        now,
+                    )
+                    .await
                 })
             })
             .await

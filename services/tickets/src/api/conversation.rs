@@ -13,6 +13,7 @@ use crate::app::access::Caller;
 use crate::app::conversation::reply;
 pub use crate::app::conversation::NewCommentBody;
 use crate::app::tickets::visible_ticket;
+use crate::domain::ids::TicketId;
 use crate::state::AppState;
 use crate::store::comments::CommentStore;
 use crate::store::entities::ticket_comment;
@@ -42,7 +43,7 @@ pub async fn add_comment(
     let comment = state
         .outbox
         .transaction::<_, ticket_comment::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move { reply(txn, &ctx, caller, id, body, now).await })
+            Box::pin(async move { reply(txn, &ctx, caller, TicketId::from(id), body, now).await })
         })
         .await?;
     state.mailer.wake();
@@ -63,7 +64,7 @@ pub async fn list_comments(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::reader(&auth)?;
-    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let ticket = visible_ticket(&state.db, &auth, caller, TicketId::from(*id)).await?;
     let items = CommentStore::new(&state.db, auth.tenant_id)
         .of_ticket(ticket.id, !caller.sees_internal())
         .await?
@@ -87,7 +88,7 @@ pub async fn ticket_history(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::reader(&auth)?;
-    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let ticket = visible_ticket(&state.db, &auth, caller, TicketId::from(*id)).await?;
     let items = HistoryStore::new(&state.db, auth.tenant_id)
         .of_ticket(ticket.id)
         .await?

@@ -2,6 +2,7 @@
 //! duplicate into its survivor, and who follows a ticket.
 
 use crate::app::changes::{record_change, Announce, Cause, Change};
+use crate::domain::ids::TicketId;
 use crate::error_codes;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use kefu_events::catalogue::tickets::{TicketMergeData, TicketMerged};
@@ -86,7 +87,13 @@ pub async fn list_links(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let ticket = visible_ticket(&state.db, &auth, Caller::reader(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::reader(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let tickets = TicketStore::new(&state.db, auth.tenant_id);
     let mut items = Vec::new();
     for link in StructureStore::new(&state.db, auth.tenant_id)
@@ -106,7 +113,7 @@ pub async fn list_links(
             ("merged_into", false) => "merged_from",
             _ => "related",
         };
-        if let Some(o) = tickets.get(other).await? {
+        if let Some(o) = tickets.get(TicketId::from(other)).await? {
             items.push(LinkView {
                 id: link.id,
                 kind: kind.into(),
@@ -131,9 +138,15 @@ pub async fn add_link(
     body: Json<NewLinkBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::writer(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let other = TicketStore::new(&state.db, auth.tenant_id)
-        .get(body.ticket_id)
+        .get(TicketId::from(body.ticket_id))
         .await?
         .filter(|o| o.id != ticket.id)
         .ok_or_else(|| ApiError::field("ticket_id", "is not another ticket of this tenant"))?;
@@ -219,7 +232,13 @@ pub async fn remove_link(
     ids: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (ticket_id, link_id) = ids.into_inner();
-    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, ticket_id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::writer(&auth)?,
+        TicketId::from(ticket_id),
+    )
+    .await?;
     let store = StructureStore::new(&state.db, auth.tenant_id);
     let link = store
         .links(ticket.id)
@@ -261,9 +280,9 @@ pub async fn merge(
         .outbox
         .transaction::<_, _, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
-                let duplicate = visible_ticket(txn, &ctx, caller, id).await?;
+                let duplicate = visible_ticket(txn, &ctx, caller, TicketId::from(id)).await?;
                 let survivor = TicketStore::new(txn, ctx.tenant_id)
-                    .get(into)
+                    .get(TicketId::from(into))
                     .await?
                     .filter(|s| s.id != duplicate.id)
                     .ok_or_else(|| {
@@ -376,7 +395,13 @@ pub async fn get_followers(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let ticket = visible_ticket(&state.db, &auth, Caller::reader(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::reader(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let user_ids = StructureStore::new(&state.db, auth.tenant_id)
         .followers(ticket.id)
         .await?;
@@ -395,7 +420,13 @@ pub async fn set_followers(
     let mut wanted = body.into_inner().user_ids;
     wanted.sort();
     wanted.dedup();
-    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::writer(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let mut checks = Checks::new();
     for (i, user) in wanted.iter().enumerate() {
         let staff =

@@ -20,6 +20,7 @@ use crate::app::access::Caller;
 use crate::app::conversation::{reply, NewCommentBody};
 use crate::app::tickets::change_ticket;
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
+use crate::domain::ids::TicketId;
 use crate::domain::status::Status;
 use crate::error_codes;
 use crate::state::AppState;
@@ -302,14 +303,19 @@ pub async fn apply_macro(
         .transaction::<_, _, ApiError>(&state.db, move |txn| {
             Box::pin(async move {
                 // The ticket is named in the body, so a stranger's id is bad input, not a 404.
-                let current = crate::app::tickets::visible_ticket(txn, &ctx, caller, ticket_id)
-                    .await
-                    .map_err(|e| match e {
-                        ApiError::NotFound => {
-                            ApiError::field("ticket_id", "is not a ticket of this tenant")
-                        }
-                        other => other,
-                    })?;
+                let current = crate::app::tickets::visible_ticket(
+                    txn,
+                    &ctx,
+                    caller,
+                    TicketId::from(ticket_id),
+                )
+                .await
+                .map_err(|e| match e {
+                    ApiError::NotFound => {
+                        ApiError::field("ticket_id", "is not a ticket of this tenant")
+                    }
+                    other => other,
+                })?;
                 let mut tags: Vec<String> = decode_list(&current.tags);
                 tags.extend(actions.add_tags.iter().cloned());
                 let remove = normalize_tags(&actions.remove_tags).unwrap_or_default();
@@ -325,15 +331,22 @@ pub async fn apply_macro(
                     ..TicketPatch::default()
                 };
                 check_patch_allowed(caller, &patch)?;
-                let via_ticket =
-                    change_ticket(txn, &ctx, caller, ticket_id, patch, IfMatch::Absent, now)
-                        .await?;
+                let via_ticket = change_ticket(
+                    txn,
+                    &ctx,
+                    caller,
+                    TicketId::from(ticket_id),
+                    patch,
+                    IfMatch::Absent,
+                    now,
+                )
+                .await?;
                 if let Some(canned) = actions.reply {
                     reply(
                         txn,
                         &ctx,
                         caller,
-                        ticket_id,
+                        TicketId::from(ticket_id),
                         NewCommentBody {
                             body: canned.body,
                             public: canned.public,
@@ -342,7 +355,10 @@ pub async fn apply_macro(
                     )
                     .await?;
                     let tickets = crate::store::tickets::TicketStore::new(txn, ctx.tenant_id);
-                    return tickets.get(ticket_id).await?.ok_or(ApiError::NotFound);
+                    return tickets
+                        .get(TicketId::from(ticket_id))
+                        .await?
+                        .ok_or(ApiError::NotFound);
                 }
                 Ok(via_ticket)
             })

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::app::access::Caller;
 use crate::app::tickets::visible_ticket;
 use crate::domain::history::changed_fields;
+use crate::domain::ids::TicketId;
 use crate::state::AppState;
 use crate::store::entities::ticket_step;
 use crate::store::history::HistoryStore;
@@ -135,7 +136,13 @@ pub async fn list_steps(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let ticket = visible_ticket(&state.db, &auth, Caller::reader(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::reader(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let now = state.clock.now();
     let items = StructureStore::new(&state.db, auth.tenant_id)
         .steps(ticket.id)
@@ -155,7 +162,13 @@ pub async fn add_step(
     body: Json<NewStepBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::writer(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     check_owner(&state, auth.tenant_id, body.owner_id).await?;
     let store = StructureStore::new(&state.db, auth.tenant_id);
     let last = store
@@ -200,7 +213,13 @@ pub async fn update_step(
 ) -> Result<HttpResponse, ApiError> {
     let (ticket_id, step_id) = ids.into_inner();
     let patch = body.into_inner();
-    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, ticket_id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::writer(&auth)?,
+        TicketId::from(ticket_id),
+    )
+    .await?;
     let store = StructureStore::new(&state.db, auth.tenant_id);
     let mut step = store
         .step(ticket.id, step_id)

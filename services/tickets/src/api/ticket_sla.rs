@@ -14,6 +14,7 @@ use crate::app::access::Caller;
 use crate::app::clocks::calendar_of;
 use crate::app::tickets::visible_ticket;
 use crate::domain::calendar::Calendar;
+use crate::domain::ids::TicketId;
 use crate::domain::sla::{self, ClockState, Pause};
 use crate::state::AppState;
 use crate::store::decode_list;
@@ -82,7 +83,7 @@ pub async fn ticket_sla(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::reader(&auth)?;
-    let ticket = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let ticket = visible_ticket(&state.db, &auth, caller, TicketId::from(*id)).await?;
     let store = SlaStore::new(&state.db, auth.tenant_id);
     let now = state.clock.now();
     let mut clocks = Vec::new();

@@ -24,6 +24,7 @@ use crate::app::changes::Cause;
 pub use crate::app::tickets::TicketPatch;
 use crate::app::tickets::{change_ticket, via, visible_ticket};
 use crate::domain::fields::{normalize_tags, Channel, Priority, TicketType, MAX_TAGS};
+use crate::domain::ids::TicketId;
 use crate::domain::status::Status;
 use crate::state::AppState;
 use crate::store::encode_list;
@@ -348,7 +349,7 @@ pub async fn get_ticket(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let caller = Caller::reader(&auth)?;
-    let found = visible_ticket(&state.db, &auth, caller, *id).await?;
+    let found = visible_ticket(&state.db, &auth, caller, TicketId::from(*id)).await?;
     Ok(with_etag(found.version, &TicketView::from(found)))
 }
 
@@ -406,9 +407,9 @@ pub async fn update_ticket(
     let saved = state
         .outbox
         .transaction::<_, ticket::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(
-                async move { change_ticket(txn, &ctx, caller, id, patch, if_match, now).await },
-            )
+            Box::pin(async move {
+                change_ticket(txn, &ctx, caller, TicketId::from(id), patch, if_match, now).await
+            })
         })
         .await?;
     state.mailer.wake();

@@ -4,9 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
 use sea_orm::DatabaseTransaction;
-use uuid::Uuid;
 
 use crate::app::changes::{record_change, Cause, Change};
+use crate::domain::ids::TicketId;
 use crate::store::tickets::TicketStore;
 
 /// How long a solved ticket stays open to a reopen before it closes.
@@ -17,7 +17,7 @@ pub const CLOSE_AFTER: Duration = Duration::days(4);
 pub async fn close_if_still_solved(
     txn: &DatabaseTransaction,
     tenant: TenantId,
-    id: Uuid,
+    id: TicketId,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let Some(before) = TicketStore::new(txn, tenant).get(id).await? else {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::app::announce::{emit, ticket_data};
 use crate::domain::calendar::{Calendar, OpeningHours};
+use crate::domain::ids::TicketId;
 use crate::domain::policy::{first_match, Conditions, Targets, TicketFacts};
 use crate::domain::sla::{self, Pause};
 use crate::store::entities::{calendar, sla_policy, ticket, ticket_sla};
@@ -373,7 +374,10 @@ pub async fn check_clock(
     if clock.stopped_at.is_some() || clock.breached_at.is_some() {
         return Ok(0);
     }
-    let Some(ticket) = TicketStore::new(txn, tenant).get(clock.ticket_id).await? else {
+    let Some(ticket) = TicketStore::new(txn, tenant)
+        .get(TicketId::from(clock.ticket_id))
+        .await?
+    else {
         return Ok(0);
     };
     let calendar = clock_calendar(&store, &clock).await?;

@@ -15,6 +15,7 @@ use super::access::Caller;
 use super::announce::{emit, ticket_data};
 use super::changes::{record_change, Announce, Cause, Change};
 use super::tickets::visible_ticket;
+use crate::domain::ids::TicketId;
 use crate::domain::status::{self, Status};
 use crate::error_codes;
 use crate::store::comments::CommentStore;
@@ -75,7 +76,7 @@ pub async fn reply(
     txn: &DatabaseTransaction,
     ctx: &kefu_platform::auth::TenantContext,
     caller: Caller,
-    id: Uuid,
+    id: TicketId,
     body: NewCommentBody,
     now: DateTime<Utc>,
 ) -> Result<ticket_comment::Model, ApiError> {

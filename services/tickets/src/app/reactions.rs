@@ -11,6 +11,7 @@ use sea_orm::DatabaseTransaction;
 
 use super::changes::{record_change, Cause, Change};
 use super::tickets::{create, draft};
+use crate::domain::ids::TicketId;
 use uuid::Uuid;
 
 use crate::store::directory;
@@ -148,7 +149,10 @@ pub async fn response_submitted(
     let (Some(ticket_id), Some(csat)) = (response.ticket_id, response.scores.csat) else {
         return Ok(());
     };
-    let Some(before) = TicketStore::new(txn, tenant).get(ticket_id).await? else {
+    let Some(before) = TicketStore::new(txn, tenant)
+        .get(TicketId::from(ticket_id))
+        .await?
+    else {
         return Ok(());
     };
     let mut after = before.clone();

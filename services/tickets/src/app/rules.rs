@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::changes::{record_change, record_step, trail, Cause, Change, Triggers};
 use super::tickets::{apply, check_assignee, TicketPatch};
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
+use crate::domain::ids::TicketId;
 use crate::domain::rules::{holds, RuleActions, RuleConditions, RuleFacts};
 use crate::domain::status::Status;
 use crate::store::comments::CommentStore;
@@ -171,7 +172,7 @@ pub async fn fire_automation(
     txn: &DatabaseTransaction,
     tenant: TenantId,
     rule: &business_rule::Model,
-    ticket_id: Uuid,
+    ticket_id: TicketId,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
     let Some(before) = TicketStore::new(txn, tenant).get(ticket_id).await? else {
@@ -180,7 +181,12 @@ pub async fn fire_automation(
     // The cause is this state of the ticket; a firing already recorded for it means
     // the automation fired on it.
     let first = RuleStore::new(txn, tenant)
-        .record_firing(rule.id, ticket_id, before.updated_at.to_rfc3339(), now)
+        .record_firing(
+            rule.id,
+            ticket_id.uuid(),
+            before.updated_at.to_rfc3339(),
+            now,
+        )
         .await?;
     if !first {
         return Ok(0);

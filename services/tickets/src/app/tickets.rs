@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::access::Caller;
 use super::changes::{record_change, trail, Cause, Change};
 use crate::domain::fields::{normalize_tags, Priority, TicketType};
+use crate::domain::ids::TicketId;
 use crate::domain::status::{self, Status};
 use crate::error_codes;
 use crate::store::encode_list;
@@ -117,7 +118,7 @@ pub async fn ensure_children_solved(
         .iter()
         .filter(|l| l.kind == "parent_of" && l.source_id == parent.id)
     {
-        if let Some(child) = tickets.get(link.target_id).await? {
+        if let Some(child) = tickets.get(TicketId::from(link.target_id)).await? {
             if Status::parse(&child.status).is_some_and(Status::is_unsolved) {
                 open.push(format!("#{}", child.number));
             }
@@ -322,7 +323,7 @@ pub async fn visible_ticket<C: ConnectionTrait>(
     conn: &C,
     auth: &kefu_platform::auth::TenantContext,
     caller: Caller,
-    id: Uuid,
+    id: TicketId,
 ) -> Result<ticket::Model, ApiError> {
     TicketStore::new(conn, auth.tenant_id)
         .get(id)
@@ -336,7 +337,7 @@ pub async fn change_ticket(
     txn: &DatabaseTransaction,
     ctx: &kefu_platform::auth::TenantContext,
     caller: Caller,
-    id: Uuid,
+    id: TicketId,
     patch: TicketPatch,
     if_match: IfMatch,
     now: DateTime<Utc>,

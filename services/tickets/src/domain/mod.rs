@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod escalation;
 pub mod fields;
 pub mod history;
+pub mod ids;
 pub mod policy;
 pub mod rules;
 pub mod sla;

@@ -5,6 +5,7 @@ use kefu_platform::{ApiError, TenantScope};
 use sea_orm::DatabaseConnection;
 
 use crate::app::rules::{automation_candidates, fire_automation};
+use crate::domain::ids::TicketId;
 use crate::store::all_tenants;
 
 /// Evaluates every active automation against the tickets it may apply to; returns how
@@ -22,7 +23,14 @@ pub async fn run_once(
             let rule = rule.clone();
             let firing = outbox.transaction::<_, usize, ApiError>(db, move |txn| {
                 Box::pin(async move {
-                    fire_automation(txn, scope.tenant(), &rule, candidate.id, now).await
+                    fire_automation(
+                        txn,
+                        scope.tenant(),
+                        &rule,
+                        TicketId::from(candidate.id),
+                        now,
+                    )
+                    .await
                 })
             });
             fired += scope.enter(firing).await?;

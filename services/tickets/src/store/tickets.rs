@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{ticket, ticket_counter, ticket_tag};
+use crate::domain::ids::TicketId;
 
 /// What a ticket list can be narrowed to.
 #[derive(Debug, Clone, Default)]
@@ -88,8 +89,8 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
     }
 
     /// One ticket of the tenant.
-    pub async fn get(&self, id: Uuid) -> Result<Option<ticket::Model>, DbErr> {
-        ticket::Entity::find_by_id(id)
+    pub async fn get(&self, id: TicketId) -> Result<Option<ticket::Model>, DbErr> {
+        ticket::Entity::find_by_id(id.uuid())
             .filter(ticket::Column::TenantId.eq(self.tenant))
             .one(self.conn)
             .await

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::app::access::Caller;
 use crate::app::kb::{announce, save_change};
 use crate::app::tickets::visible_ticket;
+use crate::domain::ids::TicketId;
 use crate::state::AppState;
 use crate::store::entities::kb_article;
 use crate::store::kb::KbStore;
@@ -487,7 +488,13 @@ pub async fn link_article(
     id: web::Path<Uuid>,
     body: Json<LinkArticleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let ticket = visible_ticket(&state.db, &auth, Caller::writer(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::writer(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let store = KbStore::new(&state.db, auth.tenant_id);
     let article = store
         .article(body.article_id)
@@ -508,7 +515,13 @@ pub async fn ticket_articles(
     auth: Authz<TicketsRead>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let ticket = visible_ticket(&state.db, &auth, Caller::reader(&auth)?, *id).await?;
+    let ticket = visible_ticket(
+        &state.db,
+        &auth,
+        Caller::reader(&auth)?,
+        TicketId::from(*id),
+    )
+    .await?;
     let items = KbStore::new(&state.db, auth.tenant_id)
         .linked_to(ticket.id)
         .await?;
