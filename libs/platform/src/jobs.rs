@@ -92,6 +92,12 @@ impl Job {
     }
 }
 
+/// Shuts every job down at once, each with `grace` for its run in progress (a stopping
+/// process waits at most `grace`, however many jobs it has).
+pub async fn shutdown_all(jobs: &[Job], grace: Duration) {
+    futures_util::future::join_all(jobs.iter().map(|job| job.shutdown(grace))).await;
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};

@@ -196,20 +196,6 @@ where
     C: ConnectionTrait,
     E: VersionedTable,
 {
-    /// One row of the tenant, to change as `if_match` asks: `DbErr::RecordNotUpdated`
-    /// (412) when the header names another version, so a stale client hears that
-    /// before the caller judges the state the row is in (a 409 would mislead it).
-    pub async fn get_current(
-        &self,
-        id: Uuid,
-        if_match: &IfMatch,
-    ) -> Result<Option<E::Model>, DbErr> {
-        match self.get(id).await? {
-            Some(row) if !if_match.allows(E::version_of(&row)) => Err(DbErr::RecordNotUpdated),
-            found => Ok(found),
-        }
-    }
-
     /// The one versioned save: writes `model` (as read, then changed) with its version
     /// bumped, only if the stored row still has the version it was read at and
     /// `if_match` allows that version. Otherwise `DbErr::RecordNotUpdated`, which

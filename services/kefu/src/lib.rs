@@ -60,7 +60,11 @@ pub struct Suite {
     pub bus: std::sync::Arc<dyn kefu_events::EventBus>,
     handles: Vec<ServerHandle>,
     tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
+    jobs: Vec<kefu_platform::jobs::Job>,
 }
+
+/// How long a periodic job's run in progress may take to finish when the suite stops.
+pub const JOB_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Suite {
     /// Starts every service of the registry and the gateway.
@@ -76,6 +80,7 @@ impl Suite {
         let mut accounts = None;
         let mut jwks = None;
         let mut gateway = config.gateway;
+        let mut jobs = Vec::new();
         for (entry, settings, listener) in config.services {
             let url = format!("http://{}", listener.local_addr()?);
             let started = settings
@@ -86,6 +91,7 @@ impl Suite {
                 jwks = Some(format!("{url}/.well-known/jwks.json"));
                 accounts = Some(state);
             }
+            jobs.extend(started.jobs);
             servers.push(kefu_platform::http::serve(started.spec, listener)?);
             gateway = gateway.with_upstream(entry.name, url.clone());
             service_urls.push((entry.name, url));
@@ -106,6 +112,7 @@ impl Suite {
             bus,
             handles,
             tasks,
+            jobs,
         })
     }
 
@@ -118,15 +125,18 @@ impl Suite {
         for task in rest {
             let _ = task.await;
         }
+        kefu_platform::jobs::shutdown_all(&self.jobs, JOB_GRACE).await;
         result.context("server task panicked")??;
         Ok(())
     }
 
-    /// Stops every server gracefully.
+    /// Stops every server gracefully, then the periodic jobs (a run in progress gets
+    /// [`JOB_GRACE`] to finish).
     pub async fn stop(&self) {
         for handle in &self.handles {
             handle.stop(true).await;
         }
+        kefu_platform::jobs::shutdown_all(&self.jobs, JOB_GRACE).await;
     }
 }
 

@@ -214,6 +214,7 @@ async fn serve_one(name: &str) -> anyhow::Result<()> {
     let server = kefu_platform::http::serve(started.spec, listener)?;
     println!("Kefu {name} is ready on http://{addr}");
     server.await?;
+    kefu_platform::jobs::shutdown_all(&started.jobs, kefu::JOB_GRACE).await;
     Ok(())
 }
 

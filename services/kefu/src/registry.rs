@@ -26,8 +26,8 @@ pub struct ServiceEntry {
     pub error_codes: &'static [ErrorCode],
     /// Its settings from the environment.
     pub from_env: fn() -> anyhow::Result<Box<dyn Launch>>,
-    /// Its settings for a test: a database, the public URL, the clock it reads.
-    pub for_tests: fn(&str, &str, Clock) -> Box<dyn Launch>,
+    /// Its settings for a test: a database and the public URL (then `Launch::set_clock`).
+    pub for_tests: fn(&str, &str) -> Box<dyn Launch>,
 }
 
 impl ServiceEntry {
@@ -50,7 +50,7 @@ pub const SERVICES: &[ServiceEntry] = &[
         openapi: kefu_accounts::openapi,
         error_codes: kefu_accounts::error_codes::ERROR_CODES,
         from_env: || Ok(Box::new(kefu_accounts::Settings::from_env()?)),
-        for_tests: |database, public_url, _clock| {
+        for_tests: |database, public_url| {
             Box::new(kefu_accounts::Settings::for_tests(database, public_url))
         },
     },
@@ -60,10 +60,8 @@ pub const SERVICES: &[ServiceEntry] = &[
         openapi: kefu_customers::openapi,
         error_codes: kefu_customers::error_codes::ERROR_CODES,
         from_env: || Ok(Box::new(kefu_customers::Settings::from_env()?)),
-        for_tests: |database, public_url, clock| {
-            let mut settings = kefu_customers::Settings::for_tests(database, public_url);
-            settings.clock = clock;
-            Box::new(settings)
+        for_tests: |database, public_url| {
+            Box::new(kefu_customers::Settings::for_tests(database, public_url))
         },
     },
     ServiceEntry {
@@ -72,10 +70,8 @@ pub const SERVICES: &[ServiceEntry] = &[
         openapi: kefu_tickets::openapi,
         error_codes: kefu_tickets::error_codes::ERROR_CODES,
         from_env: || Ok(Box::new(kefu_tickets::Settings::from_env()?)),
-        for_tests: |database, public_url, clock| {
-            let mut settings = kefu_tickets::Settings::for_tests(database, public_url);
-            settings.clock = clock;
-            Box::new(settings)
+        for_tests: |database, public_url| {
+            Box::new(kefu_tickets::Settings::for_tests(database, public_url))
         },
     },
 ];
@@ -107,6 +103,8 @@ pub struct Started {
     pub spec: ServiceSpec,
     /// Accounts' state (the demo tenant and admin commands use it).
     pub accounts: Option<kefu_accounts::AppState>,
+    /// Its periodic jobs, to shut down when it stops.
+    pub jobs: Vec<kefu_platform::jobs::Job>,
 }
 
 /// A service's settings, able to migrate and start it.
@@ -116,6 +114,8 @@ pub trait Launch: Send {
     fn database_url(&self) -> &str;
     /// The token issuer it expects.
     fn issuer(&self) -> &str;
+    /// Makes it read `clock` (tests on a fixed clock); a service without time rules ignores it.
+    fn set_clock(&mut self, _clock: Clock) {}
     /// Applies its migrations.
     async fn migrate(&self) -> anyhow::Result<()>;
     /// Builds it on `bus`. `jwks` is where the key set is in the suite (accounts' own
@@ -147,6 +147,7 @@ impl Launch for kefu_accounts::Settings {
     ) -> anyhow::Result<Started> {
         let state = kefu_accounts::build_state(*self).await?.with_bus(bus);
         Ok(Started {
+            jobs: state.jobs.clone(),
             spec: kefu_accounts::spec(state.clone()),
             accounts: Some(state),
         })
@@ -164,6 +165,9 @@ macro_rules! verified_service {
             fn issuer(&self) -> &str {
                 &self.issuer
             }
+            fn set_clock(&mut self, clock: Clock) {
+                self.clock = clock;
+            }
             async fn migrate(&self) -> anyhow::Result<()> {
                 kefu_platform::db::connect_and_migrate::<$krate::Migrator>(&self.database_url)
                     .await?;
@@ -180,6 +184,7 @@ macro_rules! verified_service {
                 let verifier = crate::jwks_verifier(jwks, &self.issuer);
                 let state = $krate::build_state(*self).await?.with_bus(bus).await?;
                 Ok(Started {
+                    jobs: state.jobs.clone(),
                     spec: $krate::spec(state, verifier),
                     accounts: None,
                 })

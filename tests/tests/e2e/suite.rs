@@ -159,7 +159,8 @@ pub async fn start_with_clock(clock: kefu_platform::clock::Clock) -> Running {
     let mut services = Vec::new();
     for entry in kefu::registry::SERVICES {
         let database = kefu_testkit::fresh_database_url(entry.name).await.unwrap();
-        let settings = (entry.for_tests)(&database, &gateway_url, clock.clone());
+        let mut settings = (entry.for_tests)(&database, &gateway_url);
+        settings.set_clock(clock.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         services.push((entry, settings, listener));
         databases.push((entry.name, database));

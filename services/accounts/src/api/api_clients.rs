@@ -201,8 +201,13 @@ pub async fn create_api_client(
     req: HttpRequest,
     body: Json<NewApiClientBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (created, client_secret) =
-        create(&state, &auth.ctx, body.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    let (created, client_secret) = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { create(txn, &auth.ctx, body.into_inner(), ip).await })
+        })
+        .await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((
         header::LOCATION,
@@ -250,7 +255,13 @@ pub async fn revoke_api_client(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    revoke(&state, &auth.ctx, id.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { revoke(txn, &auth.ctx, id.into_inner(), ip).await })
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -269,8 +280,13 @@ pub async fn rotate_api_client_secret(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (saved, client_secret) =
-        rotate_secret(&state, &auth.ctx, id.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    let (saved, client_secret) = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { rotate_secret(txn, &auth.ctx, id.into_inner(), ip).await })
+        })
+        .await?;
     let body = ApiClientWithSecret {
         client: saved.into(),
         client_secret,

@@ -150,14 +150,22 @@ pub async fn suspend_tenant(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let view = change_status(
-        &state,
-        operator.operator_id,
-        id.into_inner(),
-        TenantAction::Suspend,
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let view = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                change_status(
+                    txn,
+                    operator.operator_id,
+                    id.into_inner(),
+                    TenantAction::Suspend,
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     Ok(super::with_etag(view.version, &TenantView::from(view)))
 }
 
@@ -176,14 +184,22 @@ pub async fn restore_tenant(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let view = change_status(
-        &state,
-        operator.operator_id,
-        id.into_inner(),
-        TenantAction::Restore,
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let view = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                change_status(
+                    txn,
+                    operator.operator_id,
+                    id.into_inner(),
+                    TenantAction::Restore,
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     Ok(super::with_etag(view.version, &TenantView::from(view)))
 }
 
@@ -204,14 +220,22 @@ pub async fn delete_tenant(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    change_status(
-        &state,
-        operator.operator_id,
-        id.into_inner(),
-        TenantAction::Delete,
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                change_status(
+                    txn,
+                    operator.operator_id,
+                    id.into_inner(),
+                    TenantAction::Delete,
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -160,7 +160,13 @@ pub async fn create_role(
     req: HttpRequest,
     body: Json<NewRoleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = create(&state, &auth.ctx, body.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    let created = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { create(txn, &auth.ctx, body.into_inner(), ip).await })
+        })
+        .await?;
     let location = format!("/api/v1/roles/{}", created.id);
     Ok(super::created(
         location,
@@ -211,15 +217,23 @@ pub async fn update_role(
     req: HttpRequest,
     body: Json<RolePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let saved = update(
-        &state,
-        &auth.ctx,
-        id.into_inner(),
-        &if_match,
-        body.into_inner(),
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let saved = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                update(
+                    txn,
+                    &auth.ctx,
+                    id.into_inner(),
+                    &if_match,
+                    body.into_inner(),
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     Ok(super::with_etag(saved.version, &RoleView::from(saved)))
 }
 
@@ -237,7 +251,13 @@ pub async fn delete_role(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    delete(&state, &auth.ctx, id.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { delete(txn, &auth.ctx, id.into_inner(), ip).await })
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

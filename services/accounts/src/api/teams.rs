@@ -164,7 +164,13 @@ pub async fn create_team(
     req: HttpRequest,
     body: Json<NewTeamBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = create(&state, &auth.ctx, body.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    let created = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { create(txn, &auth.ctx, body.into_inner(), ip).await })
+        })
+        .await?;
     let location = format!("/api/v1/teams/{}", created.id);
     Ok(super::created(
         location,
@@ -218,15 +224,23 @@ pub async fn update_team(
     req: HttpRequest,
     body: Json<TeamPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let (saved, members) = update(
-        &state,
-        &auth.ctx,
-        id.into_inner(),
-        &if_match,
-        body.into_inner(),
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let (saved, members) = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                update(
+                    txn,
+                    &auth.ctx,
+                    id.into_inner(),
+                    &if_match,
+                    body.into_inner(),
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     let view = TeamView::new(saved, members);
     Ok(super::with_etag(view.version, &view))
 }
@@ -245,7 +259,13 @@ pub async fn delete_team(
     id: web::Path<Uuid>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    delete(&state, &auth.ctx, id.into_inner(), super::client_ip(&req)).await?;
+    let ip = super::client_ip(&req);
+    state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { delete(txn, &auth.ctx, id.into_inner(), ip).await })
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -269,15 +289,23 @@ pub async fn set_team_members(
     req: HttpRequest,
     body: Json<TeamMembersBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let (saved, members) = set_members(
-        &state,
-        &auth.ctx,
-        id.into_inner(),
-        &if_match,
-        body.into_inner().user_ids,
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let (saved, members) = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                set_members(
+                    txn,
+                    &auth.ctx,
+                    id.into_inner(),
+                    &if_match,
+                    body.into_inner().user_ids,
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     let view = TeamView::new(saved, members);
     Ok(super::with_etag(view.version, &view))
 }

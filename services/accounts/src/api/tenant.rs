@@ -46,14 +46,15 @@ pub async fn update_tenant(
     req: HttpRequest,
     body: Json<TenantPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let saved = update_settings(
-        &state,
-        &auth.ctx,
-        if_match,
-        body.into_inner(),
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let saved = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                update_settings(txn, &auth.ctx, if_match, body.into_inner(), ip).await
+            })
+        })
+        .await?;
     Ok(super::with_etag(saved.version, &TenantView::from(saved)))
 }
 

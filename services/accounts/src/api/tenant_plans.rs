@@ -50,15 +50,23 @@ pub async fn change_plan(
     req: HttpRequest,
     body: Json<TenantPlanPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let saved = change_plan_of(
-        &state,
-        operator.operator_id,
-        id.into_inner(),
-        if_match,
-        body.into_inner().plan,
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let saved = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                change_plan_of(
+                    txn,
+                    operator.operator_id,
+                    id.into_inner(),
+                    if_match,
+                    body.into_inner().plan,
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     Ok(super::with_etag(saved.version, &TenantView::from(saved)))
 }
 

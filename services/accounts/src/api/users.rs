@@ -291,15 +291,23 @@ pub async fn update(
     req: HttpRequest,
     body: Json<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let (saved, team_ids) = update_user(
-        &state,
-        &auth.ctx,
-        UserId::from(*id),
-        &if_match,
-        body.into_inner(),
-        super::client_ip(&req),
-    )
-    .await?;
+    let ip = super::client_ip(&req);
+    let (saved, team_ids) = state
+        .outbox
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move {
+                update_user(
+                    txn,
+                    &auth.ctx,
+                    UserId::from(*id),
+                    &if_match,
+                    body.into_inner(),
+                    ip,
+                )
+                .await
+            })
+        })
+        .await?;
     let view = UserView::new(saved, team_ids);
     Ok(super::with_etag(view.version, &view))
 }

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, TenantContext};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::app::roles::{check_scopes, ensure_grantable, normalize_scopes};
 use crate::domain::opaque_token;
 use crate::error_codes;
-use crate::state::AppState;
 use crate::store::api_clients::ApiClientStore;
 use crate::store::entities::api_client;
 use crate::store::{audit, decode_list, encode_list};
@@ -82,7 +81,7 @@ async fn audit_client(
 /// Creates an API client; the caller must hold every scope it grants. Answers the client
 /// and its secret, which is stored only as a digest.
 pub async fn create(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     body: NewApiClientBody,
     ip: Option<String>,
@@ -103,41 +102,36 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let txn = state.db.begin().await?;
-    let created = ApiClientStore::new(&txn, ctx.tenant_id).insert(new).await?;
-    audit_client(&txn, ctx, "client.created", &created, ip).await?;
-    txn.commit().await?;
+    let created = ApiClientStore::new(txn, ctx.tenant_id).insert(new).await?;
+    audit_client(txn, ctx, "client.created", &created, ip).await?;
     Ok((created, client_secret))
 }
 
 /// Revokes an API client: its secret and tokens stop working. Revoking twice is a no-op.
 pub async fn revoke(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     ip: Option<String>,
 ) -> Result<(), ApiError> {
-    let txn = state.db.begin().await?;
-    let store = ApiClientStore::new(&txn, ctx.tenant_id);
+    let store = ApiClientStore::new(txn, ctx.tenant_id);
     let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     if found.status != REVOKED {
         found.status = REVOKED.into();
         let saved = store.save(found).await?;
-        audit_client(&txn, ctx, "client.revoked", &saved, ip).await?;
-        txn.commit().await?;
+        audit_client(txn, ctx, "client.revoked", &saved, ip).await?;
     }
     Ok(())
 }
 
 /// Replaces an active client's secret; the old one stops working at once.
 pub async fn rotate_secret(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     ip: Option<String>,
 ) -> Result<(api_client::Model, String), ApiError> {
-    let txn = state.db.begin().await?;
-    let store = ApiClientStore::new(&txn, ctx.tenant_id);
+    let store = ApiClientStore::new(txn, ctx.tenant_id);
     let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     if found.status != ACTIVE {
         let detail = "a revoked client cannot get a new secret";
@@ -146,8 +140,7 @@ pub async fn rotate_secret(
     let client_secret = opaque_token::generate("ks_");
     found.secret_hash = opaque_token::digest(&client_secret);
     let saved = store.save(found).await?;
-    audit_client(&txn, ctx, "client.secret_rotated", &saved, ip).await?;
-    txn.commit().await?;
+    audit_client(txn, ctx, "client.secret_rotated", &saved, ip).await?;
     Ok((saved, client_secret))
 }
 

@@ -5,14 +5,13 @@ use chrono::Utc;
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::validation::{Checks, MaxChars, Validate};
 use kefu_platform::{ApiError, TenantContext};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::roles::{invalid_scopes, is_valid_key};
 use crate::error_codes;
-use crate::state::AppState;
 use crate::store::entities::role;
 use crate::store::roles::RoleStore;
 use crate::store::{audit, decode_list, encode_list};
@@ -176,14 +175,13 @@ fn non_empty(text: Option<String>) -> Option<String> {
 
 /// Creates a tenant-defined role; the caller must hold every scope it grants.
 pub async fn create(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     body: NewRoleBody,
     ip: Option<String>,
 ) -> Result<role::Model, ApiError> {
     ensure_grantable(ctx, &body.scopes)?;
-    let txn = state.db.begin().await?;
-    let store = RoleStore::new(&txn, ctx.tenant_id);
+    let store = RoleStore::new(txn, ctx.tenant_id);
     if store.find_by_key(&body.key).await?.is_some() {
         return Err(ApiError::conflict(
             error_codes::ROLE_KEY_TAKEN,
@@ -211,23 +209,21 @@ pub async fn create(
         )
     })?;
     let details = serde_json::json!({"key": created.key, "scopes": scopes});
-    audit_role(&txn, ctx, "role.created", created.id, ip, details).await?;
-    txn.commit().await?;
+    audit_role(txn, ctx, "role.created", created.id, ip, details).await?;
     Ok(created)
 }
 
 /// Changes a role's name, description or scopes; the `owner` and `customer` roles'
 /// scopes are fixed.
 pub async fn update(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     if_match: &IfMatch,
     patch: RolePatch,
     ip: Option<String>,
 ) -> Result<role::Model, ApiError> {
-    let txn = state.db.begin().await?;
-    let store = RoleStore::new(&txn, ctx.tenant_id);
+    let store = RoleStore::new(txn, ctx.tenant_id);
     let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     let before = decode_list(&found.scopes);
     if let Some(scopes) = &patch.scopes {
@@ -260,20 +256,18 @@ pub async fn update(
     let after = decode_list(&saved.scopes);
     let details =
         serde_json::json!({"key": saved.key, "scopes_before": before, "scopes_after": after});
-    audit_role(&txn, ctx, "role.updated", saved.id, ip, details).await?;
-    txn.commit().await?;
+    audit_role(txn, ctx, "role.updated", saved.id, ip, details).await?;
     Ok(saved)
 }
 
 /// Deletes a tenant-defined role that no user holds.
 pub async fn delete(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     ip: Option<String>,
 ) -> Result<(), ApiError> {
-    let txn = state.db.begin().await?;
-    let store = RoleStore::new(&txn, ctx.tenant_id);
+    let store = RoleStore::new(txn, ctx.tenant_id);
     let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     if found.builtin {
         return Err(ApiError::conflict(
@@ -288,8 +282,7 @@ pub async fn delete(
     }
     store.delete(found.id).await?;
     let details = serde_json::json!({"key": found.key});
-    audit_role(&txn, ctx, "role.deleted", found.id, ip, details).await?;
-    txn.commit().await?;
+    audit_role(txn, ctx, "role.deleted", found.id, ip, details).await?;
     Ok(())
 }
 

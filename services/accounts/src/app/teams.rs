@@ -8,14 +8,13 @@ use kefu_platform::concurrency::IfMatch;
 use kefu_platform::error::ErrorCode;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::{ApiError, FieldError};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::app::announce::{emit, emit_team_change, team_data};
 use crate::error_codes;
-use crate::state::AppState;
 use crate::store::audit;
 use crate::store::entities::{team, user};
 use crate::store::teams::TeamStore;
@@ -142,14 +141,13 @@ async fn audit_team(
 
 /// Creates a team without members.
 pub async fn create(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     body: NewTeamBody,
     ip: Option<String>,
 ) -> Result<team::Model, ApiError> {
     let name = body.name.trim().to_string();
-    let txn = state.db.begin().await?;
-    let store = TeamStore::new(&txn, ctx.tenant_id);
+    let store = TeamStore::new(txn, ctx.tenant_id);
     if store.find_by_name(&name).await?.is_some() {
         return Err(team_name_taken());
     }
@@ -169,25 +167,22 @@ pub async fn create(
         .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     let tenant_id = ctx.tenant_id.uuid();
     let data = team_data(&created, Vec::new());
-    emit(&txn, tenant_id, Some(ctx.actor), TeamCreated(data)).await?;
+    emit(txn, tenant_id, Some(ctx.actor), TeamCreated(data)).await?;
     let details = serde_json::json!({"name": created.name});
-    audit_team(&txn, ctx, "team.created", created.id, ip, details).await?;
-    txn.commit().await?;
-    state.outbox.committed();
+    audit_team(txn, ctx, "team.created", created.id, ip, details).await?;
     Ok(created)
 }
 
 /// Renames a team or changes its description; answers it with its members.
 pub async fn update(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     if_match: &IfMatch,
     patch: TeamPatch,
     ip: Option<String>,
 ) -> Result<(team::Model, Vec<Uuid>), ApiError> {
-    let txn = state.db.begin().await?;
-    let store = TeamStore::new(&txn, ctx.tenant_id);
+    let store = TeamStore::new(txn, ctx.tenant_id);
     let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     let members = store.member_ids(found.id).await?;
     let before = team_data(&found, members.clone());
@@ -208,52 +203,46 @@ pub async fn update(
         .await
         .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     let after = team_data(&saved, members.clone());
-    emit_team_change(&txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
+    emit_team_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
     let details = serde_json::json!({"name": saved.name});
-    audit_team(&txn, ctx, "team.updated", saved.id, ip, details).await?;
-    txn.commit().await?;
-    state.outbox.committed();
+    audit_team(txn, ctx, "team.updated", saved.id, ip, details).await?;
     Ok((saved, members))
 }
 
 /// Deletes a team and its memberships.
 pub async fn delete(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     ip: Option<String>,
 ) -> Result<(), ApiError> {
-    let txn = state.db.begin().await?;
-    let store = TeamStore::new(&txn, ctx.tenant_id);
+    let store = TeamStore::new(txn, ctx.tenant_id);
     let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     let members = store.member_ids(found.id).await?;
     store.delete(found.id).await?;
     let data = team_data(&found, members);
     emit(
-        &txn,
+        txn,
         ctx.tenant_id.uuid(),
         Some(ctx.actor),
         TeamDeleted(data),
     )
     .await?;
     let details = serde_json::json!({"name": found.name});
-    audit_team(&txn, ctx, "team.deleted", found.id, ip, details).await?;
-    txn.commit().await?;
-    state.outbox.committed();
+    audit_team(txn, ctx, "team.deleted", found.id, ip, details).await?;
     Ok(())
 }
 
 /// Replaces a team's members; every id must be a staff user of the tenant.
 pub async fn set_members(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: Uuid,
     if_match: &IfMatch,
     requested: Vec<Uuid>,
     ip: Option<String>,
 ) -> Result<(team::Model, Vec<Uuid>), ApiError> {
-    let txn = state.db.begin().await?;
-    let store = TeamStore::new(&txn, ctx.tenant_id);
+    let store = TeamStore::new(txn, ctx.tenant_id);
     let found = store.get(id).await?.ok_or(ApiError::NotFound)?;
     let errors = member_errors(&requested, &store.users_among(&requested).await?);
     if !errors.is_empty() {
@@ -269,10 +258,8 @@ pub async fn set_members(
     store.set_members(saved.id, &members).await?;
     let after = team_data(&saved, members.clone());
     let details = serde_json::json!({"before": before.member_ids, "after": members});
-    emit_team_change(&txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
-    audit_team(&txn, ctx, "team.members_changed", saved.id, ip, details).await?;
-    txn.commit().await?;
-    state.outbox.committed();
+    emit_team_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
+    audit_team(txn, ctx, "team.members_changed", saved.id, ip, details).await?;
     Ok((saved, members))
 }
 

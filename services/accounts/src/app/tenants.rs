@@ -8,7 +8,7 @@ use kefu_platform::concurrency::IfMatch;
 use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::ApiError;
 use kefu_platform::{TenantId, TenantScope};
-use sea_orm::TransactionTrait;
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -244,148 +244,137 @@ impl Validate for TenantPatch {
 
 /// Changes the tenant's settings in one transaction: the versioned save, the event, the audit entry.
 pub async fn update_settings(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     if_match: IfMatch,
     patch: TenantPatch,
     ip: Option<String>,
 ) -> Result<tenant::Model, ApiError> {
-    let ctx = ctx.clone();
-    let saved = state
-        .db
-        .transaction::<_, _, ApiError>(|txn| {
-            Box::pin(async move {
-                let mut tenant = tenants::get(txn, ctx.tenant_id)
-                    .await?
-                    .ok_or(ApiError::NotFound)?;
-                if_match.check(tenant.version)?;
-                let before = tenant_data(&tenant);
-                if let Some(name) = patch.name {
-                    tenant.name = name.trim().to_string();
-                }
-                if let Some(tz) = patch.time_zone {
-                    tenant.time_zone = tz;
-                }
-                if let Some(locale) = patch.locale {
-                    tenant.locale = locale;
-                }
-                if let Some(calendar) = patch.business_hours_calendar {
-                    tenant.business_hours_calendar = Some(calendar).filter(|c| !c.is_empty());
-                }
-                let saved = tenants::save(txn, tenant).await?;
-                emit_tenant_change(txn, Some(ctx.actor), &before, tenant_data(&saved)).await?;
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(saved.id),
-                        actor_id: Some(ctx.actor),
-                        action: "tenant.updated",
-                        target_type: Some("tenant"),
-                        target_id: Some(saved.id),
-                        ip,
-                        details: serde_json::json!({}),
-                    },
-                )
-                .await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    state.outbox.committed();
+    let mut tenant = tenants::get(txn, ctx.tenant_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if_match.check(tenant.version)?;
+    let before = tenant_data(&tenant);
+    if let Some(name) = patch.name {
+        tenant.name = name.trim().to_string();
+    }
+    if let Some(tz) = patch.time_zone {
+        tenant.time_zone = tz;
+    }
+    if let Some(locale) = patch.locale {
+        tenant.locale = locale;
+    }
+    if let Some(calendar) = patch.business_hours_calendar {
+        tenant.business_hours_calendar = Some(calendar).filter(|c| !c.is_empty());
+    }
+    let saved = tenants::save(txn, tenant).await?;
+    emit_tenant_change(txn, Some(ctx.actor), &before, tenant_data(&saved)).await?;
+    audit::record(
+        txn,
+        audit::AuditRecord {
+            tenant_id: Some(saved.id),
+            actor_id: Some(ctx.actor),
+            action: "tenant.updated",
+            target_type: Some("tenant"),
+            target_id: Some(saved.id),
+            ip,
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
     Ok(saved)
 }
 
 /// Moves a tenant to another plan for a platform operator, in one transaction.
 pub async fn change_plan_of(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     operator_id: Uuid,
     id: Uuid,
     if_match: IfMatch,
     plan: Plan,
     ip: Option<String>,
 ) -> Result<tenant::Model, ApiError> {
-    let saved = state
-        .db
-        .transaction::<_, _, ApiError>(|txn| {
-            Box::pin(async move {
-                let mut tenant = tenants::get(
-                    txn,
-                    TenantScope::by_credential(id, "operator token").tenant(),
-                )
-                .await?
-                .ok_or(ApiError::NotFound)?;
-                if_match.check(tenant.version)?;
-                if tenant.status == "deleted" {
-                    return Err(ApiError::conflict(
-                        error_codes::TENANT_DELETED,
-                        "a deleted tenant has no plan to change",
-                    ));
-                }
-                let before = tenant_data(&tenant);
-                tenant.plan = plan.as_str().into();
-                let saved = tenants::save(txn, tenant).await?;
-                let actor = Some(operator_id);
-                emit_tenant_change(txn, actor, &before, tenant_data(&saved)).await?;
-                audit::record(
-                    txn,
-                    audit::AuditRecord {
-                        tenant_id: Some(saved.id),
-                        actor_id: Some(operator_id),
-                        action: "tenant.plan_changed",
-                        target_type: Some("tenant"),
-                        target_id: Some(saved.id),
-                        ip,
-                        details: serde_json::json!({"from": before.plan, "to": saved.plan}),
-                    },
-                )
-                .await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    state.outbox.committed();
+    let mut tenant = tenants::get(
+        txn,
+        TenantScope::by_credential(id, "operator token").tenant(),
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    if_match.check(tenant.version)?;
+    if tenant.status == "deleted" {
+        return Err(ApiError::conflict(
+            error_codes::TENANT_DELETED,
+            "a deleted tenant has no plan to change",
+        ));
+    }
+    let before = tenant_data(&tenant);
+    tenant.plan = plan.as_str().into();
+    let saved = tenants::save(txn, tenant).await?;
+    let actor = Some(operator_id);
+    emit_tenant_change(txn, actor, &before, tenant_data(&saved)).await?;
+    audit::record(
+        txn,
+        audit::AuditRecord {
+            tenant_id: Some(saved.id),
+            actor_id: Some(operator_id),
+            action: "tenant.plan_changed",
+            target_type: Some("tenant"),
+            target_id: Some(saved.id),
+            ip,
+            details: serde_json::json!({"from": before.plan, "to": saved.plan}),
+        },
+    )
+    .await?;
     Ok(saved)
 }
 
 /// Applies `action` to a tenant in one transaction, with its audit entry.
 pub async fn change_status(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     operator_id: Uuid,
     id: Uuid,
     action: TenantAction,
     ip: Option<String>,
 ) -> Result<tenant::Model, ApiError> {
-    let saved = state
-        .db
-        .transaction::<_, _, ApiError>(|txn| {
-            Box::pin(async move {
-                let mut tenant = tenants::get(txn, TenantScope::by_credential(id, "operator token").tenant()).await?.ok_or(ApiError::NotFound)?;
-                let current = TenantStatus::parse(&tenant.status)
-                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("tenant {id} has unknown status {}", tenant.status)))?;
-                let Some(next) = next_status(current, action)? else {
-                    return Ok(tenant);
-                };
-                let before = tenant_data(&tenant);
-                tenant.status = next.as_str().into();
-                let mut details = serde_json::json!({"by": "platform_operator", "from": current.as_str(), "to": next.as_str()});
-                if next == TenantStatus::Deleted {
-                    tenant.deleted_at = Some(Utc::now());
-                    details["rows_purged"] = crate::store::tenant_purge::purge(txn, id).await?.into();
-                }
-                let saved = tenants::save(txn, tenant).await?;
-                emit_tenant_change(txn, Some(operator_id), &before, tenant_data(&saved)).await?;
-                // Recorded in the tenant's own log so its owner can see what the platform did;
-                // after a purge it is the one entry left, the record of the deletion.
-                audit::record(txn, audit::AuditRecord {
-                    tenant_id: Some(saved.id), actor_id: Some(operator_id), action: action.audit_action(),
-                    target_type: Some("tenant"), target_id: Some(saved.id), ip,
-                    details,
-                }).await?;
-                Ok(saved)
-            })
-        })
-        .await?;
-    state.outbox.committed();
+    let mut tenant = tenants::get(
+        txn,
+        TenantScope::by_credential(id, "operator token").tenant(),
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    let current = TenantStatus::parse(&tenant.status).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!(
+            "tenant {id} has unknown status {}",
+            tenant.status
+        ))
+    })?;
+    let Some(next) = next_status(current, action)? else {
+        return Ok(tenant);
+    };
+    let before = tenant_data(&tenant);
+    tenant.status = next.as_str().into();
+    let mut details = serde_json::json!({"by": "platform_operator", "from": current.as_str(), "to": next.as_str()});
+    if next == TenantStatus::Deleted {
+        tenant.deleted_at = Some(Utc::now());
+        details["rows_purged"] = crate::store::tenant_purge::purge(txn, id).await?.into();
+    }
+    let saved = tenants::save(txn, tenant).await?;
+    emit_tenant_change(txn, Some(operator_id), &before, tenant_data(&saved)).await?;
+    // Recorded in the tenant's own log so its owner can see what the platform did;
+    // after a purge it is the one entry left, the record of the deletion.
+    audit::record(
+        txn,
+        audit::AuditRecord {
+            tenant_id: Some(saved.id),
+            actor_id: Some(operator_id),
+            action: action.audit_action(),
+            target_type: Some("tenant"),
+            target_id: Some(saved.id),
+            ip,
+            details,
+        },
+    )
+    .await?;
     Ok(saved)
 }
 

@@ -401,92 +401,104 @@ impl Validate for UserPatch {
 /// Changes a user's name, phone, roles, teams or status in one transaction. The caller
 /// must outrank the user to change roles or status; the tenant keeps an active owner.
 pub async fn update_user(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     ctx: &TenantContext,
     id: UserId,
     if_match: &IfMatch,
     patch: UserPatch,
     ip: Option<String>,
 ) -> Result<(user::Model, Vec<Uuid>), ApiError> {
-    let ctx = ctx.clone();
-    let if_match = if_match.clone();
-    let updated = state
-        .db
-        .transaction::<_, _, ApiError>(|txn| {
-            Box::pin(async move {
-                let store = users::UserStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                let before = user_data(&found, store.team_ids(found.id).await?);
-                let old_roles = decode_list(&found.roles);
-                if let Some(name) = patch.name {
-                    found.name = name.trim().to_string();
+    let store = users::UserStore::new(txn, ctx.tenant_id);
+    let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+    let before = user_data(&found, store.team_ids(found.id).await?);
+    let old_roles = decode_list(&found.roles);
+    if let Some(name) = patch.name {
+        found.name = name.trim().to_string();
+    }
+    if let Some(phone) = patch.phone {
+        found.phone = Some(phone).filter(|p| !p.is_empty());
+    }
+    if patch.roles.is_some() || patch.status.is_some() {
+        // Changing someone's roles or status needs every scope they hold now.
+        ensure_outranks(txn, ctx, &old_roles).await?;
+    }
+    if let Some(new_roles) = &patch.roles {
+        if found.customer_id.is_some() || new_roles.iter().any(|r| r == "customer") {
+            return Err(ApiError::field(
+                "roles",
+                "portal users keep exactly the `customer` role",
+            ));
+        }
+        check_roles_grantable(txn, ctx, new_roles).await?;
+        found.roles = encode_list(new_roles);
+    }
+    let mut disabled = false;
+    if let Some(status) = patch.status {
+        if status == SettableStatus::Disabled && found.id == ctx.actor {
+            return Err(ApiError::conflict(
+                error_codes::CANNOT_DISABLE_SELF,
+                "you cannot disable your own account",
+            ));
+        }
+        match (status, found.status.as_str()) {
+            (SettableStatus::Disabled, s) if s != "disabled" => {
+                found.status = "disabled".into();
+                disabled = true;
+            }
+            (SettableStatus::Active, "disabled") => {
+                found.status = if found.password_hash.is_some() {
+                    "active"
+                } else {
+                    "invited"
                 }
-                if let Some(phone) = patch.phone {
-                    found.phone = Some(phone).filter(|p| !p.is_empty());
-                }
-                if patch.roles.is_some() || patch.status.is_some() {
-                    // Changing someone's roles or status needs every scope they hold now.
-                    ensure_outranks(txn, &ctx, &old_roles).await?;
-                }
-                if let Some(new_roles) = &patch.roles {
-                    if found.customer_id.is_some() || new_roles.iter().any(|r| r == "customer") {
-                        return Err(ApiError::field("roles", "portal users keep exactly the `customer` role"));
-                    }
-                    check_roles_grantable(txn, &ctx, new_roles).await?;
-                    found.roles = encode_list(new_roles);
-                }
-                let mut disabled = false;
-                if let Some(status) = patch.status {
-                    if status == SettableStatus::Disabled && found.id == ctx.actor {
-                        return Err(ApiError::conflict(error_codes::CANNOT_DISABLE_SELF, "you cannot disable your own account"));
-                    }
-                    match (status, found.status.as_str()) {
-                        (SettableStatus::Disabled, s) if s != "disabled" => {
-                            found.status = "disabled".into();
-                            disabled = true;
-                        }
-                        (SettableStatus::Active, "disabled") => {
-                            found.status = if found.password_hash.is_some() { "active" } else { "invited" }.into();
-                        }
-                        _ => {}
-                    }
-                }
-                let roles_changed = decode_list(&found.roles) != old_roles;
-                if (roles_changed || disabled) && old_roles.iter().any(|r| r == "owner") {
-                    let still_owner = decode_list(&found.roles).iter().any(|r| r == "owner") && !disabled;
-                    if !still_owner && active_owners(txn, &ctx).await? <= 1 {
-                        return Err(ApiError::conflict(error_codes::LAST_OWNER, "the tenant must keep at least one active owner"));
-                    }
-                }
-                if let Some(team_ids) = &patch.team_ids {
-                    if found.customer_id.is_some() && !team_ids.is_empty() {
-                        return Err(ApiError::field("team_ids", "portal users do not join teams"));
-                    }
-                    let team_ids = unique(team_ids);
-                    check_teams(txn, &ctx, &team_ids).await?;
-                    store.set_teams(found.id, &team_ids).await?;
-                }
-                let saved = store.save(found, &if_match).await?;
-                if disabled {
-                    store.revoke_sessions(saved.id, "user_disabled").await?;
-                }
-                let action = if disabled { Some("user.disabled") } else if roles_changed { Some("user.roles_changed") } else { None };
-                if let Some(action) = action {
-                    audit::record(txn, audit::AuditRecord {
-                        tenant_id: Some(ctx.tenant_id.uuid()), actor_id: Some(ctx.actor), action,
-                        target_type: Some("user"), target_id: Some(saved.id), ip,
-                        details: serde_json::json!({"old_roles": old_roles, "roles": decode_list(&saved.roles)}),
-                    }).await?;
-                }
-                let team_ids = store.team_ids(saved.id).await?;
-                let after = user_data(&saved, team_ids.clone());
-                emit_user_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
-                Ok((saved, team_ids))
-            })
-        })
-        .await?;
-    state.outbox.committed();
-    Ok(updated)
+                .into();
+            }
+            _ => {}
+        }
+    }
+    let roles_changed = decode_list(&found.roles) != old_roles;
+    if (roles_changed || disabled) && old_roles.iter().any(|r| r == "owner") {
+        let still_owner = decode_list(&found.roles).iter().any(|r| r == "owner") && !disabled;
+        if !still_owner && active_owners(txn, ctx).await? <= 1 {
+            return Err(ApiError::conflict(
+                error_codes::LAST_OWNER,
+                "the tenant must keep at least one active owner",
+            ));
+        }
+    }
+    if let Some(team_ids) = &patch.team_ids {
+        if found.customer_id.is_some() && !team_ids.is_empty() {
+            return Err(ApiError::field(
+                "team_ids",
+                "portal users do not join teams",
+            ));
+        }
+        let team_ids = unique(team_ids);
+        check_teams(txn, ctx, &team_ids).await?;
+        store.set_teams(found.id, &team_ids).await?;
+    }
+    let saved = store.save(found, if_match).await?;
+    if disabled {
+        store.revoke_sessions(saved.id, "user_disabled").await?;
+    }
+    let action = if disabled {
+        Some("user.disabled")
+    } else if roles_changed {
+        Some("user.roles_changed")
+    } else {
+        None
+    };
+    if let Some(action) = action {
+        audit::record(txn, audit::AuditRecord {
+            tenant_id: Some(ctx.tenant_id.uuid()), actor_id: Some(ctx.actor), action,
+            target_type: Some("user"), target_id: Some(saved.id), ip,
+            details: serde_json::json!({"old_roles": old_roles, "roles": decode_list(&saved.roles)}),
+        }).await?;
+    }
+    let team_ids = store.team_ids(saved.id).await?;
+    let after = user_data(&saved, team_ids.clone());
+    emit_user_change(txn, ctx.tenant_id.uuid(), Some(ctx.actor), &before, after).await?;
+    Ok((saved, team_ids))
 }
 
 /// How many active owners the tenant has (up to 1000: one more than one is all it asks).

@@ -37,8 +37,9 @@ impl<'a, C: ConnectionTrait> ApiClientStore<'a, C> {
 
     /// One client of the tenant.
     pub async fn get(&self, id: Uuid) -> Result<Option<api_client::Model>, DbErr> {
-        api_client::Entity::find_by_id(id)
-            .filter(api_client::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, api_client::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(api_client::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -49,8 +50,7 @@ impl<'a, C: ConnectionTrait> ApiClientStore<'a, C> {
         status: Option<&str>,
         page: PageRequest,
     ) -> Result<Vec<api_client::Model>, DbErr> {
-        let mut query =
-            api_client::Entity::find().filter(api_client::Column::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, api_client::Entity>::new(self.conn, self.tenant).find();
         if let Some(status) = status {
             query = query.filter(api_client::Column::Status.eq(status));
         }

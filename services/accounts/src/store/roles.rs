@@ -69,16 +69,17 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
 
     /// One role of the tenant.
     pub async fn get(&self, id: Uuid) -> Result<Option<role::Model>, DbErr> {
-        role::Entity::find_by_id(id)
-            .filter(role::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, role::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(role::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
 
     /// A role by its key.
     pub async fn find_by_key(&self, key: &str) -> Result<Option<role::Model>, DbErr> {
-        role::Entity::find()
-            .filter(role::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, role::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(role::Column::Key.eq(key))
             .one(self.conn)
             .await
@@ -86,7 +87,7 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
 
     /// A page of roles, oldest first (`limit + 1` rows).
     pub async fn list(&self, page: PageRequest) -> Result<Vec<role::Model>, DbErr> {
-        let mut query = role::Entity::find().filter(role::Column::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, role::Entity>::new(self.conn, self.tenant).find();
         if let Some(after) = page.after {
             query = query.filter(role::Column::Id.gt(after));
         }
@@ -121,8 +122,8 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
 
     /// Deletes a role.
     pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
-        role::Entity::delete_many()
-            .filter(role::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, role::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(role::Column::Id.eq(id))
             .exec(self.conn)
             .await?;
@@ -132,8 +133,8 @@ impl<'a, C: ConnectionTrait> RoleStore<'a, C> {
     /// How many users of the tenant (any status) hold the role `key`.
     pub async fn holder_count(&self, key: &str) -> Result<u64, DbErr> {
         // Roles are stored as a JSON array of keys; keys are [a-z0-9_], so the quoted match is exact.
-        user::Entity::find()
-            .filter(user::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, user::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(user::Column::Roles.contains(format!("\"{key}\"")))
             .count(self.conn)
             .await

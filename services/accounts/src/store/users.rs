@@ -46,16 +46,17 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
 
     /// One user of the tenant.
     pub async fn get(&self, id: UserId) -> Result<Option<user::Model>, DbErr> {
-        user::Entity::find_by_id(id.uuid())
-            .filter(user::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, user::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(user::Column::Id.eq(id.uuid()))
             .one(self.conn)
             .await
     }
 
     /// A user by email.
     pub async fn find_by_email(&self, email: &str) -> Result<Option<user::Model>, DbErr> {
-        user::Entity::find()
-            .filter(user::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, user::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(user::Column::EmailNormalized.eq(normalize_email(email)))
             .one(self.conn)
             .await
@@ -67,7 +68,7 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
         filter: &UserFilter,
         page: PageRequest,
     ) -> Result<Vec<user::Model>, DbErr> {
-        let mut query = user::Entity::find().filter(user::Column::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, user::Entity>::new(self.conn, self.tenant).find();
         if let Some(status) = &filter.status {
             query = query.filter(user::Column::Status.eq(status.clone()));
         }
@@ -79,14 +80,15 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
             query = query.filter(user::Column::EmailNormalized.eq(normalize_email(email)));
         }
         if let Some(team) = filter.team_id {
-            let members: Vec<Uuid> = team_member::Entity::find()
-                .filter(team_member::Column::TenantId.eq(self.tenant))
-                .filter(team_member::Column::TeamId.eq(team))
-                .all(self.conn)
-                .await?
-                .into_iter()
-                .map(|m| m.user_id)
-                .collect();
+            let members: Vec<Uuid> =
+                TenantStore::<_, team_member::Entity>::new(self.conn, self.tenant)
+                    .find()
+                    .filter(team_member::Column::TeamId.eq(team))
+                    .all(self.conn)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.user_id)
+                    .collect();
             query = query.filter(user::Column::Id.is_in(members));
         }
         if let Some(after) = page.after {
@@ -101,8 +103,8 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
 
     /// Staff users that count toward the plan (not portal users, not disabled).
     pub async fn count_staff(&self) -> Result<u64, DbErr> {
-        user::Entity::find()
-            .filter(user::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, user::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(user::Column::Status.ne("disabled"))
             .filter(user::Column::CustomerId.is_null())
             .count(self.conn)
@@ -134,15 +136,17 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
 
     /// The teams a user belongs to.
     pub async fn team_ids(&self, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-        Ok(team_member::Entity::find()
-            .filter(team_member::Column::TenantId.eq(self.tenant))
-            .filter(team_member::Column::UserId.eq(user_id))
-            .order_by_asc(team_member::Column::TeamId)
-            .all(self.conn)
-            .await?
-            .into_iter()
-            .map(|m| m.team_id)
-            .collect())
+        Ok(
+            TenantStore::<_, team_member::Entity>::new(self.conn, self.tenant)
+                .find()
+                .filter(team_member::Column::UserId.eq(user_id))
+                .order_by_asc(team_member::Column::TeamId)
+                .all(self.conn)
+                .await?
+                .into_iter()
+                .map(|m| m.team_id)
+                .collect(),
+        )
     }
 
     /// The teams of each of `user_ids`, in one query (for lists).
@@ -155,8 +159,8 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
         if user_ids.is_empty() {
             return Ok(by_user);
         }
-        let rows = team_member::Entity::find()
-            .filter(team_member::Column::TenantId.eq(self.tenant))
+        let rows = TenantStore::<_, team_member::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(team_member::Column::UserId.is_in(user_ids.to_vec()))
             .order_by_asc(team_member::Column::TeamId)
             .all(self.conn)
@@ -169,8 +173,8 @@ impl<'a, C: ConnectionTrait> UserStore<'a, C> {
 
     /// Replaces a user's team memberships (team ids must already be checked).
     pub async fn set_teams(&self, user_id: Uuid, team_ids: &[Uuid]) -> Result<(), DbErr> {
-        team_member::Entity::delete_many()
-            .filter(team_member::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, team_member::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(team_member::Column::UserId.eq(user_id))
             .exec(self.conn)
             .await?;

@@ -284,7 +284,6 @@ pub async fn update_contact(
     let (customer, id) = path.into_inner();
     let patch = body.into_inner();
     let mut found = found_contact(&state, auth.tenant_id, customer, id).await?;
-    if_match.check(found.version)?;
     if let Some(name) = patch.name {
         found.name = name.trim().to_string();
     }
@@ -305,7 +304,7 @@ pub async fn update_contact(
     }
     found.updated_at = state.clock.now();
     let saved = ContactStore::new(&state.db, auth.tenant_id)
-        .save(found)
+        .save(found, &if_match)
         .await?;
     Ok(with_etag(saved.version, &ContactView::from(saved)))
 }

@@ -344,7 +344,6 @@ pub async fn update_value(
                     .get(customer.id, id)
                     .await?
                     .ok_or(ApiError::NotFound)?;
-                if_match.check(found.version)?;
                 if let Some(currency) = patch.currency {
                     found.currency = currency;
                 }
@@ -358,7 +357,7 @@ pub async fn update_value(
                     }
                 }
                 found.updated_at = now;
-                let saved = store.save(found).await?;
+                let saved = store.save(found, &if_match).await?;
                 crate::app::recompute::recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
                 Ok(saved)
             })

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_events::catalogue::customers::{CustomerMerged, CustomerMergedData};
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
 use kefu_platform::ApiError;
 use sea_orm::DatabaseTransaction;
@@ -35,14 +36,14 @@ async fn merge_values(
                 sum.revenue = sum.revenue.saturating_add(record.revenue);
                 sum.cost = sum.cost.saturating_add(record.cost);
                 sum.updated_at = now;
-                store.save(sum).await?;
+                store.save(sum, &IfMatch::Absent).await?;
                 store.delete(record.id).await?;
             }
             None => {
                 let mut moved = record.clone();
                 moved.customer_id = survivor;
                 moved.updated_at = now;
-                store.save(moved).await?;
+                store.save(moved, &IfMatch::Absent).await?;
             }
         }
     }

@@ -5,6 +5,7 @@ use kefu_events::catalogue::surveys::ResponseData;
 use kefu_events::catalogue::tickets::TicketData;
 use kefu_platform::ids::TenantId;
 use kefu_platform::pagination::PageRequest;
+use kefu_platform::store::TenantStore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -42,8 +43,8 @@ impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
         customer: Uuid,
         page: PageRequest,
     ) -> Result<Vec<interaction::Model>, DbErr> {
-        let mut query = interaction::Entity::find()
-            .filter(interaction::Column::TenantId.eq(self.tenant))
+        let mut query = TenantStore::<_, interaction::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(interaction::Column::CustomerId.eq(customer));
         if let Some(after) = page.after {
             query = query.filter(interaction::Column::Id.lt(after));
@@ -61,8 +62,9 @@ impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
         data: &TicketData,
         now: DateTime<Utc>,
     ) -> Result<Option<customer_ticket::Model>, DbErr> {
-        let before = customer_ticket::Entity::find_by_id(data.ticket_id)
-            .filter(customer_ticket::Column::TenantId.eq(self.tenant))
+        let before = TenantStore::<_, customer_ticket::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(customer_ticket::Column::TicketId.eq(data.ticket_id))
             .one(self.conn)
             .await?;
         let row = customer_ticket::ActiveModel::from(customer_ticket::Model {
@@ -101,8 +103,8 @@ impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
 
     /// A customer's tickets that still need work, newest first.
     pub async fn open_tickets(&self, customer: Uuid) -> Result<Vec<customer_ticket::Model>, DbErr> {
-        customer_ticket::Entity::find()
-            .filter(customer_ticket::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, customer_ticket::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(customer_ticket::Column::CustomerId.eq(customer))
             .filter(customer_ticket::Column::Status.is_in(UNSOLVED))
             .order_by_desc(customer_ticket::Column::OpenedAt)
@@ -140,8 +142,8 @@ impl<'c, C: ConnectionTrait> ActivityStore<'c, C> {
 
     /// A customer's survey scores, newest first.
     pub async fn scores(&self, customer: Uuid) -> Result<Vec<customer_score::Model>, DbErr> {
-        customer_score::Entity::find()
-            .filter(customer_score::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, customer_score::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(customer_score::Column::CustomerId.eq(customer))
             .order_by_desc(customer_score::Column::At)
             .all(self.conn)

@@ -33,8 +33,9 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
 
     /// One agreement of the tenant.
     pub async fn get(&self, id: Uuid) -> Result<Option<agreement::Model>, DbErr> {
-        agreement::Entity::find_by_id(id)
-            .filter(agreement::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, agreement::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(agreement::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -46,8 +47,7 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
         status: Option<&str>,
         page: PageRequest,
     ) -> Result<Vec<agreement::Model>, DbErr> {
-        let mut query =
-            agreement::Entity::find().filter(agreement::Column::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, agreement::Entity>::new(self.conn, self.tenant).find();
         if let Some(customer) = customer {
             query = query.filter(agreement::Column::CustomerId.eq(customer));
         }
@@ -66,8 +66,8 @@ impl<'c, C: ConnectionTrait> AgreementStore<'c, C> {
 
     /// A customer's agreements in force.
     pub async fn active_of(&self, customer: Uuid) -> Result<Vec<agreement::Model>, DbErr> {
-        agreement::Entity::find()
-            .filter(agreement::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, agreement::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(agreement::Column::CustomerId.eq(customer))
             .filter(agreement::Column::Status.eq("active"))
             .order_by_asc(agreement::Column::Id)

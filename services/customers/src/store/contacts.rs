@@ -30,8 +30,8 @@ impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
 
     /// The contacts of a customer, oldest first.
     pub async fn of_customer(&self, customer: Uuid) -> Result<Vec<contact::Model>, DbErr> {
-        contact::Entity::find()
-            .filter(contact::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, contact::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(contact::Column::CustomerId.eq(customer))
             .order_by_asc(contact::Column::Id)
             .all(self.conn)
@@ -40,24 +40,29 @@ impl<'c, C: ConnectionTrait> ContactStore<'c, C> {
 
     /// One contact of a customer.
     pub async fn get(&self, customer: Uuid, id: Uuid) -> Result<Option<contact::Model>, DbErr> {
-        contact::Entity::find_by_id(id)
-            .filter(contact::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, contact::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(contact::Column::Id.eq(id))
             .filter(contact::Column::CustomerId.eq(customer))
             .one(self.conn)
             .await
     }
 
     /// Writes a changed contact, bumping its version (a 412 if someone saved it since).
-    pub async fn save(&self, model: contact::Model) -> Result<contact::Model, DbErr> {
+    pub async fn save(
+        &self,
+        model: contact::Model,
+        if_match: &IfMatch,
+    ) -> Result<contact::Model, DbErr> {
         TenantStore::<_, contact::Entity>::new(self.conn, self.tenant)
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await
     }
 
     /// Deletes a contact.
     pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
-        contact::Entity::delete_many()
-            .filter(contact::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, contact::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(contact::Column::Id.eq(id))
             .exec(self.conn)
             .await?;

@@ -65,16 +65,17 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
 
     /// One customer of the tenant, merged-away and deleted ones included.
     pub async fn get(&self, id: CustomerId) -> Result<Option<customer::Model>, DbErr> {
-        customer::Entity::find_by_id(id.uuid())
-            .filter(customer::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, customer::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(customer::Column::Id.eq(id.uuid()))
             .one(self.conn)
             .await
     }
 
     /// The customer of the tenant with `external_id`, if any.
     pub async fn by_external_id(&self, external: &str) -> Result<Option<customer::Model>, DbErr> {
-        customer::Entity::find()
-            .filter(customer::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, customer::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(customer::Column::ExternalId.eq(external))
             .one(self.conn)
             .await
@@ -95,8 +96,8 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
 
     /// Replaces the tags of a customer.
     async fn set_tags(&self, customer: Uuid, tags: &[String]) -> Result<(), DbErr> {
-        customer_tag::Entity::delete_many()
-            .filter(customer_tag::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, customer_tag::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(customer_tag::Column::CustomerId.eq(customer))
             .exec(self.conn)
             .await?;
@@ -123,8 +124,8 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
         page: PageRequest,
     ) -> Result<Vec<customer::Model>, DbErr> {
         use customer::Column as C;
-        let mut query = customer::Entity::find()
-            .filter(C::TenantId.eq(self.tenant))
+        let mut query = TenantStore::<_, customer::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(C::DeletedAt.is_null())
             .filter(C::MergedInto.is_null());
         let exact = [
@@ -172,8 +173,8 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
 
     /// Every live customer of the tenant (classification works on all of them).
     pub async fn all_live(&self) -> Result<Vec<customer::Model>, DbErr> {
-        customer::Entity::find()
-            .filter(customer::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, customer::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(customer::Column::DeletedAt.is_null())
             .filter(customer::Column::MergedInto.is_null())
             .order_by_asc(customer::Column::Id)
@@ -194,8 +195,8 @@ impl<'c, C: ConnectionTrait> CustomerStore<'c, C> {
         &self,
         customer: Uuid,
     ) -> Result<Vec<lifecycle_change::Model>, DbErr> {
-        lifecycle_change::Entity::find()
-            .filter(lifecycle_change::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, lifecycle_change::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(lifecycle_change::Column::CustomerId.eq(customer))
             .order_by_asc(lifecycle_change::Column::At)
             .order_by_asc(lifecycle_change::Column::Id)

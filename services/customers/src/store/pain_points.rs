@@ -33,8 +33,9 @@ impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
 
     /// One pain point of the tenant.
     pub async fn get(&self, id: Uuid) -> Result<Option<pain_point::Model>, DbErr> {
-        pain_point::Entity::find_by_id(id)
-            .filter(pain_point::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, pain_point::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(pain_point::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -46,8 +47,7 @@ impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
         status: Option<&str>,
         page: PageRequest,
     ) -> Result<Vec<pain_point::Model>, DbErr> {
-        let mut query =
-            pain_point::Entity::find().filter(pain_point::Column::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, pain_point::Entity>::new(self.conn, self.tenant).find();
         if let Some(customer) = customer {
             query = query.filter(pain_point::Column::CustomerId.eq(customer));
         }
@@ -66,8 +66,8 @@ impl<'c, C: ConnectionTrait> PainPointStore<'c, C> {
 
     /// A customer's unresolved pain points, highest priority first.
     pub async fn unresolved_of(&self, customer: Uuid) -> Result<Vec<pain_point::Model>, DbErr> {
-        pain_point::Entity::find()
-            .filter(pain_point::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, pain_point::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(pain_point::Column::CustomerId.eq(customer))
             .filter(pain_point::Column::Status.ne("resolved"))
             .order_by_desc(pain_point::Column::Priority)

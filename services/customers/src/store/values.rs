@@ -30,8 +30,8 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
 
     /// A customer's records, oldest year first.
     pub async fn of_customer(&self, customer: Uuid) -> Result<Vec<value_record::Model>, DbErr> {
-        value_record::Entity::find()
-            .filter(value_record::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(value_record::Column::CustomerId.eq(customer))
             .order_by_asc(value_record::Column::Year)
             .all(self.conn)
@@ -44,8 +44,9 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
         customer: Uuid,
         id: Uuid,
     ) -> Result<Option<value_record::Model>, DbErr> {
-        value_record::Entity::find_by_id(id)
-            .filter(value_record::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(value_record::Column::Id.eq(id))
             .filter(value_record::Column::CustomerId.eq(customer))
             .one(self.conn)
             .await
@@ -53,8 +54,8 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
 
     /// The records of every customer for `year`.
     pub async fn of_year(&self, year: i64) -> Result<Vec<value_record::Model>, DbErr> {
-        value_record::Entity::find()
-            .filter(value_record::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(value_record::Column::Year.eq(year))
             .all(self.conn)
             .await
@@ -62,25 +63,31 @@ impl<'c, C: ConnectionTrait> ValueStore<'c, C> {
 
     /// The latest year any customer of the tenant has a record for.
     pub async fn latest_year(&self) -> Result<Option<i64>, DbErr> {
-        Ok(value_record::Entity::find()
-            .filter(value_record::Column::TenantId.eq(self.tenant))
-            .order_by_desc(value_record::Column::Year)
-            .one(self.conn)
-            .await?
-            .map(|r| r.year))
+        Ok(
+            TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
+                .find()
+                .order_by_desc(value_record::Column::Year)
+                .one(self.conn)
+                .await?
+                .map(|r| r.year),
+        )
     }
 
     /// Writes a changed record, bumping its version (a 412 if someone saved it since).
-    pub async fn save(&self, model: value_record::Model) -> Result<value_record::Model, DbErr> {
+    pub async fn save(
+        &self,
+        model: value_record::Model,
+        if_match: &IfMatch,
+    ) -> Result<value_record::Model, DbErr> {
         TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await
     }
 
     /// Deletes a record.
     pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
-        value_record::Entity::delete_many()
-            .filter(value_record::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, value_record::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(value_record::Column::Id.eq(id))
             .exec(self.conn)
             .await?;

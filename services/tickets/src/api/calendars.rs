@@ -374,7 +374,6 @@ pub async fn update_calendar(
     let patch = body.into_inner();
     let store = SlaStore::new(&state.db, auth.tenant_id);
     let mut row = store.calendar(*id).await?.ok_or(ApiError::NotFound)?;
-    if_match.check(row.version)?;
     if let Some(name) = patch.name {
         row.name = name.trim().to_string();
     }
@@ -383,7 +382,7 @@ pub async fn update_calendar(
     }
     set_hours(&mut row, patch.weekly.as_ref(), patch.holidays.as_deref())?;
     let saved = store
-        .save_calendar(row)
+        .save_calendar(row, &if_match)
         .await
         .map_err(|e| ApiError::taken_or(e, NAME_TAKEN))?;
     Ok(with_etag(saved.version, &CalendarView::from(saved)))

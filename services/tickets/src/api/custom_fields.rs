@@ -248,7 +248,6 @@ pub async fn update_field(
     let patch = body.into_inner();
     let store = CustomFieldStore::new(&state.db, auth.tenant_id);
     let mut field = store.get(*id).await?.ok_or(ApiError::NotFound)?;
-    if_match.check(field.version)?;
     if let Some(label) = patch.label {
         field.label = label.trim().to_string();
     }
@@ -267,7 +266,7 @@ pub async fn update_field(
     if let Some(position) = patch.position {
         field.position = position;
     }
-    let saved = store.save(field).await?;
+    let saved = store.save(field, &if_match).await?;
     Ok(with_etag(saved.version, &CustomFieldView::from(saved)))
 }
 

@@ -330,7 +330,6 @@ pub async fn update_policy(
     let patch = body.into_inner();
     let store = SlaStore::new(&state.db, auth.tenant_id);
     let mut row = store.policy(*id).await?.ok_or(ApiError::NotFound)?;
-    if_match.check(row.version)?;
     if let Some(name) = patch.name {
         row.name = name.trim().to_string();
     }
@@ -352,7 +351,7 @@ pub async fn update_policy(
     if let Some(percent) = patch.at_risk_percent {
         row.at_risk_percent = percent;
     }
-    let saved = store.save_policy(row).await?;
+    let saved = store.save_policy(row, &if_match).await?;
     Ok(with_etag(saved.version, &PolicyView::from(saved)))
 }
 

@@ -225,7 +225,6 @@ pub async fn update_step(
         .step(ticket.id, step_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if_match.check(step.version)?;
     let now = state.clock.now();
     let before = step.clone();
     if let Some(title) = patch.title {
@@ -243,7 +242,7 @@ pub async fn update_step(
         Some(false) => step.done_at = None,
         _ => {}
     }
-    let saved = store.save_step(step).await?;
+    let saved = store.save_step(step, &if_match).await?;
     if before.done_at.is_none() != saved.done_at.is_none() {
         let what = if saved.done_at.is_some() {
             "done"

@@ -1,6 +1,7 @@
 //! The conversation of a ticket: public replies and internal notes.
 
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -36,8 +37,9 @@ impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
         ticket_id: Uuid,
         id: Uuid,
     ) -> Result<Option<ticket_comment::Model>, DbErr> {
-        ticket_comment::Entity::find_by_id(id)
-            .filter(ticket_comment::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_comment::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(ticket_comment::Column::Id.eq(id))
             .filter(ticket_comment::Column::TicketId.eq(ticket_id))
             .one(self.conn)
             .await
@@ -45,15 +47,17 @@ impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
 
     /// The ids of a ticket's internal notes.
     pub async fn internal_note_ids(&self, ticket_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-        Ok(ticket_comment::Entity::find()
-            .filter(ticket_comment::Column::TenantId.eq(self.tenant))
-            .filter(ticket_comment::Column::TicketId.eq(ticket_id))
-            .filter(ticket_comment::Column::Public.eq(false))
-            .all(self.conn)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect())
+        Ok(
+            TenantStore::<_, ticket_comment::Entity>::new(self.conn, self.tenant)
+                .find()
+                .filter(ticket_comment::Column::TicketId.eq(ticket_id))
+                .filter(ticket_comment::Column::Public.eq(false))
+                .all(self.conn)
+                .await?
+                .into_iter()
+                .map(|c| c.id)
+                .collect(),
+        )
     }
 
     /// The conversation of a ticket, oldest first; `public_only` hides internal notes.
@@ -62,8 +66,8 @@ impl<'a, C: ConnectionTrait> CommentStore<'a, C> {
         ticket_id: Uuid,
         public_only: bool,
     ) -> Result<Vec<ticket_comment::Model>, DbErr> {
-        let mut query = ticket_comment::Entity::find()
-            .filter(ticket_comment::Column::TenantId.eq(self.tenant))
+        let mut query = TenantStore::<_, ticket_comment::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket_comment::Column::TicketId.eq(ticket_id));
         if public_only {
             query = query.filter(ticket_comment::Column::Public.eq(true));

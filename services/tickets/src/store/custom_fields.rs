@@ -24,8 +24,8 @@ impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
 
     /// Every field in display order.
     pub async fn all(&self) -> Result<Vec<custom_field::Model>, DbErr> {
-        custom_field::Entity::find()
-            .filter(custom_field::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, custom_field::Entity>::new(self.conn, self.tenant)
+            .find()
             .order_by_asc(custom_field::Column::Position)
             .order_by_asc(custom_field::Column::Id)
             .all(self.conn)
@@ -51,8 +51,9 @@ impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
 
     /// One field.
     pub async fn get(&self, id: Uuid) -> Result<Option<custom_field::Model>, DbErr> {
-        custom_field::Entity::find_by_id(id)
-            .filter(custom_field::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, custom_field::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(custom_field::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -70,18 +71,22 @@ impl<'a, C: ConnectionTrait> CustomFieldStore<'a, C> {
     }
 
     /// Saves a field, bumping its version (412 if it changed since it was read).
-    pub async fn save(&self, mut model: custom_field::Model) -> Result<custom_field::Model, DbErr> {
+    pub async fn save(
+        &self,
+        mut model: custom_field::Model,
+        if_match: &IfMatch,
+    ) -> Result<custom_field::Model, DbErr> {
         model.updated_at = chrono::Utc::now();
         let model = TenantStore::<_, custom_field::Entity>::new(self.conn, self.tenant)
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await?;
         Ok(model)
     }
 
     /// Deletes a field (values on tickets stay, unchecked, until edited).
     pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
-        custom_field::Entity::delete_many()
-            .filter(custom_field::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, custom_field::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(custom_field::Column::Id.eq(id))
             .exec(self.conn)
             .await?;

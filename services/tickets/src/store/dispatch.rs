@@ -31,8 +31,8 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
 
     /// Every rule, oldest first.
     pub async fn rules(&self) -> Result<Vec<dispatch_rule::Model>, DbErr> {
-        dispatch_rule::Entity::find()
-            .filter(dispatch_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, self.tenant)
+            .find()
             .order_by_asc(dispatch_rule::Column::Id)
             .all(self.conn)
             .await
@@ -40,16 +40,17 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
 
     /// One rule.
     pub async fn rule(&self, id: Uuid) -> Result<Option<dispatch_rule::Model>, DbErr> {
-        dispatch_rule::Entity::find_by_id(id)
-            .filter(dispatch_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(dispatch_rule::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
 
     /// The rule of a team, if it has one.
     pub async fn rule_of_team(&self, team: Uuid) -> Result<Option<dispatch_rule::Model>, DbErr> {
-        dispatch_rule::Entity::find()
-            .filter(dispatch_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(dispatch_rule::Column::TeamId.eq(team))
             .one(self.conn)
             .await
@@ -97,8 +98,8 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
 
     /// Deletes a rule.
     pub async fn delete_rule(&self, id: Uuid) -> Result<(), DbErr> {
-        dispatch_rule::Entity::delete_many()
-            .filter(dispatch_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, dispatch_rule::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(dispatch_rule::Column::Id.eq(id))
             .exec(self.conn)
             .await?;
@@ -125,14 +126,14 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
             if !team_ids.contains(&team) {
                 continue;
             }
-            let open_tickets = ticket::Entity::find()
-                .filter(ticket::Column::TenantId.eq(self.tenant))
+            let open_tickets = TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant)
+                .find()
                 .filter(ticket::Column::AssigneeId.eq(member.id))
                 .filter(ticket::Column::Status.is_in(UNSOLVED))
                 .count(self.conn)
                 .await?;
-            let skills = agent_skill::Entity::find()
-                .filter(agent_skill::Column::TenantId.eq(self.tenant))
+            let skills = TenantStore::<_, agent_skill::Entity>::new(self.conn, self.tenant)
+                .find()
                 .filter(agent_skill::Column::UserId.eq(member.id))
                 .all(self.conn)
                 .await?
@@ -178,8 +179,8 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
 
     /// Removes a skill of `user`.
     pub async fn withdraw_skill(&self, user: Uuid, skill: &str) -> Result<(), DbErr> {
-        agent_skill::Entity::delete_many()
-            .filter(agent_skill::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, agent_skill::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(agent_skill::Column::UserId.eq(user))
             .filter(agent_skill::Column::Skill.eq(skill))
             .exec(self.conn)
@@ -189,8 +190,8 @@ impl<'a, C: ConnectionTrait> DispatchStore<'a, C> {
 
     /// Unsolved tickets assigned to `user`.
     pub async fn unsolved_of(&self, user: Uuid) -> Result<Vec<ticket::Model>, DbErr> {
-        ticket::Entity::find()
-            .filter(ticket::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket::Column::AssigneeId.eq(user))
             .filter(ticket::Column::Status.is_in(UNSOLVED))
             .all(self.conn)

@@ -22,8 +22,8 @@ impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
 
     /// Every rule in firing order.
     pub async fn rules(&self) -> Result<Vec<escalation_rule::Model>, DbErr> {
-        escalation_rule::Entity::find()
-            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, escalation_rule::Entity>::new(self.conn, self.tenant)
+            .find()
             .order_by_asc(escalation_rule::Column::Position)
             .order_by_asc(escalation_rule::Column::Id)
             .all(self.conn)
@@ -32,8 +32,9 @@ impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
 
     /// One rule.
     pub async fn rule(&self, id: Uuid) -> Result<Option<escalation_rule::Model>, DbErr> {
-        escalation_rule::Entity::find_by_id(id)
-            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, escalation_rule::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(escalation_rule::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -63,8 +64,8 @@ impl<'a, C: ConnectionTrait> EscalationStore<'a, C> {
 
     /// Deletes a rule.
     pub async fn delete(&self, id: Uuid) -> Result<(), DbErr> {
-        escalation_rule::Entity::delete_many()
-            .filter(escalation_rule::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, escalation_rule::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(escalation_rule::Column::Id.eq(id))
             .exec(self.conn)
             .await?;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_platform::ids::TenantId;
+use kefu_platform::store::TenantStore;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -53,8 +54,8 @@ impl<'a, C: ConnectionTrait> HistoryStore<'a, C> {
 
     /// A ticket's history, oldest first.
     pub async fn of_ticket(&self, ticket_id: Uuid) -> Result<Vec<ticket_history::Model>, DbErr> {
-        ticket_history::Entity::find()
-            .filter(ticket_history::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_history::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket_history::Column::TicketId.eq(ticket_id))
             .order_by_asc(ticket_history::Column::Id)
             .all(self.conn)

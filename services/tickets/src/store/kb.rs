@@ -37,8 +37,8 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
 
     /// Every category in order.
     pub async fn categories(&self) -> Result<Vec<kb_category::Model>, DbErr> {
-        kb_category::Entity::find()
-            .filter(kb_category::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_category::Entity>::new(self.conn, self.tenant)
+            .find()
             .order_by_asc(kb_category::Column::Position)
             .order_by_asc(kb_category::Column::Id)
             .all(self.conn)
@@ -47,8 +47,9 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
 
     /// One category.
     pub async fn category(&self, id: Uuid) -> Result<Option<kb_category::Model>, DbErr> {
-        kb_category::Entity::find_by_id(id)
-            .filter(kb_category::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_category::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(kb_category::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -90,8 +91,8 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
             .filter(kb_article::Column::CategoryId.eq(id))
             .exec(self.conn)
             .await?;
-        kb_category::Entity::delete_many()
-            .filter(kb_category::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_category::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(kb_category::Column::Id.eq(id))
             .exec(self.conn)
             .await?;
@@ -100,16 +101,17 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
 
     /// One article.
     pub async fn article(&self, id: Uuid) -> Result<Option<kb_article::Model>, DbErr> {
-        kb_article::Entity::find_by_id(id)
-            .filter(kb_article::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_article::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(kb_article::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
 
     /// The articles with these ids (any order).
     pub async fn articles_by_ids(&self, ids: &[Uuid]) -> Result<Vec<kb_article::Model>, DbErr> {
-        kb_article::Entity::find()
-            .filter(kb_article::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_article::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(kb_article::Column::Id.is_in(ids.iter().copied()))
             .all(self.conn)
             .await
@@ -124,8 +126,7 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
         limit: u64,
     ) -> Result<Vec<kb_article::Model>, DbErr> {
         use sea_orm::QuerySelect;
-        let mut query =
-            kb_article::Entity::find().filter(kb_article::Column::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, kb_article::Entity>::new(self.conn, self.tenant).find();
         if !statuses.is_empty() {
             query = query.filter(kb_article::Column::Status.is_in(statuses.iter().copied()));
         }
@@ -251,8 +252,8 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
 
     /// The revisions of an article, oldest first.
     pub async fn revisions(&self, article: Uuid) -> Result<Vec<kb_article_revision::Model>, DbErr> {
-        kb_article_revision::Entity::find()
-            .filter(kb_article_revision::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_article_revision::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(kb_article_revision::Column::ArticleId.eq(article))
             .order_by_asc(kb_article_revision::Column::Revision)
             .all(self.conn)
@@ -284,16 +285,16 @@ impl<'a, C: ConnectionTrait> KbStore<'a, C> {
 
     /// The articles linked to a ticket.
     pub async fn linked_to(&self, ticket: Uuid) -> Result<Vec<kb_article::Model>, DbErr> {
-        let ids: Vec<Uuid> = kb_ticket_link::Entity::find()
-            .filter(kb_ticket_link::Column::TenantId.eq(self.tenant))
+        let ids: Vec<Uuid> = TenantStore::<_, kb_ticket_link::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(kb_ticket_link::Column::TicketId.eq(ticket))
             .all(self.conn)
             .await?
             .into_iter()
             .map(|l| l.article_id)
             .collect();
-        kb_article::Entity::find()
-            .filter(kb_article::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, kb_article::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(kb_article::Column::Id.is_in(ids))
             .all(self.conn)
             .await

@@ -30,8 +30,8 @@ impl<'a, C: ConnectionTrait> RuleStore<'a, C> {
         kind: &str,
         event: Option<&str>,
     ) -> Result<Vec<business_rule::Model>, DbErr> {
-        let mut query = business_rule::Entity::find()
-            .filter(business_rule::Column::TenantId.eq(self.tenant))
+        let mut query = TenantStore::<_, business_rule::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(business_rule::Column::Kind.eq(kind))
             .filter(business_rule::Column::Active.eq(true));
         if let Some(event) = event {
@@ -98,8 +98,8 @@ impl<'a, C: ConnectionTrait> RuleStore<'a, C> {
         created_before: Option<DateTime<Utc>>,
         limit: u64,
     ) -> Result<Vec<ticket::Model>, DbErr> {
-        let mut query = ticket::Entity::find()
-            .filter(ticket::Column::TenantId.eq(self.tenant))
+        let mut query = TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket::Column::Status.is_in(statuses));
         if let Some(at) = updated_before {
             query = query.filter(ticket::Column::UpdatedAt.lte(at));

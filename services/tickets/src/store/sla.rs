@@ -49,8 +49,8 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// The tenant's calendars, oldest first.
     pub async fn calendars(&self) -> Result<Vec<calendar::Model>, DbErr> {
-        calendar::Entity::find()
-            .filter(calendar::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, calendar::Entity>::new(self.conn, self.tenant)
+            .find()
             .order_by_asc(calendar::Column::Id)
             .all(self.conn)
             .await
@@ -58,8 +58,9 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// One calendar.
     pub async fn calendar(&self, id: Uuid) -> Result<Option<calendar::Model>, DbErr> {
-        calendar::Entity::find_by_id(id)
-            .filter(calendar::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, calendar::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(calendar::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -78,18 +79,19 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
     pub async fn save_calendar(
         &self,
         mut model: calendar::Model,
+        if_match: &IfMatch,
     ) -> Result<calendar::Model, DbErr> {
         model.updated_at = Utc::now();
         let model = TenantStore::<_, calendar::Entity>::new(self.conn, self.tenant)
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await?;
         Ok(model)
     }
 
     /// Deletes a calendar.
     pub async fn delete_calendar(&self, id: Uuid) -> Result<(), DbErr> {
-        calendar::Entity::delete_many()
-            .filter(calendar::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, calendar::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(calendar::Column::Id.eq(id))
             .exec(self.conn)
             .await?;
@@ -98,8 +100,8 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// The tenant's policies in matching order.
     pub async fn policies(&self) -> Result<Vec<sla_policy::Model>, DbErr> {
-        sla_policy::Entity::find()
-            .filter(sla_policy::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, sla_policy::Entity>::new(self.conn, self.tenant)
+            .find()
             .order_by_asc(sla_policy::Column::Position)
             .order_by_asc(sla_policy::Column::Id)
             .all(self.conn)
@@ -108,8 +110,9 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// One policy.
     pub async fn policy(&self, id: Uuid) -> Result<Option<sla_policy::Model>, DbErr> {
-        sla_policy::Entity::find_by_id(id)
-            .filter(sla_policy::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, sla_policy::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(sla_policy::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
@@ -128,18 +131,19 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
     pub async fn save_policy(
         &self,
         mut model: sla_policy::Model,
+        if_match: &IfMatch,
     ) -> Result<sla_policy::Model, DbErr> {
         model.updated_at = Utc::now();
         let model = TenantStore::<_, sla_policy::Entity>::new(self.conn, self.tenant)
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await?;
         Ok(model)
     }
 
     /// Deletes a policy (clocks it set keep their targets).
     pub async fn delete_policy(&self, id: Uuid) -> Result<(), DbErr> {
-        sla_policy::Entity::delete_many()
-            .filter(sla_policy::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, sla_policy::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(sla_policy::Column::Id.eq(id))
             .exec(self.conn)
             .await?;
@@ -148,26 +152,29 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// Whether a policy uses the calendar.
     pub async fn calendar_in_use(&self, calendar_id: Uuid) -> Result<bool, DbErr> {
-        Ok(sla_policy::Entity::find()
-            .filter(sla_policy::Column::TenantId.eq(self.tenant))
-            .filter(sla_policy::Column::CalendarId.eq(calendar_id))
-            .one(self.conn)
-            .await?
-            .is_some())
+        Ok(
+            TenantStore::<_, sla_policy::Entity>::new(self.conn, self.tenant)
+                .find()
+                .filter(sla_policy::Column::CalendarId.eq(calendar_id))
+                .one(self.conn)
+                .await?
+                .is_some(),
+        )
     }
 
     /// One clock.
     pub async fn clock(&self, id: Uuid) -> Result<Option<ticket_sla::Model>, DbErr> {
-        ticket_sla::Entity::find_by_id(id)
-            .filter(ticket_sla::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_sla::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(ticket_sla::Column::Id.eq(id))
             .one(self.conn)
             .await
     }
 
     /// The clocks of a ticket.
     pub async fn clocks(&self, ticket_id: Uuid) -> Result<Vec<ticket_sla::Model>, DbErr> {
-        ticket_sla::Entity::find()
-            .filter(ticket_sla::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_sla::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket_sla::Column::TicketId.eq(ticket_id))
             .order_by_asc(ticket_sla::Column::Id)
             .all(self.conn)
@@ -212,8 +219,8 @@ impl<'a, C: ConnectionTrait> SlaStore<'a, C> {
 
     /// A ticket's SLA timeline, oldest first.
     pub async fn timeline(&self, ticket_id: Uuid) -> Result<Vec<ticket_sla_log::Model>, DbErr> {
-        ticket_sla_log::Entity::find()
-            .filter(ticket_sla_log::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_sla_log::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket_sla_log::Column::TicketId.eq(ticket_id))
             .order_by_asc(ticket_sla_log::Column::Id)
             .all(self.conn)

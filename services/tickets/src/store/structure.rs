@@ -25,8 +25,8 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
 
     /// A ticket's steps in order.
     pub async fn steps(&self, ticket: Uuid) -> Result<Vec<ticket_step::Model>, DbErr> {
-        ticket_step::Entity::find()
-            .filter(ticket_step::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_step::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket_step::Column::TicketId.eq(ticket))
             .order_by_asc(ticket_step::Column::Position)
             .order_by_asc(ticket_step::Column::Id)
@@ -36,8 +36,9 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
 
     /// One step of a ticket.
     pub async fn step(&self, ticket: Uuid, id: Uuid) -> Result<Option<ticket_step::Model>, DbErr> {
-        ticket_step::Entity::find_by_id(id)
-            .filter(ticket_step::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_step::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(ticket_step::Column::Id.eq(id))
             .filter(ticket_step::Column::TicketId.eq(ticket))
             .one(self.conn)
             .await
@@ -56,17 +57,21 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
     }
 
     /// Saves a step, bumping its version (412 if it changed since it was read).
-    pub async fn save_step(&self, model: ticket_step::Model) -> Result<ticket_step::Model, DbErr> {
+    pub async fn save_step(
+        &self,
+        model: ticket_step::Model,
+        if_match: &IfMatch,
+    ) -> Result<ticket_step::Model, DbErr> {
         let model = TenantStore::<_, ticket_step::Entity>::new(self.conn, self.tenant)
-            .save(model, &IfMatch::Absent)
+            .save(model, if_match)
             .await?;
         Ok(model)
     }
 
     /// Every link touching a ticket, oldest first.
     pub async fn links(&self, ticket: Uuid) -> Result<Vec<ticket_link::Model>, DbErr> {
-        ticket_link::Entity::find()
-            .filter(ticket_link::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_link::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(
                 Condition::any()
                     .add(ticket_link::Column::SourceId.eq(ticket))
@@ -91,8 +96,8 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
 
     /// Deletes a link.
     pub async fn delete_link(&self, id: Uuid) -> Result<(), DbErr> {
-        ticket_link::Entity::delete_many()
-            .filter(ticket_link::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_link::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(ticket_link::Column::Id.eq(id))
             .exec(self.conn)
             .await?;
@@ -101,14 +106,15 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
 
     /// The followers of a ticket.
     pub async fn followers(&self, ticket: Uuid) -> Result<Vec<Uuid>, DbErr> {
-        let mut ids: Vec<Uuid> = ticket_follower::Entity::find()
-            .filter(ticket_follower::Column::TenantId.eq(self.tenant))
-            .filter(ticket_follower::Column::TicketId.eq(ticket))
-            .all(self.conn)
-            .await?
-            .into_iter()
-            .map(|f| f.user_id)
-            .collect();
+        let mut ids: Vec<Uuid> =
+            TenantStore::<_, ticket_follower::Entity>::new(self.conn, self.tenant)
+                .find()
+                .filter(ticket_follower::Column::TicketId.eq(ticket))
+                .all(self.conn)
+                .await?
+                .into_iter()
+                .map(|f| f.user_id)
+                .collect();
         ids.sort();
         Ok(ids)
     }
@@ -142,8 +148,8 @@ impl<'a, C: ConnectionTrait> StructureStore<'a, C> {
 
     /// Replaces the followers of a ticket.
     pub async fn set_followers(&self, ticket: Uuid, users: &[Uuid]) -> Result<(), DbErr> {
-        ticket_follower::Entity::delete_many()
-            .filter(ticket_follower::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_follower::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(ticket_follower::Column::TicketId.eq(ticket))
             .exec(self.conn)
             .await?;

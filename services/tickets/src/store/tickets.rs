@@ -90,8 +90,9 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
 
     /// One ticket of the tenant.
     pub async fn get(&self, id: TicketId) -> Result<Option<ticket::Model>, DbErr> {
-        ticket::Entity::find_by_id(id.uuid())
-            .filter(ticket::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant)
+            .find()
+            .filter(ticket::Column::Id.eq(id.uuid()))
             .one(self.conn)
             .await
     }
@@ -102,8 +103,8 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
         customer: Uuid,
         only: Option<&[&str]>,
     ) -> Result<Vec<ticket::Model>, DbErr> {
-        let mut query = ticket::Entity::find()
-            .filter(ticket::Column::TenantId.eq(self.tenant))
+        let mut query = TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant)
+            .find()
             .filter(ticket::Column::CustomerId.eq(customer));
         if let Some(statuses) = only {
             query = query.filter(ticket::Column::Status.is_in(statuses.iter().copied()));
@@ -138,7 +139,7 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
     /// The tenant's tickets narrowed by `filter`.
     fn filtered(&self, filter: &TicketFilter) -> sea_orm::Select<ticket::Entity> {
         use ticket::Column as T;
-        let mut query = ticket::Entity::find().filter(T::TenantId.eq(self.tenant));
+        let mut query = TenantStore::<_, ticket::Entity>::new(self.conn, self.tenant).find();
         if !filter.statuses.is_empty() {
             query = query.filter(T::Status.is_in(filter.statuses.clone()));
         }
@@ -245,8 +246,8 @@ impl<'a, C: ConnectionTrait> TicketStore<'a, C> {
 
     /// Replaces the tag rows of a ticket.
     async fn set_tags(&self, ticket_id: Uuid, tags: &[String]) -> Result<(), DbErr> {
-        ticket_tag::Entity::delete_many()
-            .filter(ticket_tag::Column::TenantId.eq(self.tenant))
+        TenantStore::<_, ticket_tag::Entity>::new(self.conn, self.tenant)
+            .delete_many()
             .filter(ticket_tag::Column::TicketId.eq(ticket_id))
             .exec(self.conn)
             .await?;
