@@ -222,3 +222,18 @@ fn every_listed_error_code_is_answered_by_its_service() {
     }
     assert!(unused.is_empty(), "listed but never answered: {unused:?}");
 }
+
+/// The one versioned save compares versions; a use case in `app/` may refuse a stale
+/// `If-Match` early, before it judges the state it read, but no handler compares one.
+#[test]
+fn no_handler_compares_versions_itself() {
+    let offending: Vec<String> = sources()
+        .into_iter()
+        .filter(|(path, text)| layer(path) == Some("api") && text.contains("if_match.check("))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        offending.is_empty(),
+        "handlers comparing If-Match themselves (pass it to the save, or to app/): {offending:?}"
+    );
+}

@@ -15,10 +15,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
+use crate::app::agreements::{self, check_level, AgreementPatch};
 use crate::app::customers::live_customer;
 use crate::domain::agreements::AgreementStatus;
 use crate::domain::ids::CustomerId;
-use crate::error_codes;
 use crate::state::AppState;
 use crate::store::agreements::AgreementStore;
 use crate::store::entities::agreement;
@@ -47,18 +47,6 @@ pub struct NewAgreementBody {
     pub terms: String,
 }
 
-fn check_level(checks: &mut Checks, level: &str) {
-    let ok = (1..=50).contains(&level.len())
-        && level
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
-    checks.ensure(
-        ok,
-        "service_level",
-        "must be 1–50 lower-case letters, digits, `_` or `-`",
-    );
-}
-
 fn check_dates(checks: &mut Checks, starts_on: NaiveDate, ends_on: Option<NaiveDate>) {
     checks.ensure(
         ends_on.is_none_or(|end| end >= starts_on),
@@ -74,47 +62,6 @@ impl Validate for NewAgreementBody {
         check_level(&mut checks, &self.service_level);
         check_dates(&mut checks, self.starts_on, self.ends_on);
         checks.length("terms", &self.terms, 0, 20_000);
-        checks.finish()
-    }
-}
-
-/// Changes to an agreement: its terms while a draft or sent, and its status along
-/// draft → sent → signed → active, or terminated (`expired` comes with the end date).
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"status": "active"}))]
-pub struct AgreementPatch {
-    /// Name (1–200 characters).
-    #[schema(max_length = 200)]
-    pub name: Option<String>,
-    /// The service level it grants (1–50 lower-case letters, digits, `_` or `-`).
-    #[schema(max_length = 50)]
-    pub service_level: Option<String>,
-    /// First day it applies.
-    pub starts_on: Option<NaiveDate>,
-    /// Last day it applies (`null`: until terminated).
-    #[serde(default, deserialize_with = "kefu_platform::json::nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub ends_on: Option<Option<NaiveDate>>,
-    /// The terms (up to 20 000 characters).
-    #[schema(max_length = 20000)]
-    pub terms: Option<String>,
-    /// The next status.
-    pub status: Option<AgreementStatus>,
-}
-
-impl Validate for AgreementPatch {
-    fn validate(&self) -> Result<(), ApiError> {
-        let mut checks = Checks::new();
-        if let Some(name) = &self.name {
-            checks.length("name", name.trim(), 1, 200);
-        }
-        if let Some(level) = &self.service_level {
-            check_level(&mut checks, level);
-        }
-        if let Some(terms) = &self.terms {
-            checks.length("terms", terms, 0, 20_000);
-        }
         checks.finish()
     }
 }
@@ -317,64 +264,8 @@ pub async fn update_agreement(
     let (id, now) = (*id, state.clock.now());
     let saved = state
         .outbox
-        .transaction::<_, agreement::Model, ApiError>(&state.db, move |txn| {
-            Box::pin(async move {
-                let store = AgreementStore::new(txn, ctx.tenant_id);
-                let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
-                if_match.check(found.version)?;
-                let status =
-                    AgreementStatus::parse(&found.status).unwrap_or(AgreementStatus::Draft);
-                let edits = patch.name.is_some()
-                    || patch.service_level.is_some()
-                    || patch.starts_on.is_some()
-                    || patch.ends_on.is_some()
-                    || patch.terms.is_some();
-                if edits {
-                    if !status.editable() {
-                        return Err(ApiError::conflict(
-                            error_codes::AGREEMENT_NOT_EDITABLE,
-                            format!("a {} agreement's terms are fixed", status.as_str()),
-                        ));
-                    }
-                    if let Some(name) = patch.name {
-                        found.name = name.trim().to_string();
-                    }
-                    if let Some(level) = patch.service_level {
-                        found.service_level = level;
-                    }
-                    if let Some(starts_on) = patch.starts_on {
-                        found.starts_on = starts_on.to_string();
-                    }
-                    if let Some(ends_on) = patch.ends_on {
-                        found.ends_on = ends_on.map(|d| d.to_string());
-                    }
-                    if let Some(terms) = patch.terms {
-                        found.terms = terms;
-                    }
-                    let starts: NaiveDate = found.starts_on.parse().unwrap_or_default();
-                    let ends: Option<NaiveDate> =
-                        found.ends_on.as_deref().and_then(|d| d.parse().ok());
-                    if ends.is_some_and(|end| end < starts) {
-                        return Err(ApiError::field("ends_on", "must not be before starts_on"));
-                    }
-                    found.updated_at = now;
-                    found = store.save(found).await?;
-                }
-                match patch.status {
-                    Some(to) if to.as_str() != found.status => {
-                        crate::app::agreements::move_to(
-                            txn,
-                            ctx.tenant_id,
-                            found,
-                            to,
-                            Some(ctx.actor),
-                            now,
-                        )
-                        .await
-                    }
-                    _ => Ok(found),
-                }
-            })
+        .transaction(&state.db, move |txn| {
+            Box::pin(async move { agreements::change(txn, &ctx, id, &if_match, patch, now).await })
         })
         .await?;
     Ok(with_etag(saved.version, &AgreementView::from(saved)))

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::care::{parse_local, save_plan, start_plan};
+use crate::app::care::{self, parse_local, save_plan, start_plan, FollowUpPatch};
 use crate::app::customers::live_customer;
 use crate::domain::fields::ContactChannel;
 use crate::domain::ids::CustomerId;
@@ -302,32 +302,6 @@ pub struct FollowUpQuery {
     pub status: Option<String>,
 }
 
-/// Completes a follow-up.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"status": "done", "outcome": "Visited; wants a quote for a second scanner"}))]
-pub struct FollowUpPatch {
-    /// `done` or `skipped`.
-    #[schema(pattern = "^(done|skipped)$")]
-    pub status: String,
-    /// What came of it (1–4000 characters).
-    #[schema(max_length = 4000)]
-    pub outcome: Option<String>,
-}
-
-impl Validate for FollowUpPatch {
-    fn validate(&self) -> Result<(), ApiError> {
-        let mut checks = Checks::new();
-        checks.ensure(
-            matches!(self.status.as_str(), "done" | "skipped"),
-            "status",
-            "must be `done` or `skipped`",
-        );
-        checks.length_opt("outcome", self.outcome.as_deref(), 1, 4000);
-        checks.finish()
-    }
-}
-
 /// Starts a care plan; its occurrences for the coming year are listed as follow-ups.
 #[utoipa::path(
     tag = "customers",
@@ -502,23 +476,16 @@ pub async fn complete_follow_up(
     if_match: IfMatch,
     body: Json<FollowUpPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let patch = body.into_inner();
-    let store = CareStore::new(&state.db, auth.tenant_id);
-    let mut found = store.follow_up(*id).await?.ok_or(ApiError::NotFound)?;
-    // A stale read is refused before the state it shows is judged: the client must
-    // see 412 and read again, not a verdict on a version it did not send.
-    if_match.check(found.version)?;
-    if !matches!(found.status.as_str(), "scheduled" | "due") {
-        return Err(ApiError::IllegalTransition {
-            detail: format!("a {} follow-up is finished", found.status),
-            allowed: Vec::new(),
-        });
-    }
-    found.status = patch.status;
-    found.outcome = patch.outcome;
-    found.completed_by = Some(auth.actor);
-    found.completed_at = Some(state.clock.now());
-    let found = store.save_follow_up(found, &if_match).await?;
+    let found = care::complete_follow_up(
+        &state.db,
+        auth.tenant_id,
+        auth.actor,
+        *id,
+        &if_match,
+        body.into_inner(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(with_etag(found.version, &FollowUpView::from(found)))
 }
 

@@ -5,8 +5,12 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use kefu_events::catalogue::customers::{CustomerFollowupDue, FollowupDueData};
 use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::ApiError;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::app::announce::emit;
 use crate::domain::ids::CustomerId;
@@ -135,4 +139,58 @@ pub async fn save_plan(
     materialize(&txn, tenant, &plan, now).await?;
     txn.commit().await?;
     Ok(plan)
+}
+
+/// Completes a follow-up.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "done", "outcome": "Visited; wants a quote for a second scanner"}))]
+pub struct FollowUpPatch {
+    /// `done` or `skipped`.
+    #[schema(pattern = "^(done|skipped)$")]
+    pub status: String,
+    /// What came of it (1–4000 characters).
+    #[schema(max_length = 4000)]
+    pub outcome: Option<String>,
+}
+
+impl Validate for FollowUpPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        checks.ensure(
+            matches!(self.status.as_str(), "done" | "skipped"),
+            "status",
+            "must be `done` or `skipped`",
+        );
+        checks.length_opt("outcome", self.outcome.as_deref(), 1, 4000);
+        checks.finish()
+    }
+}
+
+/// Completes a follow-up (`done`, with its outcome) or skips it; a finished one is a 409.
+pub async fn complete_follow_up<C: ConnectionTrait>(
+    conn: &C,
+    tenant: TenantId,
+    actor: Uuid,
+    id: Uuid,
+    if_match: &IfMatch,
+    patch: FollowUpPatch,
+    now: DateTime<Utc>,
+) -> Result<follow_up::Model, ApiError> {
+    let store = CareStore::new(conn, tenant);
+    let mut found = store.follow_up(id).await?.ok_or(ApiError::NotFound)?;
+    // A stale read is refused before the state it shows is judged: the client must
+    // see 412 and read again, not a verdict on a version it did not send.
+    if_match.check(found.version)?;
+    if !matches!(found.status.as_str(), "scheduled" | "due") {
+        return Err(ApiError::IllegalTransition {
+            detail: format!("a {} follow-up is finished", found.status),
+            allowed: Vec::new(),
+        });
+    }
+    found.status = patch.status;
+    found.outcome = patch.outcome;
+    found.completed_by = Some(actor);
+    found.completed_at = Some(now);
+    Ok(store.save_follow_up(found, if_match).await?)
 }

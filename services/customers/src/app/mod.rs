@@ -6,5 +6,6 @@ pub mod announce;
 pub mod care;
 pub mod customers;
 pub mod merge;
+pub mod pain_points;
 pub mod reactions;
 pub mod recompute;

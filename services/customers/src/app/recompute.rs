@@ -7,10 +7,13 @@ use chrono::{DateTime, Utc};
 use kefu_events::catalogue::customers::{
     ClassChangeData, CustomerAbcClassChanged, CustomerTierChanged, TierChangeData,
 };
+use kefu_platform::auth::TenantContext;
+use kefu_platform::concurrency::IfMatch;
 use kefu_platform::ids::TenantId;
+use kefu_platform::validation::{Checks, Validate};
 use kefu_platform::ApiError;
 use sea_orm::DatabaseTransaction;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -124,4 +127,95 @@ pub async fn recompute(
         }
     }
     Ok(outcome)
+}
+
+/// Changes to the settings; classes and tiers are recomputed with them.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"abc_a_percent": 70, "tier_bands": {"basis": "profit", "vip_min": 50000000, "major_min": 10000000, "ordinary_min": 1000000}}))]
+pub struct SettingsPatch {
+    /// Share of revenue the A customers make up, percent (1–99).
+    pub abc_a_percent: Option<i64>,
+    /// Share of revenue the B customers make up on top of A's, percent.
+    pub abc_b_percent: Option<i64>,
+    /// Pyramid tier minimums.
+    pub tier_bands: Option<Bands>,
+    /// Years the expected future profit projects (0–50).
+    pub projection_years: Option<i64>,
+    /// Default currency of value records (ISO 4217).
+    #[schema(pattern = "^[A-Z]{3}$", max_length = 3)]
+    pub currency: Option<String>,
+}
+
+impl Validate for SettingsPatch {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::new();
+        if let Some(a) = self.abc_a_percent {
+            checks.ensure((1..=99).contains(&a), "abc_a_percent", "must be 1–99");
+        }
+        if let Some(b) = self.abc_b_percent {
+            checks.ensure((0..=99).contains(&b), "abc_b_percent", "must be 0–99");
+        }
+        if let Some(bands) = &self.tier_bands {
+            if let Err(rule) = bands.check() {
+                checks.fail("tier_bands", rule);
+            }
+        }
+        if let Some(years) = self.projection_years {
+            checks.ensure(
+                (0..=50).contains(&years),
+                "projection_years",
+                "must be 0–50",
+            );
+        }
+        if let Some(currency) = &self.currency {
+            checks.ensure(
+                currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()),
+                "currency",
+                "must be an ISO 4217 code such as CNY",
+            );
+        }
+        checks.finish()
+    }
+}
+
+/// Changes the tenant's classification settings and recomputes every class and tier
+/// with them; a stale `If-Match` is refused before the new shares are judged.
+pub async fn change_settings(
+    txn: &DatabaseTransaction,
+    ctx: &TenantContext,
+    if_match: &IfMatch,
+    patch: SettingsPatch,
+    now: DateTime<Utc>,
+) -> Result<customer_settings::Model, ApiError> {
+    let mut found = settings::get(txn, ctx.tenant_id.uuid(), now).await?;
+    if_match.check(found.version)?;
+    if let Some(a) = patch.abc_a_percent {
+        found.abc_a_percent = a;
+    }
+    if let Some(b) = patch.abc_b_percent {
+        found.abc_b_percent = b;
+    }
+    if found.abc_a_percent + found.abc_b_percent > 100 {
+        return Err(ApiError::field(
+            "abc_b_percent",
+            "A and B together must not exceed 100 percent",
+        ));
+    }
+    if let Some(bands) = patch.tier_bands {
+        found.tier_basis = bands.basis.as_str().into();
+        found.vip_min = bands.vip_min;
+        found.major_min = bands.major_min;
+        found.ordinary_min = bands.ordinary_min;
+    }
+    if let Some(years) = patch.projection_years {
+        found.projection_years = years;
+    }
+    if let Some(currency) = patch.currency {
+        found.currency = currency;
+    }
+    found.updated_at = now;
+    let saved = settings::save(txn, found).await?;
+    recompute(txn, ctx.tenant_id, Some(ctx.actor), now).await?;
+    Ok(saved)
 }
