@@ -7,7 +7,7 @@ use actix_web::{web, ResponseError};
 use kefu_platform::auth::bearer_token;
 use kefu_platform::error::ApiError;
 
-use crate::client_ip::client_ip;
+use crate::client_ip::{client_ip, forwarded_for};
 use crate::rate_limit::{Budget, Decision};
 use crate::routes::is_public;
 use crate::Gateway;
@@ -83,12 +83,9 @@ async fn authenticate(
 }
 
 fn client_decision(gateway: &Gateway, req: &ServiceRequest) -> Option<Decision> {
-    let forwarded_for = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
+    let forwarded_for = forwarded_for(req.headers());
     let peer = req.peer_addr().map(|addr| addr.ip());
-    let ip = client_ip(peer, forwarded_for, &gateway.trusted_proxies)?;
+    let ip = client_ip(peer, forwarded_for.as_deref(), &gateway.trusted_proxies)?;
     Some(gateway.limits.check_client(ip))
 }
 

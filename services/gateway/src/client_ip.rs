@@ -78,6 +78,18 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// Every `X-Forwarded-For` line of `headers` as one list (RFC 9110 §5.3): a proxy that
+/// appends its own line (HAProxy's `option forwardfor`) adds the hop the client cannot
+/// forge, so reading only the first line would let the client choose its address. An
+/// unreadable line stands as junk, where the walk from the right stops.
+pub fn forwarded_for(headers: &actix_web::http::header::HeaderMap) -> Option<String> {
+    let lines: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .map(|line| line.to_str().unwrap_or("unreadable"))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(","))
+}
+
 /// The client's address: walking `X-Forwarded-For` from the right while hops are trusted,
 /// so a client cannot choose its own rate-limit key by sending the header itself.
 pub fn client_ip(
@@ -110,6 +122,23 @@ pub fn client_ip(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_forwarded_for_line_counts_and_the_rightmost_untrusted_hop_wins() {
+        use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+        let mut headers = HeaderMap::new();
+        let name = HeaderName::from_static("x-forwarded-for");
+        headers.append(name.clone(), HeaderValue::from_static("6.6.6.6"));
+        headers.append(name, HeaderValue::from_static("198.51.100.4, 10.0.0.7"));
+        let joined = forwarded_for(&headers);
+        assert_eq!(joined.as_deref(), Some("6.6.6.6,198.51.100.4, 10.0.0.7"));
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), joined.as_deref(), &trusted),
+            Some(ip("198.51.100.4"))
+        );
+        assert_eq!(forwarded_for(&HeaderMap::new()), None);
+    }
 
     fn ip(raw: &str) -> IpAddr {
         raw.parse().unwrap()

@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use kefu_platform::error::ApiError;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::client_ip::{client_ip, IpRange};
+use crate::client_ip::{client_ip, forwarded_for, IpRange};
 use crate::error_codes;
 use crate::routes::Upstream;
 use crate::{trace_context, Gateway};
@@ -141,8 +141,8 @@ fn upstream_headers(req: &HttpRequest, trusted: &[IpRange]) -> HeaderMap {
     };
     // Upstreams take the first X-Forwarded-For entry as the client, and that entry is
     // whatever the client wrote; send the one address the gateway trusts instead.
-    let forwarded_for =
-        client_ip(peer, incoming("x-forwarded-for"), trusted).map(|ip| ip.to_string());
+    let chain = forwarded_for(req.headers()).filter(|_| from_trusted_proxy);
+    let forwarded_for = client_ip(peer, chain.as_deref(), trusted).map(|ip| ip.to_string());
     let scheme = if req.app_config().secure() {
         "https"
     } else {

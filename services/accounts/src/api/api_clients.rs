@@ -16,7 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use crate::app::api_clients::{create, revoke, rotate_secret, NewApiClientBody, ACTIVE, REVOKED};
+use crate::app::api_clients::{
+    create, ensure_manageable, manageable, revoke, rotate_secret, NewApiClientBody, ACTIVE, REVOKED,
+};
 use crate::state::AppState;
 use crate::store::api_clients::ApiClientStore;
 use crate::store::decode_list;
@@ -153,7 +155,7 @@ fn secret_response(
         .json(body)
 }
 
-/// Lists the tenant's API clients, oldest first.
+/// Lists the tenant's API clients, oldest first: those whose every scope the caller holds.
 #[utoipa::path(
     tag = "api-clients",
     params(ApiClientListQuery),
@@ -179,7 +181,11 @@ pub async fn list_api_clients(
     let rows = ApiClientStore::new(&state.db, auth.tenant_id)
         .list(status, page)
         .await?;
-    let page = Page::from_rows(rows, page, |c| c.id).map(ApiClientView::from);
+    // Clients with a scope the caller lacks are left out; the cursor still follows every
+    // row read, so a page may hold fewer than `limit` clients.
+    let mut page = Page::from_rows(rows, page, |c| c.id);
+    page.items.retain(|client| manageable(&auth.ctx, client));
+    let page = page.map(ApiClientView::from);
     Ok(HttpResponse::Ok().json(ApiClientPage {
         items: page.items,
         next_cursor: page.next_cursor,
@@ -220,7 +226,7 @@ pub async fn create_api_client(
     Ok(secret_response(builder, &body))
 }
 
-/// One API client of the tenant (without its secret).
+/// One API client of the tenant (without its secret); the caller must hold its every scope.
 #[utoipa::path(
     tag = "api-clients",
     params(("id" = Uuid, Path, description = "Client record id")),
@@ -238,10 +244,12 @@ pub async fn get_api_client(
         .get(id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
+    ensure_manageable(&auth.ctx, &found)?;
     Ok(super::with_etag(found.version, &ApiClientView::from(found)))
 }
 
 /// Revokes an API client: its secret and tokens stop working. Revoking twice is a no-op.
+/// The caller must hold every scope the client holds.
 #[utoipa::path(
     tag = "api-clients",
     params(("id" = Uuid, Path, description = "Client record id")),
@@ -265,7 +273,8 @@ pub async fn revoke_api_client(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Replaces an active client's secret; the old one stops working at once.
+/// Replaces an active client's secret; the old one stops working at once. The caller
+/// must hold every scope the client holds.
 /// The answer holds the new secret, shown only this once.
 #[utoipa::path(
     tag = "api-clients",

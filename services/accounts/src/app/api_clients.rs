@@ -78,6 +78,18 @@ async fn audit_client(
     Ok(audit::record(txn, entry).await?)
 }
 
+/// Refuses (403, naming the first scope missing) a caller who lacks a scope `client`
+/// holds: reading it, replacing its secret or revoking it would hand them that scope
+/// (a new secret mints its tokens), which creating it could not.
+pub fn ensure_manageable(ctx: &TenantContext, client: &api_client::Model) -> Result<(), ApiError> {
+    ensure_grantable(ctx, &decode_list(&client.scopes))
+}
+
+/// Whether the caller holds every scope `client` holds (the list shows only those).
+pub fn manageable(ctx: &TenantContext, client: &api_client::Model) -> bool {
+    ensure_manageable(ctx, client).is_ok()
+}
+
 /// Creates an API client; the caller must hold every scope it grants. Answers the client
 /// and its secret, which is stored only as a digest.
 pub async fn create(
@@ -116,6 +128,7 @@ pub async fn revoke(
 ) -> Result<(), ApiError> {
     let store = ApiClientStore::new(txn, ctx.tenant_id);
     let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+    ensure_manageable(ctx, &found)?;
     if found.status != REVOKED {
         found.status = REVOKED.into();
         let saved = store.save(found).await?;
@@ -133,6 +146,7 @@ pub async fn rotate_secret(
 ) -> Result<(api_client::Model, String), ApiError> {
     let store = ApiClientStore::new(txn, ctx.tenant_id);
     let mut found = store.get(id).await?.ok_or(ApiError::NotFound)?;
+    ensure_manageable(ctx, &found)?;
     if found.status != ACTIVE {
         let detail = "a revoked client cannot get a new secret";
         return Err(ApiError::conflict(error_codes::CLIENT_REVOKED, detail));

@@ -138,6 +138,9 @@ pub async fn change_own_password(
     Ok(())
 }
 
+/// Most reset mails one account gets in an hour.
+pub const RESET_MAILS_PER_HOUR: u64 = 3;
+
 /// Queues a reset email when `email` is an active user of the active tenant `tenant_slug`;
 /// answers the same either way, so the caller cannot tell which accounts exist.
 pub async fn request_reset_mail(
@@ -166,6 +169,13 @@ pub async fn request_reset_mail(
                     return Ok(false);
                 };
                 if user.status != "active" {
+                    return Ok(false);
+                }
+                // A few mails an hour let a user retry; more would let anyone flood them.
+                let hour_ago = Utc::now() - Duration::hours(1);
+                if password_resets::issued_since(txn, &scope, user.id, hour_ago).await?
+                    >= RESET_MAILS_PER_HOUR
+                {
                     return Ok(false);
                 }
                 let token = opaque_token::generate("kp_");

@@ -88,19 +88,7 @@ pub async fn create_user(
                     ));
                 }
                 if new.customer_id.is_none() {
-                    let tenant = tenants::get(txn, ctx.tenant_id)
-                        .await?
-                        .ok_or(ApiError::NotFound)?;
-                    let plan = Plan::parse(&tenant.plan).unwrap_or(Plan::Free);
-                    if !plan.allows_another_user(store.count_staff().await?) {
-                        return Err(ApiError::QuotaExceeded {
-                            detail: format!(
-                                "the {} plan allows {:?} staff users",
-                                plan.as_str(),
-                                plan.quotas().max_users
-                            ),
-                        });
-                    }
+                    ensure_room_for_staff(txn, &ctx).await?;
                 }
                 let now = Utc::now();
                 let invited = new.password_hash.is_none();
@@ -446,6 +434,10 @@ pub async fn update_user(
                 disabled = true;
             }
             (SettableStatus::Active, "disabled") => {
+                // A disabled user does not count toward the plan; coming back does.
+                if found.customer_id.is_none() {
+                    ensure_room_for_staff(txn, ctx).await?;
+                }
                 found.status = if found.password_hash.is_some() {
                     "active"
                 } else {
@@ -516,4 +508,30 @@ async fn active_owners(txn: &DatabaseTransaction, ctx: &TenantContext) -> Result
         .list(&filter, page)
         .await?
         .len())
+}
+
+/// 403 `quota_exceeded` unless the tenant's plan allows one more staff user (active or
+/// invited) than it has.
+async fn ensure_room_for_staff(
+    txn: &DatabaseTransaction,
+    ctx: &TenantContext,
+) -> Result<(), ApiError> {
+    let tenant = tenants::get(txn, ctx.tenant_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let plan = Plan::parse(&tenant.plan).unwrap_or(Plan::Free);
+    let staff = users::UserStore::new(txn, ctx.tenant_id)
+        .count_staff()
+        .await?;
+    if plan.allows_another_user(staff) {
+        Ok(())
+    } else {
+        Err(ApiError::QuotaExceeded {
+            detail: format!(
+                "the {} plan allows {:?} staff users",
+                plan.as_str(),
+                plan.quotas().max_users
+            ),
+        })
+    }
 }

@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 use kefu_platform::store::TenantStore;
 use kefu_platform::TenantScope;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::entities::password_reset;
 
-/// Issues a reset token (its `token_digest`) for `user` of `tenant`, usable until `expires_at`.
+/// Issues a reset token (its `token_digest`) for `user` of `tenant`, usable until
+/// `expires_at`; the user's earlier tokens stop working, so only the newest mail counts.
 pub async fn issue(
     conn: &impl ConnectionTrait,
     scope: &TenantScope,
@@ -18,7 +19,18 @@ pub async fn issue(
     token_digest: String,
     expires_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    TenantStore::<_, password_reset::Entity>::new(conn, scope.tenant())
+    let resets = TenantStore::<_, password_reset::Entity>::new(conn, scope.tenant());
+    resets
+        .update_many()
+        .col_expr(
+            password_reset::Column::UsedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(password_reset::Column::UserId.eq(user))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(conn)
+        .await?;
+    resets
         .insert(password_reset::Model {
             id: Uuid::now_v7(),
             tenant_id: scope.tenant().uuid(),
@@ -30,6 +42,21 @@ pub async fn issue(
         })
         .await?;
     Ok(())
+}
+
+/// How many reset tokens `user` was issued since `since`.
+pub async fn issued_since(
+    conn: &impl ConnectionTrait,
+    scope: &TenantScope,
+    user: Uuid,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    TenantStore::<_, password_reset::Entity>::new(conn, scope.tenant())
+        .find()
+        .filter(password_reset::Column::UserId.eq(user))
+        .filter(password_reset::Column::CreatedAt.gt(since))
+        .count(conn)
+        .await
 }
 
 /// The reset whose token has `digest` and is neither used nor expired at `now`,

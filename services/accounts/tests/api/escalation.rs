@@ -68,6 +68,82 @@ async fn roles_and_clients_cannot_grant_scopes_the_caller_lacks() {
         .expect(201);
 }
 
+/// Issue 16, finding 2: an administrator holding only the accounts scopes could rotate the
+/// secret of a client with `tickets:admin` and mint its tokens, or delete it.
+#[tokio::test]
+async fn a_client_with_scopes_the_caller_lacks_cannot_be_read_rotated_or_revoked() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+    let admin = app.as_token(&accounts_admin(&app, &tenant).await);
+    let wide = owner
+        .post(
+            "/api/v1/api-clients",
+            &json!({"name": "Helpdesk sync", "scopes": ["tickets:admin"]}),
+        )
+        .await
+        .expect(201);
+    let narrow = owner
+        .post(
+            "/api/v1/api-clients",
+            &json!({"name": "Directory sync", "scopes": ["accounts:read"]}),
+        )
+        .await
+        .expect(201);
+    let wide_at = format!("/api/v1/api-clients/{}", wide["id"].as_str().unwrap());
+    let narrow_at = format!("/api/v1/api-clients/{}", narrow["id"].as_str().unwrap());
+
+    admin
+        .get(&wide_at)
+        .await
+        .expect_problem(403, "insufficient_scope");
+    admin
+        .post(&format!("{wide_at}/secret"), &json!({}))
+        .await
+        .expect_problem(403, "insufficient_scope");
+    admin
+        .delete(&wide_at)
+        .await
+        .expect_problem(403, "insufficient_scope");
+    let listed = admin.get("/api/v1/api-clients?limit=100").await.expect(200);
+    let names: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Directory sync"],
+        "only clients within the caller's scopes"
+    );
+
+    // The refused calls changed nothing: the old secret still gets tokens.
+    let token = app
+        .client()
+        .post_form(
+            "/oauth/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", wide["client_id"].as_str().unwrap()),
+                ("client_secret", wide["client_secret"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    token.expect(200);
+    // Within the caller's scopes everything works as before; the owner manages both.
+    admin.get(&narrow_at).await.expect(200);
+    admin
+        .post(&format!("{narrow_at}/secret"), &json!({}))
+        .await
+        .expect(200);
+    owner
+        .post(&format!("{wide_at}/secret"), &json!({}))
+        .await
+        .expect(200);
+    owner.delete(&wide_at).await.expect(204);
+}
+
 #[tokio::test]
 async fn the_customer_role_grants_exactly_portal() {
     let app = spawn_app().await;

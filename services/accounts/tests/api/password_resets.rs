@@ -51,6 +51,51 @@ async fn reset_by_email_sets_a_new_password_once_and_ends_sessions() {
     .expect(200);
 }
 
+/// Issue 16, finding 12: every reset mail's token stayed valid, and an account got as
+/// many mails as anyone asked for.
+#[tokio::test]
+async fn a_new_reset_mail_voids_the_last_one_and_an_account_gets_three_an_hour() {
+    use kefu_accounts::store::entities::password_reset;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let first = reset_token_of_owner(&app, &tenant).await;
+    for _ in 0..4 {
+        app.client()
+            .post(
+                "/api/v1/password-resets",
+                &json!({"tenant": tenant.slug, "email": tenant.owner_email}),
+            )
+            .await
+            .expect(202);
+    }
+
+    app.client()
+        .post(
+            "/api/v1/password-resets/confirm",
+            &json!({"token": first, "password": "a fresh and unusual passphrase"}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    let issued = password_reset::Entity::find()
+        .filter(password_reset::Column::UserId.eq(tenant.owner_id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        issued, 3,
+        "three reset mails in the hour, however many were asked for"
+    );
+    let live = password_reset::Entity::find()
+        .filter(password_reset::Column::UserId.eq(tenant.owner_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(live, 1, "only the newest token works");
+}
+
 #[tokio::test]
 async fn unknown_accounts_get_the_same_answer_and_no_mail() {
     let app = spawn_app().await;

@@ -269,6 +269,51 @@ async fn free_plan_allows_five_staff_users() {
     sixth.expect_problem(403, "quota_exceeded");
 }
 
+/// Issue 16, finding 9: disable a user, create another, re-enable the first, and the
+/// free plan had six active staff users.
+#[tokio::test]
+async fn re_enabling_a_user_counts_against_the_plan() {
+    let app = spawn_app().await;
+    let tenant = app.tenant().await;
+    let owner = app.as_token(&tenant.token);
+    let mut staff = Vec::new();
+    for i in 0..4 {
+        let user = owner
+            .post(
+                "/api/v1/users",
+                &json!({"email": format!("s{i}@x.example"), "name": "Staff"}),
+            )
+            .await
+            .expect(201);
+        staff.push(format!("/api/v1/users/{}", user["id"].as_str().unwrap()));
+    }
+    owner
+        .patch(&staff[0], &json!({"status": "disabled"}))
+        .await
+        .expect(200);
+    owner
+        .post(
+            "/api/v1/users",
+            &json!({"email": "s5@x.example", "name": "Staff"}),
+        )
+        .await
+        .expect(201);
+
+    owner
+        .patch(&staff[0], &json!({"status": "active"}))
+        .await
+        .expect_problem(403, "quota_exceeded");
+    // With a seat free again, coming back works.
+    owner
+        .patch(&staff[1], &json!({"status": "disabled"}))
+        .await
+        .expect(200);
+    owner
+        .patch(&staff[0], &json!({"status": "active"}))
+        .await
+        .expect(200);
+}
+
 #[tokio::test]
 async fn password_change_needs_the_current_one_and_logs_out_other_sessions() {
     let app = spawn_app().await;

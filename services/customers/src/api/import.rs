@@ -75,6 +75,18 @@ fn parse_enum<T>(
 }
 
 fn row_of(headers: &csv::StringRecord, record: &csv::StringRecord) -> Result<Row, String> {
+    // The JSON route refuses NUL before anything else (PostgreSQL cannot store it in text,
+    // and a stored one would poison the events that carry the field).
+    if let Some((column, _)) = headers
+        .iter()
+        .zip(record.iter())
+        .find(|(_, value)| kefu_platform::validation::contains_nul(value))
+    {
+        return Err(format!(
+            "{column}: {}",
+            kefu_platform::validation::NUL_MESSAGE
+        ));
+    }
     let get = |name: &str| {
         headers
             .iter()

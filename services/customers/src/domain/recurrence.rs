@@ -15,10 +15,25 @@ pub fn parse_rule(rule: &str) -> Result<RRule<Unvalidated>, RuleError> {
         return Err("give the start as `starts_at`, not DTSTART in the rule".into());
     }
     let parsed: RRule<Unvalidated> = text.parse().map_err(|e| format!("{e}"))?;
-    match parsed.get_freq() {
-        Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly => Ok(parsed),
-        _ => Err("must recur daily, weekly, monthly or yearly".into()),
+    if !matches!(
+        parsed.get_freq(),
+        Frequency::Daily | Frequency::Weekly | Frequency::Monthly | Frequency::Yearly
+    ) {
+        return Err("must recur daily, weekly, monthly or yearly".into());
     }
+    // Several hours, minutes or seconds put several occurrences into one day, whatever
+    // the frequency: `FREQ=DAILY;BYSECOND=0,1,…,59` would open a follow-up every second.
+    let within_a_day = [
+        parsed.get_by_hour().len(),
+        parsed.get_by_minute().len(),
+        parsed.get_by_second().len(),
+    ];
+    if within_a_day.iter().any(|&values| values > 1) {
+        return Err(
+            "must recur at most once a day: give at most one BYHOUR, BYMINUTE and BYSECOND".into(),
+        );
+    }
+    Ok(parsed)
 }
 
 /// The occurrences of `rule` starting at local `start` in `zone` that fall after `from`
@@ -129,5 +144,10 @@ mod tests {
         assert!(parse_rule("FREQ=HOURLY").is_err());
         assert!(parse_rule("DTSTART:20270101T000000Z\nRRULE:FREQ=DAILY").is_err());
         assert!(parse_rule("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24").is_ok());
+        assert!(parse_rule("FREQ=DAILY;BYHOUR=9;BYMINUTE=30").is_ok());
+        assert!(parse_rule("FREQ=WEEKLY;BYDAY=MO,WE,FR").is_ok());
+        assert!(parse_rule("FREQ=DAILY;BYSECOND=0,1,2").is_err());
+        assert!(parse_rule("FREQ=WEEKLY;BYMINUTE=0,30").is_err());
+        assert!(parse_rule("FREQ=MONTHLY;BYHOUR=9,17").is_err());
     }
 }

@@ -134,6 +134,37 @@ async fn bad_plans_are_refused_by_field() {
     }
 }
 
+/// Issue 16, finding 7: a plan whose occurrences fall less than a day apart opened a
+/// follow-up ticket every second.
+#[tokio::test]
+async fn plans_recurring_more_than_once_a_day_are_refused() {
+    let app = spawn_app_at(Clock::system()).await;
+    let (_, staff) = app.staff(STAFF).await;
+    let acme = create(&staff, json!({"kind": "organisation", "name": "Acme"})).await;
+    let plan = |rule: &str| {
+        json!({"customer_id": acme["id"], "name": "P", "rule": rule,
+               "starts_at": "2027-01-05T09:00", "channel": "sms", "kind": "task", "task": "Greet"})
+    };
+    for rule in [
+        "FREQ=DAILY;BYSECOND=0,1,2,3,4,5,6,7,8,9",
+        "FREQ=DAILY;BYMINUTE=0,15,30,45",
+        "FREQ=WEEKLY;BYHOUR=9,17",
+    ] {
+        let refused = staff
+            .post("/api/v1/care-plans", &plan(rule))
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(refused["errors"][0]["field"], "rule", "{rule}");
+    }
+    staff
+        .post(
+            "/api/v1/care-plans",
+            &plan("FREQ=DAILY;BYHOUR=9;BYMINUTE=30"),
+        )
+        .await
+        .expect(201);
+}
+
 #[tokio::test]
 async fn stopping_a_plan_with_a_stale_etag_is_a_412_that_leaves_its_follow_ups_scheduled() {
     let clock = Clock::fixed(utc("2026-12-01T00:00:00Z"));

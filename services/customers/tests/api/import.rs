@@ -103,3 +103,21 @@ async fn a_file_without_the_required_columns_or_text_is_refused() {
     let empty = import(&staff, "").await;
     assert!(empty.status.is_client_error(), "{}", empty.text);
 }
+
+/// Issue 16, finding 13: the import stored NUL bytes that the JSON route refuses (on
+/// PostgreSQL an error, or an event no consumer can read).
+#[tokio::test]
+async fn a_row_with_a_nul_byte_is_rejected_with_its_line_like_the_json_route() {
+    let app = spawn_app().await;
+    let (_, staff) = app.staff(STAFF).await;
+    let file = "external_id,kind,name,region\nERP-1,organisation,Acme\0 Hospital,East\nERP-2,individual,Li Wei,\n";
+
+    let report = import(&staff, file).await.expect(200);
+
+    assert_eq!(report["created"], 1);
+    assert_eq!(report["rejected"][0]["line"], 2);
+    assert_eq!(
+        report["rejected"][0]["reason"],
+        "name: must not contain NUL characters"
+    );
+}

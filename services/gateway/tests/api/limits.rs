@@ -99,6 +99,28 @@ async fn a_trusted_proxy_forwards_the_client_ip() {
     client.send(from("198.51.100.2")).await.expect(200);
 }
 
+/// Issue 16, finding 8: behind a proxy that appends its own `X-Forwarded-For` line, the
+/// gateway read only the client's first line and let it choose its rate-limit key.
+#[actix_web::test]
+async fn every_forwarded_for_line_counts_not_only_the_first() {
+    let harness = Harness::start(|s| {
+        s.public_limit_per_minute = 1;
+        s.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    });
+    let client = harness.client();
+    let appended = |forged: &'static str| {
+        client
+            .request(Method::POST, "/oauth/token")
+            .header("x-forwarded-for", forged)
+            .header("x-forwarded-for", "198.51.100.7")
+    };
+
+    let seen = client.send(appended("6.6.6.6")).await.expect(200);
+    assert_eq!(seen["headers"]["x-forwarded-for"], "198.51.100.7");
+    // A new forged first line is the same client to the limiter.
+    assert_refused(&client.send(appended("7.7.7.7")).await, "1");
+}
+
 #[actix_web::test]
 async fn failed_tokens_spend_the_client_ip_budget() {
     let harness = Harness::start(|s| s.public_limit_per_minute = 2);
