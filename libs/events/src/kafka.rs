@@ -173,11 +173,15 @@ impl KafkaBus {
         .await
     }
 
-    /// After a fatal error the idempotent producer is dead for good; a fresh one (with a
-    /// new producer id) lets the relay's retry succeed.
-    fn renew_producer_if_fatal(&self, producer: &FutureProducer) {
-        if let Some((code, reason)) = producer.client().fatal_error() {
-            tracing::warn!(%code, %reason, "kafka producer hit a fatal error; creating a new one");
+    /// After a fatal error, or once the broker has fenced its producer id, the idempotent
+    /// producer is dead for good; a fresh one (with a new producer id) lets the relay's
+    /// retry succeed. Seen after a broker outage: tansu answered every retry with
+    /// `ProducerFenced` while librdkafka reported no fatal error.
+    fn renew_producer(&self, producer: &FutureProducer, fenced: bool) {
+        let fatal = producer.client().fatal_error();
+        if fenced || fatal.is_some() {
+            let (code, reason) = fatal.unwrap_or((RDKafkaErrorCode::ProducerFenced, String::new()));
+            tracing::warn!(%code, %reason, "kafka producer is fenced or failed; creating a new one");
             match new_producer(&self.brokers) {
                 Ok(fresh) => {
                     *self
@@ -189,6 +193,20 @@ impl KafkaBus {
             }
         }
     }
+}
+
+/// Whether a delivery error means the broker no longer accepts this producer id (its
+/// epoch or sequence is gone), which no retry with the same producer can mend.
+fn fences_the_producer(error: &KafkaError) -> bool {
+    matches!(
+        error,
+        KafkaError::MessageProduction(
+            RDKafkaErrorCode::ProducerFenced
+                | RDKafkaErrorCode::InvalidProducerEpoch
+                | RDKafkaErrorCode::OutOfOrderSequenceNumber
+                | RDKafkaErrorCode::UnknownProducerId
+        )
+    )
 }
 
 /// Runs librdkafka's blocking calls off the async worker threads.
@@ -277,10 +295,14 @@ impl EventBus for KafkaBus {
         }
         // Wait for every enqueued record, even after a failure, so a retry by the caller
         // never races records of this call still in flight.
+        let mut fenced = false;
         for delivery in pending {
             let outcome = match delivery.await {
                 Ok(Ok(_)) => continue,
-                Ok(Err((error, _))) => format!("delivering a record: {error}"),
+                Ok(Err((error, _))) => {
+                    fenced |= fences_the_producer(&error);
+                    format!("delivering a record: {error}")
+                }
                 Err(_) => "the producer went away".to_string(),
             };
             failure.get_or_insert(outcome);
@@ -288,7 +310,7 @@ impl EventBus for KafkaBus {
         match failure {
             None => Ok(()),
             Some(reason) => {
-                self.renew_producer_if_fatal(&producer);
+                self.renew_producer(&producer, fenced);
                 Err(BusError::Unavailable(reason))
             }
         }
@@ -438,5 +460,20 @@ impl Drop for KafkaSubscription {
                 Err(_) => drop(consumer),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fenced_producer_id_is_told_apart_from_a_passing_outage() {
+        let fenced = KafkaError::MessageProduction(RDKafkaErrorCode::ProducerFenced);
+        let epoch = KafkaError::MessageProduction(RDKafkaErrorCode::InvalidProducerEpoch);
+        let timeout = KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut);
+        assert!(fences_the_producer(&fenced));
+        assert!(fences_the_producer(&epoch));
+        assert!(!fences_the_producer(&timeout));
     }
 }
